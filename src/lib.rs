@@ -1,0 +1,3 @@
+//! hindsight: a static site generator for postmortem knowledge bases.
+
+pub mod import;
