@@ -1,0 +1,480 @@
+//! `site.toml` → [`Config`].
+//!
+//! The file is read into [`RawConfig`], which mirrors it and rejects unknown keys (a typo
+//! in a setting must never pass silently), then resolved into [`Config`]: a parsed base
+//! URL, a real time zone, validated keys. Every mistake becomes a diagnostic pointing at
+//! `site.toml:line:col`. Nothing here reads content.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
+use crate::keys::{RootCauseKey, ServiceKey, is_url_safe_key};
+
+/// The config file's name in the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// `site.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    title: toml::Spanned<String>,
+    base_url: toml::Spanned<String>,
+    #[serde(default)]
+    description: String,
+    timezone: Option<toml::Spanned<String>>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default)]
+    unsafe_html: bool,
+    severities: Option<toml::Spanned<Vec<String>>>,
+    root_causes: Option<IndexMap<toml::Spanned<String>, RawRootCause>>,
+    #[serde(default)]
+    services: IndexMap<toml::Spanned<String>, RawService>,
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+/// One `[root_causes]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRootCause {
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// One `[services.<key>]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    name: Option<String>,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// The site's base URL, split into what links need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Absolute, ending with `/` (`https://acme.github.io/postmortems/`).
+    pub absolute: String,
+    /// The path part, starting and ending with `/` (`/postmortems/`).
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses an absolute `http(s)` URL; a missing trailing slash is added.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url \"{text}\" must start with https:// or http://"))?;
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(format!("base_url \"{text}\" has no valid host"));
+        }
+        if path.contains(['?', '#', ' ', '"', '<', '>']) {
+            return Err(format!(
+                "base_url \"{text}\" must not contain a query, a fragment or spaces"
+            ));
+        }
+        let path = if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        };
+        let scheme_len = text.len() - rest.len();
+        Ok(Self {
+            absolute: format!("{}{host}{path}", &text[..scheme_len]),
+            path,
+        })
+    }
+}
+
+/// A root cause of the taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootCauseDef {
+    /// Display name.
+    pub name: String,
+    /// One sentence; may be empty.
+    pub description: String,
+}
+
+/// Optional metadata about a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceDef {
+    /// Display name.
+    pub name: String,
+    /// Owning team; may be empty.
+    pub owner: String,
+    /// One sentence; may be empty.
+    pub description: String,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// Where the site is published.
+    pub base_url: BaseUrl,
+    /// One line about the site.
+    pub description: String,
+    /// Zone for offset-less times and for display; `None` means times need offsets and
+    /// are displayed in UTC.
+    pub timezone: Option<TimeZone>,
+    /// The zone's name as written (`Europe/London`), or `UTC`.
+    pub timezone_name: String,
+    /// Theme folder name under `themes/`.
+    pub theme: String,
+    /// Keep raw HTML in Markdown as is (trusted authors only).
+    pub unsafe_html: bool,
+    /// Severity names, most severe first.
+    pub severities: Vec<String>,
+    /// The root-cause taxonomy, in file order.
+    pub root_causes: IndexMap<RootCauseKey, RootCauseDef>,
+    /// Declared services, in file order; empty means "any service key is fine".
+    pub services: IndexMap<ServiceKey, ServiceDef>,
+}
+
+impl Config {
+    /// The zone used to display times.
+    pub fn display_zone(&self) -> TimeZone {
+        self.timezone.clone().unwrap_or(TimeZone::UTC)
+    }
+}
+
+/// Reads and validates `<root>/site.toml`. I/O failures and every mistake in the file
+/// are diagnostics; `None` means the config is unusable.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) => {
+            let help = if err.kind() == std::io::ErrorKind::NotFound {
+                "run hindsight in a site folder, pass --root DIR, or create one with `hindsight init`"
+            } else {
+                "check that the file is readable UTF-8 text"
+            };
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, None, format!("cannot read site config: {err}"))
+                    .with_help(help),
+            );
+            return None;
+        }
+    };
+    parse(&text, diagnostics)
+}
+
+/// Parses and validates the text of a `site.toml`.
+pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            diagnostics.push(toml_error(text, &err));
+            return None;
+        }
+    };
+    let before = diagnostics.error_count();
+    let config = resolve(raw, text, diagnostics);
+    (diagnostics.error_count() == before).then_some(config)
+}
+
+fn toml_error(text: &str, err: &toml::de::Error) -> Diagnostic {
+    let pos = err.span().map(|span| LineCol::of_offset(text, span.start));
+    let message = err.message().trim().to_string();
+    let help = unknown_field_help(&message);
+    let diagnostic = Diagnostic::error(CONFIG_FILE, pos, message);
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" → "did you mean".
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let hint = crate::diagnostics::did_you_mean(field, candidates.iter().copied())?;
+    Some(format!("did you mean `{hint}`?"))
+}
+
+fn pos_of(text: &str, span: std::ops::Range<usize>) -> Option<LineCol> {
+    Some(LineCol::of_offset(text, span.start))
+}
+
+fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config {
+    let RawConfig {
+        title,
+        base_url,
+        description,
+        timezone,
+        theme,
+        unsafe_html,
+        severities,
+        root_causes,
+        services,
+    } = raw;
+
+    if title.get_ref().trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, pos_of(text, title.span()), "title is empty")
+                .with_help("give the site a title, e.g. title = \"Acme incident library\""),
+        );
+    }
+
+    let parsed_base = BaseUrl::parse(base_url.get_ref()).unwrap_or_else(|message| {
+        diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, pos_of(text, base_url.span()), message)
+                .with_help("e.g. base_url = \"https://acme.github.io/postmortems/\""),
+        );
+        BaseUrl {
+            absolute: "http://localhost/".to_string(),
+            path: "/".to_string(),
+        }
+    });
+
+    let (timezone, timezone_name) = match timezone {
+        None => (None, "UTC".to_string()),
+        Some(name) => match TimeZone::get(name.get_ref()) {
+            Ok(tz) => (Some(tz), name.get_ref().clone()),
+            Err(_) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        pos_of(text, name.span()),
+                        format!("unknown time zone \"{}\"", name.get_ref()),
+                    )
+                    .with_help("use an IANA zone name such as \"UTC\", \"Europe/London\" or \"America/New_York\""),
+                );
+                (None, "UTC".to_string())
+            }
+        },
+    };
+
+    let severities = match severities {
+        None => ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+        Some(list) => {
+            if list.get_ref().is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        pos_of(text, list.span()),
+                        "severities is empty",
+                    )
+                    .with_help("list them most severe first, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
+                );
+            }
+            list.into_inner()
+        }
+    };
+
+    let root_causes = match root_causes {
+        None => default_root_causes(),
+        Some(table) => {
+            let mut resolved = IndexMap::new();
+            for (key, def) in table {
+                if !is_url_safe_key(key.get_ref()) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            pos_of(text, key.span()),
+                            format!(
+                                "root cause key \"{}\" cannot be used in a URL",
+                                key.get_ref()
+                            ),
+                        )
+                        .with_help("use lowercase letters, digits and dashes, e.g. software-bug"),
+                    );
+                }
+                resolved.insert(
+                    RootCauseKey::new(key.get_ref().clone()),
+                    RootCauseDef {
+                        name: def.name,
+                        description: def.description,
+                    },
+                );
+            }
+            if resolved.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(CONFIG_FILE, None, "[root_causes] is empty")
+                        .with_help("define at least one root cause, e.g. configuration = { name = \"Configuration\" }"),
+                );
+            }
+            resolved
+        }
+    };
+
+    let mut resolved_services = IndexMap::new();
+    for (key, def) in services {
+        if !is_url_safe_key(key.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    pos_of(text, key.span()),
+                    format!("service key \"{}\" cannot be used in a URL", key.get_ref()),
+                )
+                .with_help("use lowercase letters, digits and dashes, e.g. api-gateway"),
+            );
+        }
+        resolved_services.insert(
+            ServiceKey::new(key.get_ref().clone()),
+            ServiceDef {
+                name: def.name.unwrap_or_else(|| key.get_ref().clone()),
+                owner: def.owner,
+                description: def.description,
+            },
+        );
+    }
+
+    if theme != "default" && theme.contains(['/', '\\']) {
+        diagnostics.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                format!("theme \"{theme}\" is not a folder name"),
+            )
+            .with_help("name a folder under themes/, e.g. theme = \"default\""),
+        );
+    }
+
+    Config {
+        title: title.into_inner(),
+        base_url: parsed_base,
+        description,
+        timezone,
+        timezone_name,
+        theme,
+        unsafe_html,
+        severities,
+        root_causes,
+        services: resolved_services,
+    }
+}
+
+/// Used when `site.toml` has no `[root_causes]`: a starter taxonomy.
+fn default_root_causes() -> IndexMap<RootCauseKey, RootCauseDef> {
+    [
+        (
+            "configuration",
+            "Configuration",
+            "A setting, secret or connection string was wrong",
+        ),
+        (
+            "deployment",
+            "Deployment",
+            "A release, rollout or migration went wrong",
+        ),
+        ("capacity", "Capacity", "A resource ran out"),
+        (
+            "dependency",
+            "Third-party dependency",
+            "A provider or library failed or changed",
+        ),
+        (
+            "software-bug",
+            "Software bug",
+            "Our own code did the wrong thing",
+        ),
+        ("network", "Network", "DNS, TLS, routing or load balancing"),
+        ("hardware", "Hardware", "A disk, host or data centre failed"),
+        ("security", "Security", "An attack or a leaked secret"),
+    ]
+    .into_iter()
+    .map(|(key, name, description)| {
+        (
+            RootCauseKey::new(key),
+            RootCauseDef {
+                name: name.to_string(),
+                description: description.to_string(),
+            },
+        )
+    })
+    .collect()
+}
+
+/// Suggestion text for an unknown root cause.
+pub fn root_cause_suggestion(config: &Config, input: &str) -> String {
+    suggestion(input, config.root_causes.keys().map(RootCauseKey::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        let mut diagnostics = Diagnostics::new();
+        let config = parse(text, &mut diagnostics);
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        config.unwrap()
+    }
+
+    fn parse_err(text: &str) -> String {
+        let mut diagnostics = Diagnostics::new();
+        assert!(parse(text, &mut diagnostics).is_none());
+        diagnostics.to_string()
+    }
+
+    #[test]
+    fn root_causes_keep_file_order() {
+        let config = parse_ok(
+            "title = \"t\"\nbase_url = \"https://x.io\"\n[root_causes]\nzeta = { name = \"Z\" }\nalpha = { name = \"A\" }\nmid = { name = \"M\" }\n",
+        );
+        let keys: Vec<&str> = config.root_causes.keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys, ["zeta", "alpha", "mid"]);
+        assert_eq!(config.base_url.absolute, "https://x.io/");
+        assert_eq!(config.base_url.path, "/");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggests() {
+        let message =
+            parse_err("title = \"t\"\nbase_url = \"https://x.io/a\"\ntimezon = \"UTC\"\n");
+        assert!(message.contains("site.toml:3:1"), "{message}");
+        assert!(message.contains("timezon"), "{message}");
+        assert!(message.contains("did you mean `timezone`"), "{message}");
+    }
+
+    #[test]
+    fn unknown_zone_names_its_line() {
+        let message = parse_err(
+            "title = \"t\"\nbase_url = \"https://x.io/a\"\ntimezone = \"Mars/Olympus\"\n",
+        );
+        assert!(
+            message.contains("site.toml:3:12: unknown time zone"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash_and_keeps_its_path() {
+        let url = BaseUrl::parse("https://acme.github.io/postmortems").unwrap();
+        assert_eq!(url.absolute, "https://acme.github.io/postmortems/");
+        assert_eq!(url.path, "/postmortems/");
+        assert!(BaseUrl::parse("acme.github.io").is_err());
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let message =
+            parse_err("title = \"t\"\nbase_url = \"https://x.io/\"\nunsafe_html = \"yes\"\n");
+        assert!(message.contains("site.toml:3:15"), "{message}");
+    }
+}

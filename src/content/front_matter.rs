@@ -1,0 +1,175 @@
+//! Splitting a file into YAML front matter and Markdown body, and finding where keys are.
+//!
+//! serde_yaml reports positions for syntax and type errors only, so semantic errors
+//! (an unknown root cause, milestones out of order) are located with [`KeyLines`]: a
+//! small index of top-level keys and list items built from the front-matter text. Lines
+//! here are file lines (the opening `---` is line 1 of the file, or later after a BOM).
+
+use crate::diagnostics::LineCol;
+
+/// A file split at its `---` fences.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// File line of the first YAML line.
+    pub yaml_first_line: usize,
+    /// The Markdown after the closing fence.
+    pub body: &'a str,
+    /// Byte offset of the body in the file text.
+    pub body_offset: usize,
+}
+
+/// Why a file could not be split.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SplitError {
+    /// The file does not start with `---`.
+    NoFrontMatter,
+    /// No closing `---` line.
+    Unclosed,
+}
+
+/// Splits `text` (already UTF-8, BOM stripped) at its front-matter fences.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(SplitError::NoFrontMatter);
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == "---" || bare == "..." {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_first_line: 2,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err(SplitError::Unclosed)
+}
+
+/// Where each top-level key and each list item of the front matter is.
+#[derive(Debug, Default)]
+pub struct KeyLines {
+    keys: Vec<KeyPos>,
+}
+
+#[derive(Debug)]
+struct KeyPos {
+    key: String,
+    pos: LineCol,
+    /// Positions of the `- ` items under the key (block lists), in order.
+    items: Vec<LineCol>,
+}
+
+impl KeyLines {
+    /// Indexes `yaml`, whose first line is file line `first_line`.
+    pub fn index(yaml: &str, first_line: usize) -> Self {
+        let mut keys: Vec<KeyPos> = Vec::new();
+        let mut item_indent: Option<usize> = None;
+        for (i, line) in yaml.lines().enumerate() {
+            let file_line = first_line + i;
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let trimmed = line.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if indent == 0 && !trimmed.starts_with('-') {
+                if let Some((key, rest)) = trimmed.split_once(':') {
+                    let key = key.trim().trim_matches(['"', '\'']).to_string();
+                    let value_start = line.len() - rest.trim_start().len();
+                    let col = if rest.trim().is_empty() {
+                        1
+                    } else {
+                        line[..value_start].chars().count() + 1
+                    };
+                    keys.push(KeyPos {
+                        key,
+                        pos: LineCol {
+                            line: file_line,
+                            col,
+                        },
+                        items: Vec::new(),
+                    });
+                    item_indent = None;
+                }
+                continue;
+            }
+            if trimmed.starts_with("- ") || trimmed == "-" {
+                let Some(current) = keys.last_mut() else {
+                    continue;
+                };
+                match item_indent {
+                    None => item_indent = Some(indent),
+                    Some(expected) if expected != indent => continue,
+                    Some(_) => {}
+                }
+                current.items.push(LineCol {
+                    line: file_line,
+                    col: indent + 3,
+                });
+            }
+        }
+        Self { keys }
+    }
+
+    /// The position of `key`'s value (or of the key when the value is on later lines).
+    pub fn key(&self, key: &str) -> Option<LineCol> {
+        self.keys.iter().find(|k| k.key == key).map(|k| k.pos)
+    }
+
+    /// The position of item `index` of the block list under `key`, or of the key itself.
+    pub fn item(&self, key: &str, index: usize) -> Option<LineCol> {
+        let entry = self.keys.iter().find(|k| k.key == key)?;
+        Some(entry.items.get(index).copied().unwrap_or(entry.pos))
+    }
+
+    /// The line of the last key, for "missing key" errors.
+    pub fn end(&self) -> Option<LineCol> {
+        self.keys.last().map(|k| LineCol::line(k.pos.line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_line_numbers_and_body_offset() {
+        let text = "---\ntitle: x\nroot_cause: y\n---\n# Body\n";
+        let split = split(text).unwrap();
+        assert_eq!(split.yaml, "title: x\nroot_cause: y\n");
+        assert_eq!(split.body, "# Body\n");
+        assert_eq!(&text[split.body_offset..], "# Body\n");
+        let keys = KeyLines::index(split.yaml, split.yaml_first_line);
+        assert_eq!(keys.key("root_cause"), Some(LineCol { line: 3, col: 13 }));
+    }
+
+    #[test]
+    fn split_reports_missing_fences() {
+        assert_eq!(
+            split("# no front matter").unwrap_err(),
+            SplitError::NoFrontMatter
+        );
+        assert_eq!(
+            split("---\ntitle: x\n# body").unwrap_err(),
+            SplitError::Unclosed
+        );
+        assert!(split("---\r\ntitle: x\r\n---\r\nbody").is_ok());
+    }
+
+    #[test]
+    fn list_items_are_indexed_under_their_key() {
+        let yaml = "title: t\ntimeline:\n  - { at: \"10:00\", event: a }\n  - at: \"10:05\"\n    event: b\naction_items: []\n";
+        let keys = KeyLines::index(yaml, 2);
+        assert_eq!(keys.item("timeline", 0), Some(LineCol { line: 4, col: 5 }));
+        assert_eq!(keys.item("timeline", 1), Some(LineCol { line: 5, col: 5 }));
+        assert_eq!(keys.item("timeline", 7), Some(LineCol { line: 3, col: 1 }));
+        assert_eq!(keys.key("action_items"), Some(LineCol { line: 7, col: 15 }));
+    }
+}

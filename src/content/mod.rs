@@ -1,0 +1,391 @@
+//! Content loading: `content/` → validated [`Postmortem`]s with rendered bodies.
+//!
+//! Walks the folder in sorted order, reads each `.md` file, splits and validates its
+//! front matter, then renders every body with links between postmortems resolved. Every
+//! mistake is a diagnostic; loading carries on so one run reports them all. This stage
+//! knows nothing of pages or templates.
+
+pub mod front_matter;
+pub mod postmortem;
+pub mod time;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
+use crate::highlight::Highlighter;
+use crate::markdown::{self, LinkResolver};
+pub use postmortem::Postmortem;
+
+/// The content folder's name in the site root.
+pub const CONTENT_DIR: &str = "content";
+
+/// What to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep `status: draft` postmortems.
+    pub include_drafts: bool,
+}
+
+/// One file found by the walk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, with `/` separators (`content/2024/db.md`).
+    pub rel_path: PathBuf,
+    /// Absolute path.
+    pub abs_path: PathBuf,
+}
+
+/// Lists the postmortem files under `<root>/content`, sorted; walk problems (loops,
+/// links out of the site, unreadable folders) are diagnostics.
+pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(CONTENT_DIR, None, "no content/ folder").with_help(
+                "create content/ and put postmortems in it, or run `hindsight new \"Title\"`",
+            ),
+        );
+        return Vec::new();
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| relative_to(p, root))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop; not followed".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                diagnostics.push(
+                    Diagnostic::error(path, None, message)
+                        .with_help("remove the link or fix the folder's permissions"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let rel_path = relative_to(path, root);
+        if entry.path_is_symlink() || entry.depth() > 1 {
+            // A link anywhere on the way may lead out of the site; resolve and check.
+            match path.canonicalize() {
+                Ok(real) if !real.starts_with(&canonical_root) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &rel_path,
+                            None,
+                            format!(
+                                "symbolic link points outside the site, to {}",
+                                real.display()
+                            ),
+                        )
+                        .with_help("copy the file into content/ instead of linking to it"),
+                    );
+                    continue;
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    diagnostics.push(Diagnostic::error(
+                        &rel_path,
+                        None,
+                        format!("cannot resolve: {err}"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        files.push(SourceFile {
+            rel_path,
+            abs_path: path.to_path_buf(),
+        });
+    }
+    files
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// `path` relative to `root`, with `/` separators whatever the platform.
+pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads, validates and renders every postmortem of the site.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    highlighter: &Highlighter,
+    options: LoadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Postmortem> {
+    let files = discover(root, diagnostics);
+    let parsed: Vec<(Option<Postmortem>, Diagnostics)> = files
+        .par_iter()
+        .map(|file| {
+            let mut local = Diagnostics::new();
+            let postmortem = parse_file(file, config, &mut local);
+            (postmortem, local)
+        })
+        .collect();
+    let mut postmortems = Vec::new();
+    for (postmortem, local) in parsed {
+        diagnostics.extend(local);
+        postmortems.extend(postmortem);
+    }
+    if !options.include_drafts {
+        postmortems.retain(|p| p.status != postmortem::Status::Draft);
+    }
+    check_unique_slugs(&postmortems, diagnostics);
+
+    let resolver = SourceResolver::new(&postmortems, &config.base_url.path);
+    let rendered: Vec<Diagnostics> = postmortems
+        .par_iter_mut()
+        .map(|postmortem| {
+            let mut local = Diagnostics::new();
+            render_body(postmortem, config, highlighter, &resolver, &mut local);
+            local
+        })
+        .collect();
+    for local in rendered {
+        diagnostics.extend(local);
+    }
+    postmortems
+}
+
+/// Reads and validates one file; the body is not rendered yet.
+pub fn parse_file(
+    file: &SourceFile,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<Postmortem> {
+    let bytes = match std::fs::read(&file.abs_path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
+                &file.rel_path,
+                None,
+                format!("cannot read: {err}"),
+            ));
+            return None;
+        }
+    };
+    parse_source(&file.rel_path, bytes, config, diagnostics)
+}
+
+/// Validates the bytes of one postmortem file.
+pub fn parse_source(
+    rel_path: &Path,
+    bytes: Vec<u8>,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<Postmortem> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            diagnostics.push(
+                Diagnostic::error(
+                    rel_path,
+                    Some(LineCol::of_offset(&prefix, prefix.len())),
+                    "the file is not UTF-8 text",
+                )
+                .with_help("save the file as UTF-8 in your editor"),
+            );
+            return None;
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(rel_path, None, "the file is empty").with_help(
+                "write a postmortem (`hindsight new \"Title\"` makes one) or delete the file",
+            ),
+        );
+        return None;
+    }
+    let split = match front_matter::split(&text) {
+        Ok(split) => split,
+        Err(front_matter::SplitError::NoFrontMatter) => {
+            diagnostics.push(
+                Diagnostic::error(rel_path, Some(LineCol::line(1)), "no front matter: the file must start with a `---` line")
+                    .with_help("add YAML front matter between `---` lines, or convert a freeform postmortem with `hindsight import`"),
+            );
+            return None;
+        }
+        Err(front_matter::SplitError::Unclosed) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel_path,
+                    Some(LineCol::line(1)),
+                    "front matter is not closed",
+                )
+                .with_help("end the front matter with a line holding only `---`"),
+            );
+            return None;
+        }
+    };
+    let mapping = match serde_yaml::from_str::<serde_yaml::Value>(split.yaml) {
+        Ok(serde_yaml::Value::Mapping(mapping)) => mapping,
+        Ok(serde_yaml::Value::Null) => serde_yaml::Mapping::new(),
+        Ok(_) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel_path,
+                    Some(LineCol::line(split.yaml_first_line)),
+                    "front matter must be a mapping of keys to values",
+                )
+                .with_help("write `key: value` lines, e.g. `title: Database outage`"),
+            );
+            return None;
+        }
+        Err(err) => {
+            let pos = err.location().map(|loc| LineCol {
+                line: loc.line() + split.yaml_first_line - 1,
+                col: loc.column(),
+            });
+            let message = yaml_message(&err);
+            diagnostics.push(
+                Diagnostic::error(rel_path, pos, format!("invalid YAML: {message}"))
+                    .with_help("quote values that contain `: ` or start with a special character, e.g. title: \"DB: down\""),
+            );
+            return None;
+        }
+    };
+    let keys = front_matter::KeyLines::index(split.yaml, split.yaml_first_line);
+    let body_offset = split.body_offset;
+    let body = split.body.to_string();
+    let mut postmortem = postmortem::validate(&mapping, &keys, rel_path, config, diagnostics)?;
+    postmortem.body_markdown = body;
+    postmortem.body_offset = body_offset;
+    postmortem.file_text = text;
+    Some(postmortem)
+}
+
+/// serde_yaml appends " at line N column M" to messages; the diagnostic has that already.
+fn yaml_message(err: &serde_yaml::Error) -> String {
+    let message = err.to_string();
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    }
+}
+
+fn check_unique_slugs(postmortems: &[Postmortem], diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Postmortem> = BTreeMap::new();
+    for postmortem in postmortems {
+        if let Some(first) = seen.insert(postmortem.slug.as_str(), postmortem) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &postmortem.source,
+                    None,
+                    format!(
+                        "{} and {} both give the URL /postmortems/{}/",
+                        first.source.display(),
+                        postmortem.source.display(),
+                        postmortem.slug
+                    ),
+                )
+                .with_help("rename one file, or give one of them a different `slug:`"),
+            );
+            // Keep the first so the message names the pair once.
+            seen.insert(first.slug.as_str(), first);
+        }
+    }
+}
+
+/// Resolves `../2023/db.md` links from one postmortem to another.
+struct SourceResolver {
+    urls: BTreeMap<PathBuf, String>,
+}
+
+impl SourceResolver {
+    fn new(postmortems: &[Postmortem], base_path: &str) -> Self {
+        let urls = postmortems
+            .iter()
+            .map(|p| {
+                (
+                    p.source.clone(),
+                    format!("{base_path}postmortems/{}/", p.slug),
+                )
+            })
+            .collect();
+        Self { urls }
+    }
+}
+
+impl LinkResolver for SourceResolver {
+    fn resolve(&self, from: &Path, target: &str) -> Option<String> {
+        let dir = from.parent().unwrap_or(Path::new(""));
+        let joined = if let Some(absolute) = target.strip_prefix('/') {
+            PathBuf::from(absolute)
+        } else {
+            dir.join(target)
+        };
+        let mut normal = PathBuf::new();
+        for component in joined.components() {
+            match component {
+                Component::ParentDir => {
+                    normal.pop();
+                }
+                Component::CurDir => {}
+                other => normal.push(other),
+            }
+        }
+        if let Some(url) = self.urls.get(&normal) {
+            return Some(url.clone());
+        }
+        // `/2024/db.md` may be written relative to content/.
+        self.urls
+            .get(&Path::new(CONTENT_DIR).join(&normal))
+            .cloned()
+    }
+}
+
+fn render_body(
+    postmortem: &mut Postmortem,
+    config: &Config,
+    highlighter: &Highlighter,
+    resolver: &SourceResolver,
+    diagnostics: &mut Diagnostics,
+) {
+    let rendered = markdown::render(
+        &postmortem.body_markdown,
+        &markdown::RenderContext {
+            source: &postmortem.source,
+            file_text: &postmortem.file_text,
+            body_offset: postmortem.body_offset,
+            unsafe_html: config.unsafe_html,
+            highlighter,
+            resolver,
+        },
+        diagnostics,
+    );
+    postmortem.body_html = rendered.html;
+    postmortem.toc = rendered.toc;
+}

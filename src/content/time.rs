@@ -1,0 +1,318 @@
+//! Times as postmortems write them → instants.
+//!
+//! Milestones are RFC 3339 with an offset (`2024-08-14T14:30:00+01:00`), or without one
+//! when the site sets a time zone. Timeline times may also be `HH:MM` on the incident's
+//! date and zone. A time without an offset is never guessed: silently shifted times are
+//! a known pain in other generators.
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::fmt::temporal::Pieces;
+use jiff::tz::{Offset, TimeZone};
+use jiff::{SignedDuration, Timestamp};
+
+/// Why a time could not be read; the caller adds file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeError {
+    /// What is wrong.
+    pub message: String,
+    /// What to write instead.
+    pub help: String,
+}
+
+impl TimeError {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// An instant and the offset it was written in (for resolving `HH:MM` on the same day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// The instant.
+    pub at: Timestamp,
+    /// The offset the author wrote, or the site zone's offset at that instant.
+    pub offset: Offset,
+}
+
+/// Parses a calendar date (`2024-08-14`).
+pub fn parse_date(text: &str) -> Result<Date, TimeError> {
+    let text = text.trim();
+    text.parse::<Date>().map_err(|err| {
+        TimeError::new(
+            format!("\"{text}\" is not a valid date: {}", short_jiff_error(&err)),
+            "write the date as YYYY-MM-DD, e.g. 2024-08-14",
+        )
+    })
+}
+
+/// Parses a full timestamp. Without an offset it is read in `site_zone`, and is an error
+/// when the site has no time zone.
+pub fn parse_timestamp(text: &str, site_zone: Option<&TimeZone>) -> Result<Moment, TimeError> {
+    let text = text.trim();
+    let pieces = Pieces::parse(text).map_err(|err| {
+        TimeError::new(
+            format!(
+                "\"{text}\" is not a valid timestamp: {}",
+                short_jiff_error(&err)
+            ),
+            "write RFC 3339 with an offset, e.g. 2024-08-14T14:30:00+01:00",
+        )
+    })?;
+    let Some(time) = pieces.time() else {
+        return Err(TimeError::new(
+            format!("\"{text}\" has a date but no time of day"),
+            "write RFC 3339 with an offset, e.g. 2024-08-14T14:30:00+01:00",
+        ));
+    };
+    let datetime = pieces.date().to_datetime(time);
+    match pieces.to_numeric_offset() {
+        Some(offset) => {
+            let at = offset.to_timestamp(datetime).map_err(|err| {
+                TimeError::new(
+                    format!("\"{text}\" is out of range: {}", short_jiff_error(&err)),
+                    "check the year",
+                )
+            })?;
+            Ok(Moment { at, offset })
+        }
+        None => match site_zone {
+            Some(zone) => in_zone(datetime, zone, text),
+            None => Err(TimeError::new(
+                format!("timestamp \"{text}\" has no UTC offset and site.toml sets no timezone"),
+                format!(
+                    "add the offset (e.g. {text}+00:00 or {text}Z), or set timezone = \"...\" in site.toml"
+                ),
+            )),
+        },
+    }
+}
+
+fn in_zone(datetime: DateTime, zone: &TimeZone, text: &str) -> Result<Moment, TimeError> {
+    let zoned = zone
+        .to_ambiguous_zoned(datetime)
+        .compatible()
+        .map_err(|err| {
+            TimeError::new(
+                format!(
+                    "\"{text}\" cannot be placed in the site's time zone: {}",
+                    short_jiff_error(&err)
+                ),
+                "add an explicit offset",
+            )
+        })?;
+    Ok(Moment {
+        at: zoned.timestamp(),
+        offset: zoned.offset(),
+    })
+}
+
+/// Parses `HH:MM` or `HH:MM:SS`.
+pub fn parse_clock(text: &str) -> Option<Time> {
+    let text = text.trim();
+    let mut parts = text.split(':');
+    let hour: i8 = parse_two_digits(parts.next()?)?;
+    let minute: i8 = parse_two_digits(parts.next()?)?;
+    let second: i8 = match parts.next() {
+        Some(s) => parse_two_digits(s)?,
+        None => 0,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Time::new(hour, minute, second, 0).ok()
+}
+
+fn parse_two_digits(s: &str) -> Option<i8> {
+    if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Where `HH:MM` timeline times are anchored: the incident's date and offset.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    /// The incident's date.
+    pub date: Date,
+    /// The zone of the incident (the offset `started` was written in, else the site's).
+    pub zone: Option<TimeZone>,
+}
+
+/// Resolves a timeline time: a full timestamp, or `HH:MM` on the anchor's date. An
+/// `HH:MM` earlier than `previous` is taken to be on the next day, since timelines run
+/// forward and incidents cross midnight.
+pub fn resolve_timeline_time(
+    text: &str,
+    anchor: &Anchor,
+    previous: Option<Timestamp>,
+    site_zone: Option<&TimeZone>,
+) -> Result<Moment, TimeError> {
+    let Some(clock) = parse_clock(text) else {
+        return parse_timestamp(text, site_zone).map_err(|_| {
+            TimeError::new(
+                format!("timeline time \"{}\" is not a time", text.trim()),
+                "write HH:MM (on the incident's date) or RFC 3339 with an offset, e.g. 2024-08-14T14:30:00+01:00",
+            )
+        });
+    };
+    let Some(zone) = &anchor.zone else {
+        return Err(TimeError::new(
+            format!(
+                "timeline time \"{}\" has no date or zone to attach to",
+                text.trim()
+            ),
+            "give `started` an offset, set timezone in site.toml, or write the time in full RFC 3339",
+        ));
+    };
+    let moment = in_zone(anchor.date.to_datetime(clock), zone, text)?;
+    match previous {
+        Some(previous) if moment.at < previous => {
+            let next_day = anchor.date.tomorrow().map_err(|err| {
+                TimeError::new(short_jiff_error(&err), "write the time in full RFC 3339")
+            })?;
+            let rolled = in_zone(next_day.to_datetime(clock), zone, text)?;
+            // Only roll over when it lands within a day of the previous entry; otherwise
+            // the entry is genuinely out of order, which `check` reports.
+            if rolled.at.duration_since(previous) < SignedDuration::from_hours(24) {
+                Ok(rolled)
+            } else {
+                Ok(moment)
+            }
+        }
+        _ => Ok(moment),
+    }
+}
+
+/// jiff's errors are chains; the first line is enough for a diagnostic.
+fn short_jiff_error(err: &jiff::Error) -> String {
+    err.to_string()
+}
+
+/// `45m`, `2h 30m`, `1d 3h`, `30s`; negative durations get a leading `-`.
+pub fn format_duration(duration: SignedDuration) -> String {
+    let negative = duration.is_negative();
+    let total = duration.as_secs().unsigned_abs();
+    let (days, hours, minutes, seconds) = (
+        total / 86_400,
+        (total % 86_400) / 3_600,
+        (total % 3_600) / 60,
+        total % 60,
+    );
+    let text = if days > 0 {
+        if hours > 0 {
+            format!("{days}d {hours}h")
+        } else {
+            format!("{days}d")
+        }
+    } else if hours > 0 {
+        if minutes > 0 {
+            format!("{hours}h {minutes}m")
+        } else {
+            format!("{hours}h")
+        }
+    } else if minutes > 0 {
+        format!("{minutes}m")
+    } else {
+        format!("{seconds}s")
+    };
+    if negative { format!("-{text}") } else { text }
+}
+
+/// `T+0`, `T+15m`, `T+2h 5m`, `T-5m`: an event's offset from the start of impact.
+pub fn format_offset(offset: SignedDuration) -> String {
+    if offset.is_zero() {
+        "T+0".to_string()
+    } else if offset.is_negative() {
+        format!("T{}", format_duration(offset))
+    } else {
+        format!("T+{}", format_duration(offset))
+    }
+}
+
+/// ISO 8601 duration (`PT2H30M`) for `<time datetime>`.
+pub fn iso_duration(duration: SignedDuration) -> String {
+    let total = duration.as_secs().unsigned_abs();
+    let sign = if duration.is_negative() { "-" } else { "" };
+    let (hours, minutes, seconds) = (total / 3_600, (total % 3_600) / 60, total % 60);
+    let mut out = format!("{sign}PT");
+    if hours > 0 {
+        out.push_str(&format!("{hours}H"));
+    }
+    if minutes > 0 {
+        out.push_str(&format!("{minutes}M"));
+    }
+    if seconds > 0 || (hours == 0 && minutes == 0) {
+        out.push_str(&format!("{seconds}S"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn london() -> TimeZone {
+        TimeZone::get("Europe/London").unwrap()
+    }
+
+    #[test]
+    fn timestamps_need_an_offset_unless_the_site_has_a_zone() {
+        let m = parse_timestamp("2024-08-14T14:30:00+01:00", None).unwrap();
+        assert_eq!(m.at, "2024-08-14T13:30:00Z".parse::<Timestamp>().unwrap());
+        assert!(parse_timestamp("2024-08-14T14:30:00", None).is_err());
+        let m = parse_timestamp("2024-08-14T14:30:00", Some(&london())).unwrap();
+        assert_eq!(m.at, "2024-08-14T13:30:00Z".parse::<Timestamp>().unwrap());
+        let m = parse_timestamp("2024-01-14 14:30", Some(&london())).unwrap();
+        assert_eq!(m.at, "2024-01-14T14:30:00Z".parse::<Timestamp>().unwrap());
+        assert!(parse_timestamp("2024-08-14", None).is_err());
+        assert!(parse_timestamp("yesterday", None).is_err());
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("2023-02-29").is_err());
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_timestamp("2024-13-01T00:00:00Z", None).is_err());
+    }
+
+    #[test]
+    fn clock_times_resolve_on_the_incident_date_and_cross_midnight() {
+        let anchor = Anchor {
+            date: "2024-08-14".parse().unwrap(),
+            zone: Some(TimeZone::fixed(Offset::from_hours(1).unwrap())),
+        };
+        let first = resolve_timeline_time("23:50", &anchor, None, None).unwrap();
+        assert_eq!(
+            first.at,
+            "2024-08-14T22:50:00Z".parse::<Timestamp>().unwrap()
+        );
+        let next = resolve_timeline_time("00:10", &anchor, Some(first.at), None).unwrap();
+        assert_eq!(
+            next.at,
+            "2024-08-14T23:10:00Z".parse::<Timestamp>().unwrap()
+        );
+        assert!(resolve_timeline_time("25:00", &anchor, None, None).is_err());
+        assert!(resolve_timeline_time("later", &anchor, None, None).is_err());
+        let no_zone = Anchor {
+            zone: None,
+            ..anchor
+        };
+        assert!(resolve_timeline_time("10:00", &no_zone, None, None).is_err());
+    }
+
+    #[test]
+    fn durations_and_offsets_read_like_people_write_them() {
+        assert_eq!(format_duration(SignedDuration::from_mins(45)), "45m");
+        assert_eq!(format_duration(SignedDuration::from_mins(150)), "2h 30m");
+        assert_eq!(format_duration(SignedDuration::from_hours(27)), "1d 3h");
+        assert_eq!(format_offset(SignedDuration::ZERO), "T+0");
+        assert_eq!(format_offset(SignedDuration::from_mins(15)), "T+15m");
+        assert_eq!(format_offset(SignedDuration::from_mins(-5)), "T-5m");
+        assert_eq!(iso_duration(SignedDuration::from_mins(150)), "PT2H30M");
+        assert_eq!(iso_duration(SignedDuration::ZERO), "PT0S");
+    }
+}

@@ -1,0 +1,111 @@
+//! Newtype keys, so a service key cannot be passed where a root-cause key is expected.
+
+use std::fmt;
+
+use serde::Serialize;
+
+macro_rules! key_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an already validated key.
+            pub fn new(key: impl Into<String>) -> Self {
+                Self(key.into())
+            }
+
+            /// The key as written.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+key_type!(
+    /// A key of `[root_causes]` in `site.toml` (`configuration`).
+    RootCauseKey
+);
+key_type!(
+    /// A service key (`mysql`), from front matter or `[services]`.
+    ServiceKey
+);
+key_type!(
+    /// The URL segment of a postmortem (`mysql-password-mistyped`).
+    Slug
+);
+
+/// True when `key` is usable in a URL as is: lowercase letters, digits, `-` and `_`,
+/// not starting with `-`.
+pub fn is_url_safe_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.starts_with('-')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Turns any text (a file stem, a service name) into a URL segment: lowercase
+/// alphanumerics (Unicode letters kept, so non-Latin names stay distinct), everything
+/// else folded into single `-`. Invisible and bidi-control characters are dropped.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(c.to_lowercase());
+        } else if c == '_' && !slug.is_empty() {
+            if pending_dash {
+                slug.push('-');
+                pending_dash = false;
+            }
+            slug.push('_');
+        } else if !is_invisible(c) {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Zero-width and bidi-control characters: never part of a URL.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_folds_spaces_case_and_punctuation() {
+        assert_eq!(slugify("DB Auth Failure (2024)"), "db-auth-failure-2024");
+        assert_eq!(slugify("  --already-kebab--  "), "already-kebab");
+        assert_eq!(slugify("snake_case_name"), "snake_case_name");
+        assert_eq!(slugify("Ünïcode Straße"), "ünïcode-straße");
+        assert_eq!(slugify("zero\u{200B}width\u{202E}bidi"), "zerowidthbidi");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn url_safe_keys_are_lowercase_kebab() {
+        assert!(is_url_safe_key("software-bug"));
+        assert!(is_url_safe_key("k8s_api"));
+        assert!(!is_url_safe_key("Software Bug"));
+        assert!(!is_url_safe_key("-x"));
+        assert!(!is_url_safe_key(""));
+        assert!(!is_url_safe_key("a/b"));
+    }
+}

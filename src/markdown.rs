@@ -1,0 +1,438 @@
+//! Markdown → HTML for postmortem bodies.
+//!
+//! pulldown-cmark with tables, footnotes, strikethrough, task lists and heading ids;
+//! fenced code goes through [`Highlighter`]; links to other postmortems' `.md` files
+//! are rewritten to their URLs (a link to a missing file is an error with its line);
+//! links with script-capable schemes are neutralised; raw HTML is sanitised with ammonia
+//! unless the site opts out. Input: one body and a [`RenderContext`]. Output: HTML and
+//! the headings.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::postmortem::Heading;
+use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
+use crate::highlight::{Highlighter, escape};
+use crate::keys::slugify;
+
+/// Turns a link to another postmortem's source file into its URL.
+pub trait LinkResolver: Sync {
+    /// `target` as written (`../2023/db.md`), relative to `from` (`content/2024/x.md`).
+    fn resolve(&self, from: &Path, target: &str) -> Option<String>;
+}
+
+/// Everything a body needs to render.
+pub struct RenderContext<'a> {
+    /// The source file, for diagnostics and relative links.
+    pub source: &'a Path,
+    /// The whole file, for line numbers.
+    pub file_text: &'a str,
+    /// Where the body starts in the file.
+    pub body_offset: usize,
+    /// Keep raw HTML as is.
+    pub unsafe_html: bool,
+    /// Code highlighter.
+    pub highlighter: &'a Highlighter,
+    /// Postmortem link resolver.
+    pub resolver: &'a dyn LinkResolver,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Its headings, in order.
+    pub toc: Vec<Heading>,
+}
+
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
+/// Renders one body.
+pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnostics) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut toc = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut has_raw_html = false;
+
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        let pos = || {
+            Some(LineCol::of_offset(
+                cx.file_text,
+                cx.body_offset + range.start,
+            ))
+        };
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, buffer)) = code.as_mut() {
+                    buffer.push_str(&text);
+                }
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, buffer) = code.take().unwrap_or_default();
+                let body = cx.highlighter.highlight(&buffer, &lang);
+                let lang_attr = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" data-lang=\"{}\"", escape(&lang))
+                };
+                Event::Html(CowStr::from(format!(
+                    "<pre class=\"code\"{lang_attr}><code>{body}</code></pre>\n"
+                )))
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some(OpenHeading {
+                    level,
+                    id: id.map(|id| id.to_string()),
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(open) = heading.take() else {
+                    continue;
+                };
+                let base = open
+                    .id
+                    .clone()
+                    .map(|id| slugify(&id))
+                    .filter(|id| !id.is_empty())
+                    .unwrap_or_else(|| slugify(&open.text));
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                let mut id = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(id.clone()) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                let level = open.level as u8;
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{level} id=\"{id}\"><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+                ))));
+                events.extend(open.inner);
+                events.push(Event::Html(CowStr::from(format!("</h{level}>\n"))));
+                toc.push(Heading {
+                    level,
+                    id,
+                    text: open.text.trim().to_string(),
+                });
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url, cx, pos(), diagnostics);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if is_safe_image(&dest_url) {
+                    dest_url.to_string()
+                } else {
+                    diagnostics.push(
+                        Diagnostic::warning(cx.source, pos(), format!("image source \"{dest_url}\" removed: only http(s) and relative images are kept"))
+                            .with_help("host the image next to the site or link it over https"),
+                    );
+                    String::new()
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                })
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                has_raw_html = true;
+                Event::Html(html)
+            }
+            other => other,
+        };
+        match heading.as_mut() {
+            Some(open) => {
+                if let Event::Text(text) | Event::Code(text) = &event {
+                    open.text.push_str(text);
+                }
+                open.inner.push(event);
+            }
+            None => events.push(event),
+        }
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html && !cx.unsafe_html {
+        html = sanitize(&html);
+    }
+    Rendered { html, toc }
+}
+
+/// Schemes that cannot run script.
+fn scheme_of(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let candidate = &url[..colon];
+    if candidate.is_empty()
+        || candidate.contains(['/', '?', '#'])
+        || !candidate.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '+' | '-' | '.')
+                || c.is_whitespace()
+                || c.is_control()
+        })
+    {
+        return None;
+    }
+    // Browsers ignore whitespace and control characters inside a scheme (`java\tscript:`).
+    Some(
+        candidate
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase(),
+    )
+}
+
+fn is_safe_image(url: &str) -> bool {
+    match scheme_of(url) {
+        None => true,
+        Some(scheme) => matches!(scheme.as_str(), "http" | "https"),
+    }
+}
+
+fn rewrite_link(
+    dest: &str,
+    cx: &RenderContext<'_>,
+    pos: Option<LineCol>,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    if let Some(scheme) = scheme_of(dest) {
+        if matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel" | "ftp") {
+            return dest.to_string();
+        }
+        diagnostics.push(
+            Diagnostic::warning(cx.source, pos, format!("link \"{dest}\" removed: the {scheme}: scheme can run code or is not a web link"))
+                .with_help("link with http(s), mailto, or a relative path"),
+        );
+        return "#".to_string();
+    }
+    if dest.starts_with('#') || dest.is_empty() {
+        return dest.to_string();
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    if !path.ends_with(".md") {
+        return dest.to_string();
+    }
+    let decoded = percent_decode(path);
+    match cx.resolver.resolve(cx.source, &decoded) {
+        Some(url) => match fragment {
+            Some(fragment) => format!("{url}#{fragment}"),
+            None => url,
+        },
+        None => {
+            diagnostics.push(
+                Diagnostic::error(cx.source, pos, format!("link to missing postmortem \"{path}\""))
+                    .with_help("link to another postmortem by its file path relative to this file (e.g. ../2023/db-outage.md), or remove the link; a draft is only linkable when drafts are built"),
+            );
+            dest.to_string()
+        }
+    }
+}
+
+/// `%20` → space, for file names with spaces; invalid escapes are kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Removes script, event handlers and unsafe URLs from raw HTML, keeping what our own
+/// renderer emits (heading ids, anchor links, highlighted code, task-list checkboxes).
+pub fn sanitize(html: &str) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("pre", ["data-lang"])
+        .add_generic_attributes(["id", "class", "aria-label"]);
+    builder.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    struct Files(Vec<(PathBuf, String)>);
+
+    impl LinkResolver for Files {
+        fn resolve(&self, from: &Path, target: &str) -> Option<String> {
+            let joined = from.parent()?.join(target);
+            let text = joined.to_string_lossy().replace("/2024/../", "/");
+            self.0
+                .iter()
+                .find(|(p, _)| p.to_string_lossy() == text)
+                .map(|(_, u)| u.clone())
+        }
+    }
+
+    fn render_body(body: &str, unsafe_html: bool) -> (Rendered, Diagnostics) {
+        let highlighter = Highlighter::new();
+        let resolver = Files(vec![(
+            PathBuf::from("content/2023/db.md"),
+            "/pm/postmortems/db/".to_string(),
+        )]);
+        let file_text = format!("---\ntitle: x\n---\n{body}");
+        let cx = RenderContext {
+            source: Path::new("content/2024/x.md"),
+            file_text: &file_text,
+            body_offset: file_text.len() - body.len(),
+            unsafe_html,
+            highlighter: &highlighter,
+            resolver: &resolver,
+        };
+        let mut diagnostics = Diagnostics::new();
+        let rendered = render(body, &cx, &mut diagnostics);
+        (rendered, diagnostics)
+    }
+
+    #[test]
+    fn headings_get_stable_unique_ids_and_anchors() {
+        let (r, _) = render_body(
+            "## Root cause\n\n## Root cause\n\n## Custom {#mine}\n",
+            false,
+        );
+        assert!(
+            r.html
+                .contains("<h2 id=\"root-cause\"><a class=\"anchor\" href=\"#root-cause\"")
+        );
+        assert!(r.html.contains("id=\"root-cause-1\""));
+        assert!(r.html.contains("id=\"mine\""));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].text, "Root cause");
+    }
+
+    #[test]
+    fn links_to_postmortem_files_become_urls_and_missing_ones_are_errors() {
+        let (r, d) = render_body(
+            "See [db](../2023/db.md#timeline).\n\nAnd [gone](../2023/gone.md).\n",
+            false,
+        );
+        assert!(
+            r.html.contains("href=\"/pm/postmortems/db/#timeline\""),
+            "{}",
+            r.html
+        );
+        let messages = d.to_string();
+        assert!(
+            messages.contains("content/2024/x.md:6:5: link to missing postmortem"),
+            "{messages}"
+        );
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_the_site_opts_in() {
+        let body =
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n[x](javascript:alert(1))\n";
+        let (safe, d) = render_body(body, false);
+        assert!(!safe.html.contains("<script"), "{}", safe.html);
+        assert!(!safe.html.contains("onclick"), "{}", safe.html);
+        assert!(!safe.html.contains("javascript:"), "{}", safe.html);
+        assert_eq!(d.warning_count(), 1);
+        let (raw, _) = render_body("<div class=\"x\">ok</div>\n", true);
+        assert!(raw.html.contains("<div class=\"x\">ok</div>"));
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let (r, _) = render_body("```sql\nSELECT 1;\n```\n\n```\n<b>\n```\n", false);
+        assert!(
+            r.html
+                .contains("<pre class=\"code\" data-lang=\"sql\"><code><span class=\"hl-"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<pre class=\"code\"><code>&lt;b&gt;\n</code></pre>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn task_lists_tables_and_footnotes_render() {
+        let (r, _) = render_body(
+            "- [x] done\n- [ ] open\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: A footnote.\n",
+            false,
+        );
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn schemes_with_hidden_characters_are_caught() {
+        assert_eq!(scheme_of("java\tscript:x").as_deref(), Some("javascript"));
+        assert_eq!(scheme_of("JavaScript:x").as_deref(), Some("javascript"));
+        assert_eq!(scheme_of("../a.md"), None);
+        assert_eq!(scheme_of("a/b:c"), None);
+    }
+}

@@ -1,0 +1,253 @@
+//! The built site as a value, and writing it atomically.
+//!
+//! [`Output`] maps output paths to bytes; `build` writes it and `serve` serves it, one
+//! value for two consumers. [`write_atomically`] writes into a staging folder beside the
+//! output and swaps it in with renames only when every file is written, so a failed or
+//! killed build never leaves a half-written site in place. It refuses to replace a
+//! folder that hindsight did not create, or one that contains the site itself.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The marker file hindsight leaves in every output folder it writes, so it never
+/// replaces a folder of someone else's.
+pub const MARKER: &str = ".hindsight-output";
+
+/// Output path (relative, `/`-separated) → contents, sorted so writing is deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output {
+    /// Adds or replaces a file.
+    pub fn insert(&mut self, path: String, data: Vec<u8>) {
+        self.files.insert(path, data);
+    }
+
+    /// Removes a file.
+    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
+        self.files.remove(path)
+    }
+
+    /// A file's contents.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Every file, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, d)| (p.as_str(), d.as_slice()))
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Replaces and adds every file of `other`.
+    pub fn merge(&mut self, other: Output) {
+        self.files.extend(other.files);
+    }
+}
+
+/// Holds the output lock; released on drop.
+#[derive(Debug)]
+struct OutputLock {
+    path: PathBuf,
+}
+
+impl OutputLock {
+    fn acquire(out_dir: &Path) -> Result<Self, Error> {
+        let path = sibling(out_dir, "lock");
+        for _ in 0..2 {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(Self { path });
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if lock_is_stale(&path) {
+                        let _ = fs::remove_file(&path);
+                        continue;
+                    }
+                    return Err(Error::Locked {
+                        output: out_dir.to_path_buf(),
+                        lock: path,
+                    });
+                }
+                Err(source) => return Err(Error::Output { path, source }),
+            }
+        }
+        Err(Error::Locked {
+            output: out_dir.to_path_buf(),
+            lock: path,
+        })
+    }
+}
+
+/// A lock left by a build that was killed: its process no longer exists.
+fn lock_is_stale(path: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(pid) = text.trim().parse::<u32>() else {
+        return false;
+    };
+    cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// `<parent>/.<name>.hindsight-<what>`.
+fn sibling(out_dir: &Path, what: &str) -> PathBuf {
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    let parent = out_dir.parent().unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.hindsight-{what}"))
+}
+
+/// Checks that `out_dir` may be replaced: not the site root or an ancestor of it or of
+/// the working directory, and either missing, empty, or written by hindsight before.
+pub fn check_replaceable(out_dir: &Path, site_root: &Path) -> Result<(), Error> {
+    let unsafe_output = |reason: &str| Error::UnsafeOutput {
+        path: out_dir.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let absolute = |p: &Path| {
+        p.canonicalize().unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
+    let out_abs = absolute(out_dir);
+    if absolute(site_root).starts_with(&out_abs) {
+        return Err(unsafe_output(
+            "it contains the site itself; choose an output folder inside or beside the site, e.g. public/",
+        ));
+    }
+    if let Ok(cwd) = std::env::current_dir()
+        && absolute(&cwd).starts_with(&out_abs)
+    {
+        return Err(unsafe_output(
+            "it contains the current directory; choose another output folder",
+        ));
+    }
+    if !out_dir.exists() {
+        return Ok(());
+    }
+    if !out_dir.is_dir() {
+        return Err(unsafe_output(
+            "it is a file, not a folder; remove it or choose another --output",
+        ));
+    }
+    if out_dir.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let is_empty = fs::read_dir(out_dir)
+        .map(|mut entries| entries.next().is_none())
+        .map_err(|source| Error::Output {
+            path: out_dir.to_path_buf(),
+            source,
+        })?;
+    if is_empty {
+        return Ok(());
+    }
+    Err(unsafe_output(&format!(
+        "it holds files that hindsight did not write (no {MARKER} marker); check --output, or empty or delete the folder yourself if it really is an old build"
+    )))
+}
+
+/// Writes `output` to `out_dir` atomically: stage beside it, then swap with renames. On
+/// any error the previous output is left byte-for-byte as it was.
+pub fn write_atomically(output: &Output, out_dir: &Path, site_root: &Path) -> Result<(), Error> {
+    if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|source| Error::Output {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let _lock = OutputLock::acquire(out_dir)?;
+    check_replaceable(out_dir, site_root)?;
+    let staging = sibling(out_dir, &format!("staging-{}", std::process::id()));
+    let result = stage(output, &staging).and_then(|()| swap(&staging, out_dir));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage(output: &Output, staging: &Path) -> Result<(), Error> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|source| Error::Output {
+            path: staging.to_path_buf(),
+            source,
+        })?;
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Output { path, source }
+    };
+    fs::create_dir_all(staging).map_err(io(staging))?;
+    let mut made_dirs = std::collections::BTreeSet::new();
+    for (rel, data) in output.iter() {
+        let path = staging.join(rel);
+        if let Some(parent) = path.parent()
+            && made_dirs.insert(parent.to_path_buf())
+        {
+            fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        fs::write(&path, data).map_err(io(&path))?;
+    }
+    let marker = staging.join(MARKER);
+    fs::write(
+        &marker,
+        "This folder is written by hindsight; it is replaced on every build.\n",
+    )
+    .map_err(io(&marker))?;
+    Ok(())
+}
+
+fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Output { path, source }
+    };
+    if !out_dir.exists() {
+        return fs::rename(staging, out_dir).map_err(io(out_dir));
+    }
+    let old = sibling(out_dir, &format!("old-{}", std::process::id()));
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    fs::rename(out_dir, &old).map_err(io(out_dir))?;
+    if let Err(source) = fs::rename(staging, out_dir) {
+        // Put the previous site back before reporting.
+        let _ = fs::rename(&old, out_dir);
+        return Err(Error::Output {
+            path: out_dir.to_path_buf(),
+            source,
+        });
+    }
+    fs::remove_dir_all(&old).map_err(io(&old))
+}

@@ -1,0 +1,428 @@
+//! Rendering: the [`Site`] and a [`Theme`] → an [`Output`] (path → bytes).
+//!
+//! Every page of the site is a [`Page`] value; [`render_pages`] renders any set of them in
+//! parallel, so a full build and an incremental rebuild share one code path. Templates
+//! receive the views of [`view`], never the model itself.
+
+pub mod page;
+pub mod theme;
+pub mod view;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::error::Error;
+use crate::output::Output;
+use crate::site::Site;
+pub use page::Page;
+pub use theme::Theme;
+use view::{Summary, Views};
+
+/// Renders the whole site: every page, the JSON export, the theme's static files and the
+/// generated code stylesheets.
+pub fn render(site: &Site, theme: &Theme, syntax_css: &(String, String)) -> Result<Output, Error> {
+    let views = Views::new(site);
+    let pages = Page::all(site);
+    let mut output = render_pages(site, theme, &views, &pages)?;
+    for (name, data) in &theme.static_files {
+        output.insert(format!("static/{name}"), data.clone());
+    }
+    output.insert(
+        "static/syntax-light.css".to_string(),
+        syntax_css.0.clone().into_bytes(),
+    );
+    output.insert(
+        "static/syntax-dark.css".to_string(),
+        syntax_css.1.clone().into_bytes(),
+    );
+    Ok(output)
+}
+
+/// Renders `pages` in parallel into an [`Output`].
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    views: &Views<'_>,
+    pages: &[Page],
+) -> Result<Output, Error> {
+    let rendered: Result<Vec<(String, Vec<u8>)>, Error> = pages
+        .par_iter()
+        .map(|page| {
+            Ok((
+                page.output_path(site),
+                render_page(site, theme, views, page)?,
+            ))
+        })
+        .collect();
+    let mut output = Output::default();
+    for (path, data) in rendered? {
+        output.insert(path, data);
+    }
+    Ok(output)
+}
+
+/// Renders one page to bytes.
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    views: &Views<'_>,
+    page: &Page,
+) -> Result<Vec<u8>, Error> {
+    match page {
+        Page::NoJekyll => return Ok(Vec::new()),
+        Page::Json => return Ok(export_json(site, views)),
+        _ => {}
+    }
+    let mut context = Context::new();
+    context.insert("site", &views.site_view);
+    context.insert("page_kind", page.kind());
+    context.insert("page_url", &page.url(site));
+    let summaries = |ids: &[crate::site::PostmortemId]| -> Vec<&Summary> {
+        ids.iter().map(|id| &views.summaries[id.index()]).collect()
+    };
+    match page {
+        Page::Home => {
+            let all: Vec<&Summary> = views.summaries.iter().collect();
+            context.insert("recent", &all[..all.len().min(10)]);
+            context.insert("all", &all);
+            context.insert(
+                "counts",
+                &Counts {
+                    postmortems: site.postmortems.len(),
+                    root_causes: site
+                        .root_causes
+                        .terms
+                        .iter()
+                        .filter(|t| !t.postmortems.is_empty())
+                        .count(),
+                    services: site
+                        .services
+                        .terms
+                        .iter()
+                        .filter(|t| !t.postmortems.is_empty())
+                        .count(),
+                    action_items_open: site
+                        .postmortems
+                        .iter()
+                        .flat_map(|p| &p.action_items)
+                        .filter(|a| a.status.is_open())
+                        .count(),
+                },
+            );
+            context.insert("headline", &views.headline());
+            insert_terms(&mut context, site, views);
+            let severities: Vec<NameCount> = site
+                .severities
+                .iter()
+                .map(|(name, ids)| NameCount {
+                    name: name.clone(),
+                    count: ids.len(),
+                })
+                .collect();
+            context.insert("severities", &severities);
+            let years: Vec<YearCount> = site
+                .years
+                .iter()
+                .map(|(year, ids)| YearCount {
+                    year: *year,
+                    count: ids.len(),
+                })
+                .collect();
+            context.insert("years", &years);
+        }
+        Page::Postmortem(id) => {
+            context.insert("pm", &views.postmortem(id.index()));
+        }
+        Page::RootCauses | Page::Services => insert_terms(&mut context, site, views),
+        Page::RootCause(i) => {
+            let term = &site.root_causes.terms[*i];
+            context.insert("term", &views.term_stats(term, "root-causes"));
+            context.insert("postmortems", &summaries(&term.postmortems));
+        }
+        Page::Service(i) => {
+            let term = &site.services.terms[*i];
+            context.insert("term", &views.term_stats(term, "services"));
+            context.insert("postmortems", &summaries(&term.postmortems));
+        }
+        Page::Timeline => {
+            let years: Vec<YearView<'_>> = site
+                .timeline
+                .years
+                .iter()
+                .map(|year| YearView {
+                    year: year.year,
+                    count: year.months.iter().map(|m| m.postmortems.len()).sum(),
+                    months: year
+                        .months
+                        .iter()
+                        .map(|month| MonthView {
+                            key: format!("{}-{:02}", year.year, month.month),
+                            name: MONTHS[(month.month as usize).clamp(1, 12) - 1],
+                            count: month.postmortems.len(),
+                            postmortems: summaries(&month.postmortems),
+                        })
+                        .collect(),
+                })
+                .collect();
+            context.insert("years", &years);
+            let legend: Vec<view::TermRef> = site
+                .root_causes
+                .terms
+                .iter()
+                .filter(|t| !t.postmortems.is_empty())
+                .map(|t| views.root_cause_ref(&t.key))
+                .collect();
+            context.insert("legend", &legend);
+        }
+        Page::Atom => {
+            let entries: Vec<FeedEntry<'_>> = site
+                .postmortems
+                .iter()
+                .zip(&views.summaries)
+                .filter(|(p, _)| p.status != crate::content::postmortem::Status::Draft)
+                .take(50)
+                .map(|(p, summary)| FeedEntry {
+                    absolute_url: absolute(site, &summary.url),
+                    updated: p.sort_instant().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    summary_text: summary.impact_summary.clone(),
+                    summary,
+                })
+                .collect();
+            let updated = entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+            context.insert("entries", &entries);
+            context.insert("updated", &updated);
+        }
+        Page::Sitemap => {
+            let urls: Vec<SitemapUrl> = Page::all(site)
+                .iter()
+                .filter(|p| p.is_html() && !matches!(p, Page::NotFound))
+                .map(|p| SitemapUrl {
+                    loc: absolute(site, &p.url(site)),
+                })
+                .collect();
+            context.insert("urls", &urls);
+        }
+        Page::NotFound | Page::NoJekyll | Page::Json => {}
+    }
+    let name = page.template();
+    theme
+        .tera
+        .render(name, &context)
+        .map(String::into_bytes)
+        .map_err(|err| theme::template_error(name, &err))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn absolute(site: &Site, root_relative: &str) -> String {
+    let base = &site.config.base_url;
+    let path = root_relative
+        .strip_prefix(&base.path)
+        .unwrap_or(root_relative.trim_start_matches('/'));
+    format!("{}{path}", base.absolute)
+}
+
+fn insert_terms(context: &mut Context, site: &Site, views: &Views<'_>) {
+    let root_causes: Vec<view::TermStats> = site
+        .root_causes
+        .terms
+        .iter()
+        .map(|t| views.term_stats(t, "root-causes"))
+        .collect();
+    let services: Vec<view::TermStats> = site
+        .services
+        .terms
+        .iter()
+        .map(|t| views.term_stats(t, "services"))
+        .collect();
+    context.insert("root_causes", &root_causes);
+    context.insert("services", &services);
+    context.insert(
+        "terms",
+        &if context.get("page_kind").and_then(|v| v.as_str()) == Some("services") {
+            services
+        } else {
+            root_causes
+        },
+    );
+}
+
+#[derive(Serialize)]
+struct Counts {
+    postmortems: usize,
+    root_causes: usize,
+    services: usize,
+    action_items_open: usize,
+}
+
+#[derive(Serialize)]
+struct NameCount {
+    name: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct YearCount {
+    year: i16,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct YearView<'a> {
+    year: i16,
+    count: usize,
+    months: Vec<MonthView<'a>>,
+}
+
+#[derive(Serialize)]
+struct MonthView<'a> {
+    key: String,
+    name: &'static str,
+    count: usize,
+    postmortems: Vec<&'a Summary>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    absolute_url: String,
+    updated: String,
+    summary_text: String,
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+}
+
+/// `postmortems.json`: every postmortem's front matter and derived values.
+fn export_json(site: &Site, views: &Views<'_>) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        title: &'a str,
+        base_url: &'a str,
+        postmortems: Vec<ExportPostmortem<'a>>,
+    }
+    #[derive(Serialize)]
+    struct ExportPostmortem<'a> {
+        slug: &'a str,
+        url: String,
+        source: String,
+        title: &'a str,
+        date: String,
+        status: &'static str,
+        severity: &'a str,
+        services: &'a [crate::keys::ServiceKey],
+        root_causes: &'a [crate::keys::RootCauseKey],
+        contributing_factors: &'a [String],
+        trigger: Option<&'a str>,
+        detection: Option<&'static str>,
+        tags: &'a [String],
+        impact: ExportImpact<'a>,
+        authors: &'a [String],
+        started: Option<String>,
+        detected: Option<String>,
+        acknowledged: Option<String>,
+        mitigated: Option<String>,
+        resolved: Option<String>,
+        metrics_seconds: ExportMetrics,
+        timeline: Vec<ExportEvent<'a>>,
+        action_items: Vec<view::ActionItemView>,
+        extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    }
+    #[derive(Serialize)]
+    struct ExportImpact<'a> {
+        summary: Option<&'a str>,
+        users_affected_pct: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct ExportMetrics {
+        time_to_detect: Option<i64>,
+        time_to_acknowledge: Option<i64>,
+        time_to_mitigate: Option<i64>,
+        time_to_resolve: Option<i64>,
+    }
+    #[derive(Serialize)]
+    struct ExportEvent<'a> {
+        at: String,
+        kind: Option<&'static str>,
+        event: &'a str,
+    }
+    let rfc = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string());
+    let postmortems = site
+        .postmortems
+        .iter()
+        .zip(&views.summaries)
+        .map(|(p, summary)| {
+            let metrics = p.milestones.metrics();
+            ExportPostmortem {
+                slug: p.slug.as_str(),
+                url: absolute(site, &summary.url),
+                source: p.source.to_string_lossy().replace('\\', "/"),
+                title: &p.title,
+                date: p.date.to_string(),
+                status: p.status.as_str(),
+                severity: &p.severity,
+                services: &p.services,
+                root_causes: &p.root_causes,
+                contributing_factors: &p.contributing_factors,
+                trigger: p.trigger.as_deref(),
+                detection: p.detection.map(|d| d.as_str()),
+                tags: &p.tags,
+                impact: ExportImpact {
+                    summary: p.impact.summary.as_deref(),
+                    users_affected_pct: p.impact.users_affected_pct,
+                },
+                authors: &p.authors,
+                started: rfc(p.milestones.started),
+                detected: rfc(p.milestones.detected),
+                acknowledged: rfc(p.milestones.acknowledged),
+                mitigated: rfc(p.milestones.mitigated),
+                resolved: rfc(p.milestones.resolved),
+                metrics_seconds: ExportMetrics {
+                    time_to_detect: metrics.ttd.map(|d| d.as_secs()),
+                    time_to_acknowledge: metrics.tta.map(|d| d.as_secs()),
+                    time_to_mitigate: metrics.ttm.map(|d| d.as_secs()),
+                    time_to_resolve: metrics.ttr.map(|d| d.as_secs()),
+                },
+                timeline: p
+                    .timeline
+                    .iter()
+                    .map(|e| ExportEvent {
+                        at: e.at.to_string(),
+                        kind: e.kind.map(|k| k.as_str()),
+                        event: &e.text,
+                    })
+                    .collect(),
+                action_items: views.postmortem_action_items(p),
+                extra: &p.extra,
+            }
+        })
+        .collect();
+    let export = Export {
+        title: &site.config.title,
+        base_url: &site.config.base_url.absolute,
+        postmortems,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,183 @@
+//! The theme: tera templates and static files, from three layers.
+//!
+//! 1. the default theme embedded in the binary (so a site without `themes/` builds),
+//! 2. `<site>/themes/<theme>/templates` and `static/`, which replace files of the same name,
+//! 3. `<site>/templates/`, which overrides single templates.
+//!
+//! A site's own `static/` is copied by the output stage, not here.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use tera::Tera;
+
+use crate::error::Error;
+
+/// The default theme, embedded at compile time.
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Compiled templates and the theme's static files.
+pub struct Theme {
+    /// The compiled templates.
+    pub tera: Tera,
+    /// Static files by path relative to `static/` (`style.css`).
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field(
+                "static_files",
+                &self.static_files.keys().collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Template sources by name, before compiling: what the layers resolve to.
+pub fn template_sources(root: &Path, theme: &str) -> Result<BTreeMap<String, String>, Error> {
+    let mut sources = BTreeMap::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+        collect_embedded(dir, "templates", &mut sources);
+    }
+    let theme_dir = root.join("themes").join(theme);
+    if theme != "default" && !theme_dir.is_dir() {
+        return Err(Error::Template {
+            name: format!("themes/{theme}"),
+            message: format!(
+                "site.toml asks for theme \"{theme}\" but {} does not exist; create it or set theme = \"default\"",
+                theme_dir.display()
+            ),
+        });
+    }
+    read_dir_into(&theme_dir.join("templates"), &mut sources)?;
+    read_dir_into(&root.join("templates"), &mut sources)?;
+    Ok(sources)
+}
+
+fn collect_embedded(dir: &Dir<'_>, prefix: &str, out: &mut BTreeMap<String, String>) {
+    for file in dir.files() {
+        let Ok(name) = file.path().strip_prefix(prefix) else {
+            continue;
+        };
+        if let Some(text) = file.contents_utf8() {
+            out.insert(name.to_string_lossy().replace('\\', "/"), text.to_string());
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, prefix, out);
+    }
+}
+
+fn collect_embedded_bytes(dir: &Dir<'_>, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+    for file in dir.files() {
+        let Ok(name) = file.path().strip_prefix(prefix) else {
+            continue;
+        };
+        out.insert(
+            name.to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        );
+    }
+    for sub in dir.dirs() {
+        collect_embedded_bytes(sub, prefix, out);
+    }
+}
+
+/// Reads every file under `dir` (if it exists) into `out`, keyed by relative path.
+fn read_dir_into(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<(), Error> {
+    let mut bytes = BTreeMap::new();
+    read_dir_bytes_into(dir, &mut bytes)?;
+    for (name, data) in bytes {
+        let text = String::from_utf8(data).map_err(|_| Error::Template {
+            name: name.clone(),
+            message: format!("{} is not UTF-8 text", dir.join(&name).display()),
+        })?;
+        out.insert(name, text);
+    }
+    Ok(())
+}
+
+/// Reads every non-hidden file under `dir` (if it exists) into `out`.
+pub fn read_dir_bytes_into(dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|err| Error::Io {
+            path: err.path().unwrap_or(dir).to_path_buf(),
+            source: err
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let data = std::fs::read(entry.path()).map_err(|source| Error::Io {
+            path: entry.path().to_path_buf(),
+            source,
+        })?;
+        out.insert(rel, data);
+    }
+    Ok(())
+}
+
+impl Theme {
+    /// Loads and compiles the theme for the site at `root`.
+    pub fn load(root: &Path, theme: &str) -> Result<Self, Error> {
+        let sources = template_sources(root, theme)?;
+        let tera = compile(&sources)?;
+        let mut static_files = BTreeMap::new();
+        if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+            collect_embedded_bytes(dir, "static", &mut static_files);
+        }
+        read_dir_bytes_into(
+            &root.join("themes").join(theme).join("static"),
+            &mut static_files,
+        )?;
+        Ok(Self { tera, static_files })
+    }
+}
+
+/// Compiles template sources; a syntax error names the template and its line.
+pub fn compile(sources: &BTreeMap<String, String>) -> Result<Tera, Error> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    tera.add_raw_templates(
+        sources
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str())),
+    )
+    .map_err(|err| template_error("templates", &err))?;
+    Ok(tera)
+}
+
+/// Turns a tera error into [`Error::Template`], keeping tera's report (file, line, snippet).
+pub fn template_error(fallback_name: &str, err: &tera::Error) -> Error {
+    let name = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            report.filename().to_string()
+        }
+        _ => fallback_name.to_string(),
+    };
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(&format!("\n  caused by: {cause}"));
+        source = cause.source();
+    }
+    Error::Template { name, message }
+}

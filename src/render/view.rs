@@ -1,0 +1,525 @@
+//! The values handed to templates: plain, serialisable, pre-formatted.
+//!
+//! The shapes are documented for theme authors in `themes/default/CONTEXT.md`; keep the
+//! two in step. Views are built from the [`Site`] once and borrowed by every page that
+//! lists them, so no page clones the whole site into its context.
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::content::postmortem::{ActionItem, Postmortem, TimelineEntry};
+use crate::content::time::{format_duration, format_offset, iso_duration};
+use crate::keys::{RootCauseKey, ServiceKey};
+use crate::site::{DurationStats, Site, Term};
+
+/// Number of colour slots in the theme (`rc-0` … `rc-7`).
+pub const COLOR_SLOTS: usize = 8;
+
+/// Site-wide values, in every template as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Absolute base URL with trailing slash.
+    pub base_url: String,
+    /// Path part of the base URL.
+    pub base_path: String,
+    /// Root-relative URLs of the site's pages and assets.
+    pub urls: SiteUrls,
+}
+
+/// Root-relative URLs used in the layout.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteUrls {
+    /// Home.
+    pub home: String,
+    /// Root-cause index.
+    pub root_causes: String,
+    /// Service index.
+    pub services: String,
+    /// Global timeline.
+    pub timeline: String,
+    /// Atom feed.
+    pub atom: String,
+    /// JSON export.
+    pub json: String,
+    /// Theme stylesheet.
+    pub style: String,
+    /// Light code stylesheet.
+    pub syntax_light: String,
+    /// Dark code stylesheet.
+    pub syntax_dark: String,
+    /// Favicon.
+    pub favicon: String,
+}
+
+impl SiteView {
+    /// From the site's config.
+    pub fn new(site: &Site) -> Self {
+        let base = site.config.base_url.path.clone();
+        let url = |path: &str| format!("{base}{path}");
+        Self {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base_url: site.config.base_url.absolute.clone(),
+            urls: SiteUrls {
+                home: base.clone(),
+                root_causes: url("root-causes/"),
+                services: url("services/"),
+                timeline: url("timeline/"),
+                atom: url("atom.xml"),
+                json: url("postmortems.json"),
+                style: url("static/style.css"),
+                syntax_light: url("static/syntax-light.css"),
+                syntax_dark: url("static/syntax-dark.css"),
+                favicon: url("static/favicon.svg"),
+            },
+            base_path: base,
+        }
+    }
+}
+
+/// A root cause or service reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermRef {
+    /// Key.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Page URL.
+    pub url: String,
+    /// Colour class (`rc-3`) for root causes, empty for services.
+    pub color: String,
+}
+
+/// A duration, three ways.
+#[derive(Debug, Clone, Serialize)]
+pub struct DurationView {
+    /// Whole seconds.
+    pub seconds: i64,
+    /// `2h 30m`.
+    pub display: String,
+    /// `PT2H30M`.
+    pub iso: String,
+}
+
+impl DurationView {
+    /// Formats `duration`.
+    pub fn new(duration: SignedDuration) -> Self {
+        Self {
+            seconds: duration.as_secs(),
+            display: format_duration(duration),
+            iso: iso_duration(duration),
+        }
+    }
+}
+
+/// An instant, formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct MomentView {
+    /// RFC 3339 with offset.
+    pub iso: String,
+    /// `14 Aug 2024 14:30 BST`.
+    pub display: String,
+    /// `14:30`.
+    pub time: String,
+}
+
+impl MomentView {
+    /// Formats `at` in `zone`.
+    pub fn new(at: Timestamp, zone: &TimeZone) -> Self {
+        let zoned = at.to_zoned(zone.clone());
+        Self {
+            iso: zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            display: zoned.strftime("%-d %b %Y %H:%M %Z").to_string(),
+            time: zoned.strftime("%H:%M").to_string(),
+        }
+    }
+}
+
+/// A postmortem in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// URL segment.
+    pub slug: String,
+    /// Page URL.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// ISO date.
+    pub date: String,
+    /// `14 Aug 2024`.
+    pub date_display: String,
+    /// Year.
+    pub year: i16,
+    /// Severity name.
+    pub severity: String,
+    /// 1 = most severe.
+    pub severity_rank: usize,
+    /// Status word.
+    pub status: &'static str,
+    /// True for drafts.
+    pub is_draft: bool,
+    /// Primary root cause.
+    pub root_cause: Option<TermRef>,
+    /// All root causes, primary first.
+    pub root_causes: Vec<TermRef>,
+    /// Services.
+    pub services: Vec<TermRef>,
+    /// Started → resolved.
+    pub duration: Option<DurationView>,
+    /// Impact summary.
+    pub impact_summary: String,
+    /// Share of users affected.
+    pub users_affected_pct: Option<f64>,
+    /// Start, formatted, or empty.
+    pub started_display: String,
+    /// Bar width for the timeline, log scale, 2..=100 (0 when unknown).
+    pub bar_pct: u32,
+}
+
+/// Builds references and summaries for one site.
+pub struct Views<'a> {
+    site: &'a Site,
+    zone: TimeZone,
+    /// The site view.
+    pub site_view: SiteView,
+    /// One summary per postmortem, indexed like `Site::postmortems`.
+    pub summaries: Vec<Summary>,
+}
+
+impl<'a> Views<'a> {
+    /// Prepares the shared views.
+    pub fn new(site: &'a Site) -> Self {
+        let zone = site.config.display_zone();
+        let site_view = SiteView::new(site);
+        let longest = site
+            .postmortems
+            .iter()
+            .filter_map(|p| p.milestones.metrics().ttr)
+            .max()
+            .unwrap_or(SignedDuration::ZERO);
+        let mut views = Self {
+            site,
+            zone,
+            site_view,
+            summaries: Vec::new(),
+        };
+        views.summaries = site
+            .postmortems
+            .iter()
+            .map(|p| views.summary(p, longest))
+            .collect();
+        views
+    }
+
+    /// URL of a page path under the base.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site_view.base_path)
+    }
+
+    /// Reference to a root cause.
+    pub fn root_cause_ref(&self, key: &RootCauseKey) -> TermRef {
+        let term = self.site.root_causes.get(key);
+        TermRef {
+            key: key.to_string(),
+            name: term.map_or_else(|| key.to_string(), |t| t.name.clone()),
+            url: self.url(&format!("root-causes/{key}/")),
+            color: color_class(term.and_then(|t| t.color)),
+        }
+    }
+
+    /// Reference to a service.
+    pub fn service_ref(&self, key: &ServiceKey) -> TermRef {
+        let term = self.site.services.get(key);
+        TermRef {
+            key: key.to_string(),
+            name: term.map_or_else(|| key.to_string(), |t| t.name.clone()),
+            url: self.url(&format!("services/{key}/")),
+            color: String::new(),
+        }
+    }
+
+    fn summary(&self, p: &Postmortem, longest: SignedDuration) -> Summary {
+        let ttr = p.milestones.metrics().ttr;
+        let root_causes: Vec<TermRef> = p
+            .root_causes
+            .iter()
+            .map(|k| self.root_cause_ref(k))
+            .collect();
+        Summary {
+            slug: p.slug.to_string(),
+            url: self.url(&format!("postmortems/{}/", p.slug)),
+            title: p.title.clone(),
+            date: p.date.to_string(),
+            date_display: p.date.strftime("%-d %b %Y").to_string(),
+            year: p.date.year(),
+            severity: p.severity.clone(),
+            severity_rank: p.severity_rank,
+            status: p.status.as_str(),
+            is_draft: p.status == crate::content::postmortem::Status::Draft,
+            root_cause: root_causes.first().cloned(),
+            root_causes,
+            services: p.services.iter().map(|k| self.service_ref(k)).collect(),
+            duration: ttr.map(DurationView::new),
+            impact_summary: p.impact.summary.clone().unwrap_or_default(),
+            users_affected_pct: p.impact.users_affected_pct,
+            started_display: p
+                .milestones
+                .started
+                .map(|t| MomentView::new(t, &self.zone).display)
+                .unwrap_or_default(),
+            bar_pct: bar_pct(ttr, longest),
+        }
+    }
+
+    /// The full view of one postmortem.
+    pub fn postmortem(&self, index: usize) -> PostmortemView {
+        let p = &self.site.postmortems[index];
+        let moment = |t: Option<Timestamp>| t.map(|t| MomentView::new(t, &self.zone));
+        let metrics = p.milestones.metrics();
+        let started = p.milestones.started;
+        PostmortemView {
+            summary: self.summaries[index].clone(),
+            started: moment(p.milestones.started),
+            detected: moment(p.milestones.detected),
+            acknowledged: moment(p.milestones.acknowledged),
+            mitigated: moment(p.milestones.mitigated),
+            resolved: moment(p.milestones.resolved),
+            metrics: [
+                ("TTD", "Time to detect", metrics.ttd),
+                ("TTA", "Time to acknowledge", metrics.tta),
+                ("TTM", "Time to mitigate", metrics.ttm),
+                ("TTR", "Time to resolve", metrics.ttr),
+            ]
+            .into_iter()
+            .map(|(abbr, label, value)| MetricView {
+                abbr,
+                label,
+                value: value.map(DurationView::new),
+            })
+            .collect(),
+            trigger: p.trigger.clone().unwrap_or_default(),
+            detection: p.detection.map(|d| d.label()).unwrap_or_default(),
+            tags: p.tags.clone(),
+            authors: p.authors.clone(),
+            contributing_factors: p.contributing_factors.clone(),
+            timeline: p
+                .timeline
+                .iter()
+                .map(|entry| self.timeline_entry(entry, started))
+                .collect(),
+            body_html: p.body_html.clone(),
+            toc: p.toc.clone(),
+            action_items: p.action_items.iter().map(ActionItemView::new).collect(),
+            extra: p.extra.clone(),
+            source: p.source.to_string_lossy().replace('\\', "/"),
+        }
+    }
+
+    fn timeline_entry(
+        &self,
+        entry: &TimelineEntry,
+        started: Option<Timestamp>,
+    ) -> TimelineEntryView {
+        TimelineEntryView {
+            at: MomentView::new(entry.at, &self.zone),
+            offset: started
+                .map(|s| format_offset(entry.at.duration_since(s)))
+                .unwrap_or_default(),
+            kind: entry.kind.map(|k| k.as_str()).unwrap_or_default(),
+            kind_label: entry.kind.map(|k| k.label()).unwrap_or_default(),
+            text: entry.text.clone(),
+        }
+    }
+
+    /// The action items of one postmortem.
+    pub fn postmortem_action_items(&self, p: &Postmortem) -> Vec<ActionItemView> {
+        p.action_items.iter().map(ActionItemView::new).collect()
+    }
+
+    /// A root cause or service with its figures.
+    pub fn term_stats<K: std::fmt::Display>(&self, term: &Term<K>, kind: &str) -> TermStats {
+        TermStats {
+            key: term.key.to_string(),
+            name: term.name.clone(),
+            url: self.url(&format!("{kind}/{}/", term.key)),
+            color: color_class(term.color),
+            description: term.description.clone(),
+            owner: term.owner.clone(),
+            count: term.postmortems.len(),
+            median_ttr: term.ttr.median.map(DurationView::new),
+            p90_ttr: term.ttr.p90.map(DurationView::new),
+        }
+    }
+
+    /// The headline figures of the home page.
+    pub fn headline(&self) -> Vec<Headline> {
+        let figure = |label: &str, stats: &DurationStats| Headline {
+            label: label.to_string(),
+            value: stats
+                .median
+                .map(format_duration)
+                .unwrap_or_else(|| "—".to_string()),
+            note: format!("median of {} postmortems with the timestamps", stats.count),
+        };
+        vec![
+            figure("Median time to resolve", &self.site.ttr),
+            figure("Median time to detect", &self.site.ttd),
+        ]
+    }
+}
+
+/// `rc-N` for a colour slot.
+pub fn color_class(slot: Option<usize>) -> String {
+    slot.map(|s| format!("rc-{}", s % COLOR_SLOTS))
+        .unwrap_or_default()
+}
+
+/// Log-scale bar width so a 10-minute blip and a 3-day outage both stay visible.
+fn bar_pct(duration: Option<SignedDuration>, longest: SignedDuration) -> u32 {
+    let Some(duration) = duration else { return 0 };
+    let scale = |d: SignedDuration| (1.0 + d.as_secs().max(0) as f64 / 60.0).ln();
+    let max = scale(longest);
+    if max <= 0.0 {
+        return 100;
+    }
+    (2.0 + 98.0 * scale(duration) / max)
+        .round()
+        .clamp(2.0, 100.0) as u32
+}
+
+/// A metric row.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricView {
+    /// `TTD`.
+    pub abbr: &'static str,
+    /// `Time to detect`.
+    pub label: &'static str,
+    /// The figure, when the timestamps allow.
+    pub value: Option<DurationView>,
+}
+
+/// A timeline event.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntryView {
+    /// When.
+    pub at: MomentView,
+    /// `T+15m`, or empty without `started`.
+    pub offset: String,
+    /// Kind word or empty.
+    pub kind: &'static str,
+    /// Kind label or empty.
+    pub kind_label: &'static str,
+    /// What happened.
+    pub text: String,
+}
+
+/// An action item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionItemView {
+    /// What to do.
+    pub task: String,
+    /// Who.
+    pub owner: String,
+    /// Status word.
+    pub status: &'static str,
+    /// Status label.
+    pub status_label: &'static str,
+    /// Due date (ISO) or empty.
+    pub due: String,
+    /// Tracker link or empty.
+    pub link: String,
+}
+
+impl ActionItemView {
+    fn new(item: &ActionItem) -> Self {
+        Self {
+            task: item.task.clone(),
+            owner: item.owner.clone().unwrap_or_default(),
+            status: item.status.as_str(),
+            status_label: item.status.label(),
+            due: item.due.map(|d| d.to_string()).unwrap_or_default(),
+            link: item.link.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The full postmortem page value, `pm`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostmortemView {
+    /// The list fields.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Impact began.
+    pub started: Option<MomentView>,
+    /// Detected.
+    pub detected: Option<MomentView>,
+    /// Acknowledged.
+    pub acknowledged: Option<MomentView>,
+    /// Mitigated.
+    pub mitigated: Option<MomentView>,
+    /// Resolved.
+    pub resolved: Option<MomentView>,
+    /// TTD, TTA, TTM, TTR.
+    pub metrics: Vec<MetricView>,
+    /// Trigger.
+    pub trigger: String,
+    /// Detection label.
+    pub detection: &'static str,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Contributing factors.
+    pub contributing_factors: Vec<String>,
+    /// The incident's own timeline.
+    pub timeline: Vec<TimelineEntryView>,
+    /// Rendered body (safe HTML).
+    pub body_html: String,
+    /// Headings of the body.
+    pub toc: Vec<crate::content::postmortem::Heading>,
+    /// Follow-ups.
+    pub action_items: Vec<ActionItemView>,
+    /// Unknown front-matter keys.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Source file.
+    pub source: String,
+}
+
+/// A term with its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermStats {
+    /// Key.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Page URL.
+    pub url: String,
+    /// Colour class or empty.
+    pub color: String,
+    /// Description.
+    pub description: String,
+    /// Owner (services).
+    pub owner: String,
+    /// Number of postmortems.
+    pub count: usize,
+    /// Median time to resolve.
+    pub median_ttr: Option<DurationView>,
+    /// p90 time to resolve.
+    pub p90_ttr: Option<DurationView>,
+}
+
+/// A headline figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    /// What it is.
+    pub label: String,
+    /// The figure.
+    pub value: String,
+    /// Where it comes from.
+    pub note: String,
+}

@@ -1,0 +1,260 @@
+//! The site model: validated postmortems → everything pages need, derived once.
+//!
+//! [`Site::new`] sorts the postmortems, groups them into taxonomies (root causes,
+//! services), severities, years and the global timeline, and computes duration
+//! statistics. The model is immutable afterwards and only read by rendering; pages refer
+//! to postmortems by [`PostmortemId`], an index, so nothing is shared by reference count.
+
+pub mod stats;
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::content::Postmortem;
+use crate::keys::{RootCauseKey, ServiceKey, Slug};
+pub use stats::DurationStats;
+
+/// Index into [`Site::postmortems`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PostmortemId(pub u32);
+
+impl PostmortemId {
+    /// As a vector index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One root cause or service, with its postmortems.
+#[derive(Debug, Clone)]
+pub struct Term<K> {
+    /// The key.
+    pub key: K,
+    /// Display name.
+    pub name: String,
+    /// May be empty.
+    pub description: String,
+    /// Owning team (services); may be empty.
+    pub owner: String,
+    /// Colour slot for root causes (its position in `site.toml`).
+    pub color: Option<usize>,
+    /// Its postmortems, most recent first.
+    pub postmortems: Vec<PostmortemId>,
+    /// Time-to-resolve statistics of those postmortems.
+    pub ttr: DurationStats,
+}
+
+/// Terms in display order.
+#[derive(Debug, Clone)]
+pub struct Taxonomy<K> {
+    /// The terms.
+    pub terms: Vec<Term<K>>,
+}
+
+impl<K: PartialEq> Taxonomy<K> {
+    /// The term of `key`.
+    pub fn get(&self, key: &K) -> Option<&Term<K>> {
+        self.terms.iter().find(|t| t.key == *key)
+    }
+}
+
+/// A month of the global timeline.
+#[derive(Debug, Clone)]
+pub struct MonthGroup {
+    /// 1..=12.
+    pub month: i8,
+    /// Its postmortems, most recent first.
+    pub postmortems: Vec<PostmortemId>,
+}
+
+/// A year of the global timeline.
+#[derive(Debug, Clone)]
+pub struct YearGroup {
+    /// The year.
+    pub year: i16,
+    /// Months with incidents, most recent first.
+    pub months: Vec<MonthGroup>,
+}
+
+/// Every incident on one axis, grouped by year and month.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// Years with incidents, most recent first.
+    pub years: Vec<YearGroup>,
+}
+
+/// The read-only model of the whole site.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: Config,
+    /// Postmortems, most recent first (by start, then slug).
+    pub postmortems: Vec<Postmortem>,
+    /// Slug → id.
+    pub by_slug: BTreeMap<Slug, PostmortemId>,
+    /// Root causes in `site.toml` order.
+    pub root_causes: Taxonomy<RootCauseKey>,
+    /// Services: declared ones in `site.toml` order, then the rest by key.
+    pub services: Taxonomy<ServiceKey>,
+    /// Severity name → postmortems, in configured order.
+    pub severities: Vec<(String, Vec<PostmortemId>)>,
+    /// Year → postmortems, most recent first.
+    pub years: Vec<(i16, Vec<PostmortemId>)>,
+    /// The global timeline.
+    pub timeline: Timeline,
+    /// Time to resolve over the whole library.
+    pub ttr: DurationStats,
+    /// Time to detect over the whole library.
+    pub ttd: DurationStats,
+}
+
+impl Site {
+    /// Derives the model.
+    pub fn new(config: Config, mut postmortems: Vec<Postmortem>) -> Self {
+        postmortems.sort_by(|a, b| {
+            b.sort_instant()
+                .cmp(&a.sort_instant())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let ids = || (0..postmortems.len()).map(|i| PostmortemId(i as u32));
+        let by_slug = ids()
+            .map(|id| (postmortems[id.index()].slug.clone(), id))
+            .collect();
+
+        let ttr_of = |members: &[PostmortemId]| {
+            DurationStats::of(
+                members
+                    .iter()
+                    .filter_map(|id| postmortems[id.index()].milestones.metrics().ttr),
+            )
+        };
+
+        let mut cause_members: IndexMap<RootCauseKey, Vec<PostmortemId>> = config
+            .root_causes
+            .keys()
+            .map(|k| (k.clone(), Vec::new()))
+            .collect();
+        let mut service_members: BTreeMap<ServiceKey, Vec<PostmortemId>> = BTreeMap::new();
+        for id in ids() {
+            let postmortem = &postmortems[id.index()];
+            for cause in &postmortem.root_causes {
+                cause_members.entry(cause.clone()).or_default().push(id);
+            }
+            for service in &postmortem.services {
+                service_members.entry(service.clone()).or_default().push(id);
+            }
+        }
+
+        let root_causes = Taxonomy {
+            terms: cause_members
+                .into_iter()
+                .enumerate()
+                .map(|(slot, (key, members))| {
+                    let def = config.root_causes.get(&key);
+                    Term {
+                        name: def.map_or_else(|| key.to_string(), |d| d.name.clone()),
+                        description: def.map(|d| d.description.clone()).unwrap_or_default(),
+                        owner: String::new(),
+                        color: Some(slot),
+                        ttr: ttr_of(&members),
+                        postmortems: members,
+                        key,
+                    }
+                })
+                .collect(),
+        };
+
+        let mut service_terms = Vec::new();
+        for (key, def) in &config.services {
+            let members = service_members.remove(key).unwrap_or_default();
+            service_terms.push(Term {
+                key: key.clone(),
+                name: def.name.clone(),
+                description: def.description.clone(),
+                owner: def.owner.clone(),
+                color: None,
+                ttr: ttr_of(&members),
+                postmortems: members,
+            });
+        }
+        for (key, members) in service_members {
+            service_terms.push(Term {
+                name: key.to_string(),
+                key,
+                description: String::new(),
+                owner: String::new(),
+                color: None,
+                ttr: ttr_of(&members),
+                postmortems: members,
+            });
+        }
+
+        let severities = config
+            .severities
+            .iter()
+            .map(|name| {
+                let members = ids()
+                    .filter(|id| postmortems[id.index()].severity == *name)
+                    .collect();
+                (name.clone(), members)
+            })
+            .collect();
+
+        let mut by_year: BTreeMap<i16, Vec<PostmortemId>> = BTreeMap::new();
+        let mut by_month: BTreeMap<(i16, i8), Vec<PostmortemId>> = BTreeMap::new();
+        for id in ids() {
+            let date: Date = postmortems[id.index()].date;
+            by_year.entry(date.year()).or_default().push(id);
+            by_month
+                .entry((date.year(), date.month()))
+                .or_default()
+                .push(id);
+        }
+        let years: Vec<(i16, Vec<PostmortemId>)> = by_year.into_iter().rev().collect();
+        let mut timeline = Timeline::default();
+        for ((year, month), members) in by_month.into_iter().rev() {
+            if timeline.years.last().is_none_or(|y| y.year != year) {
+                timeline.years.push(YearGroup {
+                    year,
+                    months: Vec::new(),
+                });
+            }
+            if let Some(group) = timeline.years.last_mut() {
+                group.months.push(MonthGroup {
+                    month,
+                    postmortems: members,
+                });
+            }
+        }
+
+        let all: Vec<PostmortemId> = ids().collect();
+        let ttr = ttr_of(&all);
+        let ttd = DurationStats::of(
+            postmortems
+                .iter()
+                .filter_map(|p| p.milestones.metrics().ttd),
+        );
+        Self {
+            config,
+            by_slug,
+            root_causes,
+            services: Taxonomy {
+                terms: service_terms,
+            },
+            severities,
+            years,
+            timeline,
+            ttr,
+            ttd,
+            postmortems,
+        }
+    }
+
+    /// The postmortem of `id`.
+    pub fn postmortem(&self, id: PostmortemId) -> &Postmortem {
+        &self.postmortems[id.index()]
+    }
+}
