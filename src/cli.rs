@@ -29,6 +29,102 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (atomically: a failed build leaves the previous output untouched).
     Build(BuildArgs),
+    /// Build, serve and watch the site; open tabs reload on every save.
+    Serve(ServeArgs),
+}
+
+/// `hindsight serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder, holding site.toml and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on; anything but 127.0.0.1 exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+impl ServeArgs {
+    fn run(self) -> anyhow::Result<ExitCode> {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        let shutdown = Arc::new(AtomicBool::new(false));
+        let flag = shutdown.clone();
+        ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
+        let options = crate::serve::ServeOptions {
+            root: self.root,
+            interface: self.interface,
+            port: self.port,
+        };
+        let open = self.open;
+        crate::serve::serve(&options, shutdown, &|event| print_serve_event(&event, open))?;
+        println!("Stopped.");
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
+    use crate::serve::ServeEvent;
+    match event {
+        ServeEvent::Listening {
+            url,
+            postmortems,
+            elapsed,
+        } => {
+            println!(
+                "Built {postmortems} postmortem{} (drafts included) in {:.2} s",
+                plural(*postmortems),
+                elapsed.as_secs_f64()
+            );
+            println!("Serving at {url} — edit and save, open tabs reload. Ctrl-C stops.");
+            if open {
+                open_browser(url);
+            }
+        }
+        ServeEvent::Rebuilt { update, elapsed } => {
+            print_diagnostics(&update.warnings);
+            if update.changed.is_empty() && update.removed.is_empty() {
+                return;
+            }
+            println!(
+                "Rebuilt {} file{}{} in {} ms",
+                update.changed.len() + update.removed.len(),
+                plural(update.changed.len() + update.removed.len()),
+                if update.full { " (full)" } else { "" },
+                elapsed.as_millis()
+            );
+        }
+        ServeEvent::Failed { diagnostics, fatal } => {
+            if let Some(diagnostics) = diagnostics {
+                print_diagnostics(diagnostics);
+            }
+            if let Some(fatal) = fatal {
+                eprintln!("error: {fatal}");
+            }
+            eprintln!("The last good version is still served; fix the file and save.");
+        }
+    }
+}
+
+/// Best effort: a missing opener is not an error, the URL is printed anyway.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("warning: could not start {opener}; open {url} yourself");
+    }
 }
 
 /// `hindsight build`.
@@ -107,5 +203,9 @@ fn report_failure(failure: &BuildFailure) -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => args.run(),
+        Command::Serve(args) => args.run().unwrap_or_else(|err| {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }),
     }
 }

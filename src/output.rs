@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::Error;
 
@@ -20,28 +21,39 @@ pub const MARKER: &str = ".hindsight-output";
 /// Output path (relative, `/`-separated) → contents, sorted so writing is deterministic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
-    files: BTreeMap<String, Vec<u8>>,
+    // Shared bytes, so the dev server can keep a copy and swap in changes cheaply.
+    files: BTreeMap<String, Arc<[u8]>>,
 }
 
 impl Output {
     /// Adds or replaces a file.
     pub fn insert(&mut self, path: String, data: Vec<u8>) {
-        self.files.insert(path, data);
+        self.files.insert(path, Arc::from(data));
     }
 
     /// Removes a file.
-    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
+    pub fn remove(&mut self, path: &str) -> Option<Arc<[u8]>> {
         self.files.remove(path)
     }
 
     /// A file's contents.
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.files.get(path)
+    }
+
+    /// True when the file exists.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
     }
 
     /// Every file, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, d)| (p.as_str(), d.as_slice()))
+        self.files.iter().map(|(p, d)| (p.as_str(), &**d))
+    }
+
+    /// Every path, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     /// Number of files.

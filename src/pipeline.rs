@@ -1,7 +1,8 @@
 //! The one place the stages are chained: config → content → site → render → output.
 //!
-//! [`load`] runs the stages up to a rendered [`Output`] without touching the disk (used
-//! by `build`, `check` and `serve`); [`build`] adds the atomic write.
+//! [`Session::start`] runs the stages up to a rendered [`Output`] without touching the
+//! disk (used by `build`, `check` and `serve`), and [`Session::apply`] updates it after
+//! changes (used by `serve`); [`build`] adds the atomic write.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -58,17 +59,6 @@ pub enum BuildFailure {
     Fatal(#[from] Error),
 }
 
-/// A loaded and rendered site, not yet written.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The model.
-    pub site: Site,
-    /// Every file of the site.
-    pub output: Output,
-    /// Warnings found on the way (errors make [`load`] fail).
-    pub warnings: Diagnostics,
-}
-
 /// What a successful build did.
 #[derive(Debug)]
 pub struct Built {
@@ -107,38 +97,6 @@ pub fn load_config(
     Some(config)
 }
 
-/// Runs every stage up to the rendered output.
-pub fn load(options: &BuildOptions) -> Result<Loaded, BuildFailure> {
-    let mut diagnostics = Diagnostics::new();
-    let Some(config) = load_config(&options.root, options.base_url.as_deref(), &mut diagnostics)
-    else {
-        return Err(BuildFailure::Invalid(diagnostics));
-    };
-    let highlighter = Highlighter::new();
-    let postmortems = content::load(
-        &options.root,
-        &config,
-        &highlighter,
-        LoadOptions {
-            include_drafts: options.drafts,
-        },
-        &mut diagnostics,
-    );
-    if diagnostics.has_errors() {
-        return Err(BuildFailure::Invalid(diagnostics));
-    }
-    let theme = Theme::load(&options.root, &config.theme)?;
-    let site = Site::new(config, postmortems);
-    let syntax_css = highlight::stylesheets();
-    let mut output = render::render(&site, &theme, &syntax_css)?;
-    add_site_static(&options.root, &mut output)?;
-    Ok(Loaded {
-        site,
-        output,
-        warnings: diagnostics,
-    })
-}
-
 /// A site's own `static/` folder is copied to the output root as it is.
 fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
     let mut files = std::collections::BTreeMap::new();
@@ -152,20 +110,358 @@ fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
 /// Builds the site and writes it atomically.
 pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
-    let loaded = load(options)?;
+    let session = Session::start(options.clone())?;
     let output_dir = options.output_dir();
-    output::write_atomically(&loaded.output, &output_dir, &options.root)?;
-    let pages = loaded
+    output::write_atomically(&session.output, &output_dir, &options.root)?;
+    let pages = session
         .output
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .count();
     Ok(Built {
-        postmortems: loaded.site.postmortems.len(),
+        postmortems: session.site.postmortems.len(),
         pages,
-        files: loaded.output.len(),
+        files: session.output.len(),
         output_dir,
-        warnings: loaded.warnings,
+        warnings: session.warnings,
         elapsed: start.elapsed(),
     })
+}
+
+/// Something that changed on disk, as the dev server's watcher classifies it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// A postmortem file was created, edited or removed (absolute path).
+    Content(PathBuf),
+    /// `site.toml`.
+    Config,
+    /// A template or theme file.
+    Templates,
+    /// A static file (the site's or the theme's).
+    Static,
+}
+
+/// What a rebuild changed in the output.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    /// Output paths whose bytes changed or that are new.
+    pub changed: Vec<String>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+    /// True when everything was re-rendered.
+    pub full: bool,
+    /// Warnings of the new state.
+    pub warnings: Diagnostics,
+}
+
+impl Update {
+    /// True when only stylesheets changed, so a page can swap them without reloading.
+    pub fn is_css_only(&self) -> bool {
+        self.removed.is_empty()
+            && !self.changed.is_empty()
+            && self.changed.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+/// A loaded site that can be updated in place: the dev server's build state.
+#[derive(Debug)]
+pub struct Session {
+    options: BuildOptions,
+    config: Config,
+    theme: Theme,
+    highlighter: Highlighter,
+    site: Site,
+    output: Output,
+    /// Files whose last parse failed, with their diagnostics.
+    broken: std::collections::BTreeMap<PathBuf, Diagnostics>,
+    /// Warnings of the last full load.
+    warnings: Diagnostics,
+    /// The last full reload failed: the next change reloads everything.
+    needs_full: bool,
+}
+
+impl Session {
+    /// Loads and renders the site.
+    pub fn start(options: BuildOptions) -> Result<Self, BuildFailure> {
+        let mut diagnostics = Diagnostics::new();
+        let Some(config) =
+            load_config(&options.root, options.base_url.as_deref(), &mut diagnostics)
+        else {
+            return Err(BuildFailure::Invalid(diagnostics));
+        };
+        let highlighter = Highlighter::new();
+        let postmortems = content::load(
+            &options.root,
+            &config,
+            &highlighter,
+            LoadOptions {
+                include_drafts: options.drafts,
+            },
+            &mut diagnostics,
+        );
+        if diagnostics.has_errors() {
+            return Err(BuildFailure::Invalid(diagnostics));
+        }
+        let theme = Theme::load(&options.root, &config.theme)?;
+        let site = Site::new(config.clone(), postmortems);
+        let mut output = render::render(&site, &theme, &highlight::stylesheets())?;
+        add_site_static(&options.root, &mut output)?;
+        Ok(Self {
+            options,
+            config,
+            theme,
+            highlighter,
+            site,
+            output,
+            broken: Default::default(),
+            warnings: diagnostics,
+            needs_full: false,
+        })
+    }
+
+    /// The current output.
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    /// Warnings of the last full load.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// The current model.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Applies changes. On error the previous output stays current and the error lists
+    /// every problem the site has now.
+    pub fn apply(&mut self, changes: &[Change]) -> Result<Update, BuildFailure> {
+        let content_only = changes.iter().all(|c| matches!(c, Change::Content(_)));
+        if !content_only || self.needs_full {
+            return self.reload();
+        }
+        let mut parsed = Vec::new();
+        for change in changes {
+            let Change::Content(path) = change else {
+                continue;
+            };
+            let rel = content::relative_to(path, &self.options.root);
+            let existing = self.site.postmortems.iter().position(|p| p.source == rel);
+            let is_postmortem = rel.extension().and_then(|e| e.to_str()) == Some("md")
+                && !rel
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            if !is_postmortem {
+                continue;
+            }
+            if !path.is_file() {
+                if existing.is_some() || self.broken.contains_key(&rel) {
+                    return self.reload(); // a removed postmortem: links and lists change
+                }
+                continue;
+            }
+            let mut diagnostics = Diagnostics::new();
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let postmortem = content::parse_source(&rel, bytes, &self.config, &mut diagnostics);
+            match postmortem {
+                Some(p) if !diagnostics.has_errors() => {
+                    let was_broken = self.broken.remove(&rel).is_some();
+                    let same_identity = existing.is_some_and(|i| {
+                        let old = &self.site.postmortems[i];
+                        old.slug == p.slug && old.status == p.status
+                    });
+                    if was_broken || !same_identity {
+                        // New file, renamed slug, or recovering from an error: the set of
+                        // pages and links may change; reload everything.
+                        if self.broken.is_empty() {
+                            return self.reload();
+                        }
+                        return Err(self.broken_failure());
+                    }
+                    parsed.push((existing.unwrap_or_default(), p, diagnostics));
+                }
+                _ => {
+                    self.broken.insert(rel, diagnostics);
+                }
+            }
+        }
+        if !self.broken.is_empty() {
+            return Err(self.broken_failure());
+        }
+        if parsed.is_empty() {
+            return Ok(Update::default());
+        }
+        self.apply_edits(parsed)
+    }
+
+    fn broken_failure(&self) -> BuildFailure {
+        let mut all = Diagnostics::new();
+        for diagnostics in self.broken.values() {
+            all.extend(diagnostics.clone());
+        }
+        BuildFailure::Invalid(all)
+    }
+
+    /// Re-renders after in-place edits of existing postmortems.
+    fn apply_edits(
+        &mut self,
+        edits: Vec<(usize, content::Postmortem, Diagnostics)>,
+    ) -> Result<Update, BuildFailure> {
+        let mut diagnostics = Diagnostics::new();
+        let resolver_postmortems = &self.site.postmortems;
+        let mut rendered = Vec::new();
+        for (index, mut postmortem, local) in edits {
+            diagnostics.extend(local);
+            content::render_one(
+                &mut postmortem,
+                resolver_postmortems,
+                &self.config,
+                &self.highlighter,
+                &mut diagnostics,
+            );
+            rendered.push((index, postmortem));
+        }
+        if diagnostics.has_errors() {
+            for (_, p) in &rendered {
+                let mine: Vec<_> = diagnostics
+                    .iter()
+                    .filter(|d| d.file == p.source)
+                    .cloned()
+                    .collect();
+                let mut file_diagnostics = Diagnostics::new();
+                for d in mine {
+                    file_diagnostics.push(d);
+                }
+                self.broken.insert(p.source.clone(), file_diagnostics);
+            }
+            return Err(BuildFailure::Invalid(diagnostics));
+        }
+
+        let old_longest = longest_ttr(&self.site);
+        let mut affected_keys = (Vec::new(), Vec::new());
+        let mut slugs = Vec::new();
+        let placeholder = Site::new(self.config.clone(), Vec::new());
+        let old_site = std::mem::replace(&mut self.site, placeholder);
+        let old_cause_keys: Vec<_> = old_site
+            .root_causes
+            .terms
+            .iter()
+            .map(|t| (t.key.clone(), t.postmortems.is_empty()))
+            .collect();
+        let old_service_keys: Vec<_> = old_site
+            .services
+            .terms
+            .iter()
+            .map(|t| t.key.clone())
+            .collect();
+        let mut postmortems = old_site.postmortems;
+        for (index, postmortem) in rendered {
+            let old = &postmortems[index];
+            affected_keys.0.extend(
+                old.root_causes
+                    .iter()
+                    .chain(&postmortem.root_causes)
+                    .cloned(),
+            );
+            affected_keys
+                .1
+                .extend(old.services.iter().chain(&postmortem.services).cloned());
+            slugs.push(postmortem.slug.clone());
+            postmortems[index] = postmortem;
+        }
+        self.site = Site::new(self.config.clone(), postmortems);
+
+        let terms_changed = old_service_keys
+            != self
+                .site
+                .services
+                .terms
+                .iter()
+                .map(|t| t.key.clone())
+                .collect::<Vec<_>>()
+            || old_cause_keys
+                != self
+                    .site
+                    .root_causes
+                    .terms
+                    .iter()
+                    .map(|t| (t.key.clone(), t.postmortems.is_empty()))
+                    .collect::<Vec<_>>();
+        let views = render::view::Views::new(&self.site);
+        let pages: Vec<render::Page> = if terms_changed || longest_ttr(&self.site) != old_longest {
+            render::Page::all(&self.site)
+        } else {
+            let mut pages = std::collections::BTreeSet::new();
+            for slug in &slugs {
+                if let Some(id) = self.site.by_slug.get(slug) {
+                    pages.extend(render::Page::affected_by(&self.site, *id));
+                }
+            }
+            for (i, term) in self.site.root_causes.terms.iter().enumerate() {
+                if affected_keys.0.contains(&term.key) {
+                    pages.insert(render::Page::RootCause(i));
+                }
+            }
+            for (i, term) in self.site.services.terms.iter().enumerate() {
+                if affected_keys.1.contains(&term.key) {
+                    pages.insert(render::Page::Service(i));
+                }
+            }
+            pages.into_iter().collect()
+        };
+        let full = pages.len() == render::Page::all(&self.site).len();
+        let fresh = render::render_pages(&self.site, &self.theme, &views, &pages)?;
+        let mut update = Update {
+            full,
+            warnings: diagnostics,
+            ..Update::default()
+        };
+        for (path, data) in fresh.iter() {
+            if self.output.get(path).is_none_or(|old| **old != *data) {
+                update.changed.push(path.to_string());
+            }
+        }
+        self.output.merge(fresh);
+        Ok(update)
+    }
+
+    /// Reloads everything (config, theme, content) and diffs the output.
+    fn reload(&mut self) -> Result<Update, BuildFailure> {
+        match Session::start(self.options.clone()) {
+            Ok(fresh) => {
+                let mut update = Update {
+                    full: true,
+                    warnings: fresh.warnings.clone(),
+                    ..Update::default()
+                };
+                for (path, data) in fresh.output.iter() {
+                    if self.output.get(path).is_none_or(|old| **old != *data) {
+                        update.changed.push(path.to_string());
+                    }
+                }
+                for path in self.output.paths() {
+                    if !fresh.output.contains(path) {
+                        update.removed.push(path.to_string());
+                    }
+                }
+                *self = fresh;
+                Ok(update)
+            }
+            Err(failure) => {
+                self.needs_full = true;
+                Err(failure)
+            }
+        }
+    }
+}
+
+fn longest_ttr(site: &Site) -> Option<jiff::SignedDuration> {
+    site.postmortems
+        .iter()
+        .filter_map(|p| p.milestones.metrics().ttr)
+        .max()
 }

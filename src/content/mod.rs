@@ -367,6 +367,18 @@ impl LinkResolver for SourceResolver {
     }
 }
 
+/// Renders the body of one postmortem, resolving links against `all`.
+pub fn render_one(
+    postmortem: &mut Postmortem,
+    all: &[Postmortem],
+    config: &Config,
+    highlighter: &Highlighter,
+    diagnostics: &mut Diagnostics,
+) {
+    let resolver = SourceResolver::new(all, &config.base_url.path);
+    render_body(postmortem, config, highlighter, &resolver, diagnostics);
+}
+
 fn render_body(
     postmortem: &mut Postmortem,
     config: &Config,

@@ -1,0 +1,188 @@
+//! Serving the in-memory [`Output`]: safe path resolution, content types, redirects,
+//! 404s, HEAD, and caching headers that never let a browser keep a stale page.
+//!
+//! Only paths that are keys of the output map can ever be served, so nothing outside the
+//! built site is reachable; on top of that every traversal form (`..`, `%2e%2e`, `%2f`,
+//! double encoding, backslashes, NUL) is refused outright with 400.
+
+use crate::output::Output;
+
+/// How a request path resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Serve this output file.
+    File(String),
+    /// Redirect to this path (`/x` → `/x/`).
+    Redirect(String),
+    /// Not in the site: serve `404.html` with status 404.
+    NotFound,
+    /// A malformed or hostile path.
+    BadRequest,
+}
+
+/// Resolves the path of a request URL (query and fragment are ignored).
+pub fn resolve(output: &Output, url: &str) -> Resolved {
+    let raw = url.split(['?', '#']).next().unwrap_or("");
+    let Some(decoded) = decode_path(raw) else {
+        return Resolved::BadRequest;
+    };
+    if !decoded.starts_with('/') || decoded.starts_with("//") {
+        return Resolved::BadRequest;
+    }
+    let relative = &decoded[1..];
+    if relative
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return Resolved::BadRequest;
+    }
+    if relative.is_empty() || relative.ends_with('/') {
+        let index = format!("{relative}index.html");
+        return if output.contains(&index) {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
+    }
+    if output.contains(relative) {
+        return Resolved::File(relative.to_string());
+    }
+    if output.contains(&format!("{relative}/index.html")) {
+        return Resolved::Redirect(format!("{raw}/"));
+    }
+    Resolved::NotFound
+}
+
+/// Percent-decodes a path once, refusing what could smuggle a traversal: encoded `/`,
+/// `\`, `.` sequences that decode to `..`, a `%` left after decoding (double
+/// encoding), backslashes, control characters and invalid UTF-8.
+fn decode_path(raw: &str) -> Option<String> {
+    if raw.contains('\\') {
+        return None;
+    }
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            let value = u8::from_str_radix(hex, 16).ok()?;
+            if matches!(value, b'/' | b'\\' | b'%') || value < 0x20 || value == 0x7f {
+                return None;
+            }
+            out.push(value);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    if decoded.chars().any(char::is_control) {
+        return None;
+    }
+    Some(decoded)
+}
+
+/// The content type of an output path.
+pub fn content_type(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match extension.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "txt" => "text/plain; charset=utf-8",
+        "wasm" => "application/wasm",
+        "pf_meta" | "pf_index" | "pf_fragment" | "pagefind" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A strong validator for a file's bytes (FNV-1a; it only has to change with them).
+pub fn etag(data: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in data {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{hash:016x}-{}\"", data.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Output {
+        let mut output = Output::default();
+        for path in [
+            "index.html",
+            "postmortems/db/index.html",
+            "static/style.css",
+            "404.html",
+        ] {
+            output.insert(path.to_string(), b"x".to_vec());
+        }
+        output
+    }
+
+    #[test]
+    fn folders_serve_index_and_bare_paths_redirect() {
+        let site = site();
+        assert_eq!(resolve(&site, "/"), Resolved::File("index.html".into()));
+        assert_eq!(
+            resolve(&site, "/postmortems/db/"),
+            Resolved::File("postmortems/db/index.html".into())
+        );
+        assert_eq!(
+            resolve(&site, "/postmortems/db"),
+            Resolved::Redirect("/postmortems/db/".into())
+        );
+        assert_eq!(
+            resolve(&site, "/static/style.css?v=2"),
+            Resolved::File("static/style.css".into())
+        );
+        assert_eq!(resolve(&site, "/nope/"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn every_traversal_form_is_refused() {
+        let site = site();
+        for hostile in [
+            "/../etc/passwd",
+            "/static/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/static%2f..%2f..%2fetc",
+            "/%252e%252e/etc/passwd",
+            "/..\\etc\\passwd",
+            "/static\\..\\..\\x",
+            "//etc/passwd",
+            "/%00",
+            "/a/%5c..",
+            "etc/passwd",
+            "/.",
+        ] {
+            assert_eq!(resolve(&site, hostile), Resolved::BadRequest, "{hostile}");
+        }
+    }
+
+    #[test]
+    fn content_types_cover_site_assets() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("static/style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("x.svg"), "image/svg+xml");
+        assert_eq!(content_type("f.woff2"), "font/woff2");
+        assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
+    }
+}

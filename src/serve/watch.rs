@@ -1,0 +1,172 @@
+//! File watching: notify events → debounced, classified [`Change`]s.
+//!
+//! The site root is watched non-recursively (editors that save by writing a temporary
+//! file and renaming it over the original are seen there), and `content/`, `templates/`,
+//! `static/` and `themes/` recursively. Events are debounced over a short quiet window,
+//! so an editor's save-rename-write sequence becomes one rebuild.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::config::CONFIG_FILE;
+use crate::content::CONTENT_DIR;
+use crate::error::Error;
+use crate::pipeline::Change;
+
+/// How long the file system must be quiet before a batch of events is handled.
+const QUIET: Duration = Duration::from_millis(15);
+/// A batch is handled after this long even if events keep coming.
+const MAX_WAIT: Duration = Duration::from_millis(250);
+
+/// Watches a site folder.
+pub struct SiteWatcher {
+    root: PathBuf,
+    _watcher: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+}
+
+impl std::fmt::Debug for SiteWatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SiteWatcher")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SiteWatcher {
+    /// Starts watching `root`.
+    pub fn new(root: &Path) -> Result<Self, Error> {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let (sender, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = sender.send(event);
+        })
+        .map_err(|source| Error::Watch {
+            path: root.clone(),
+            source,
+        })?;
+        let watch = |watcher: &mut notify::RecommendedWatcher, path: &Path, mode| {
+            watcher.watch(path, mode).map_err(|source| Error::Watch {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        watch(&mut watcher, &root, RecursiveMode::NonRecursive)?;
+        for dir in [CONTENT_DIR, "templates", "static", "themes"] {
+            let path = root.join(dir);
+            if path.is_dir() {
+                watch(&mut watcher, &path, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(Self {
+            root,
+            _watcher: watcher,
+            events,
+        })
+    }
+
+    /// Waits up to `timeout` for changes; returns them debounced and classified (empty
+    /// when nothing relevant happened).
+    pub fn next_changes(&self, timeout: Duration) -> Vec<Change> {
+        let mut paths = BTreeSet::new();
+        match self.events.recv_timeout(timeout) {
+            Ok(event) => collect(event, &mut paths),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return Vec::new(),
+        }
+        let started = Instant::now();
+        while started.elapsed() < MAX_WAIT {
+            match self.events.recv_timeout(QUIET) {
+                Ok(event) => collect(event, &mut paths),
+                Err(_) => break,
+            }
+        }
+        let changes: BTreeSet<Change> = paths
+            .iter()
+            .filter_map(|p| classify(&self.root, p))
+            .collect();
+        changes.into_iter().collect()
+    }
+}
+
+fn collect(event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
+    if let Ok(event) = event {
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        paths.extend(event.paths);
+    }
+}
+
+/// What a changed path means for the site, if anything.
+pub fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let name = rel.file_name()?.to_string_lossy();
+    // Editor droppings: swap files, backups, vim's write test file.
+    if name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "4913"
+    {
+        return None;
+    }
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return None;
+    }
+    let first = rel
+        .components()
+        .next()?
+        .as_os_str()
+        .to_string_lossy()
+        .into_owned();
+    match first.as_str() {
+        CONFIG_FILE if rel.components().count() == 1 => Some(Change::Config),
+        CONTENT_DIR => Some(Change::Content(path.to_path_buf())),
+        "templates" => Some(Change::Templates),
+        "static" => Some(Change::Static),
+        "themes" => {
+            if rel.components().any(|c| c.as_os_str() == "static") {
+                Some(Change::Static)
+            } else {
+                Some(Change::Templates)
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_classified_by_folder() {
+        let root = Path::new("/site");
+        let c = |p: &str| classify(root, Path::new(p));
+        assert_eq!(c("/site/site.toml"), Some(Change::Config));
+        assert_eq!(
+            c("/site/content/2024/a.md"),
+            Some(Change::Content("/site/content/2024/a.md".into()))
+        );
+        assert_eq!(c("/site/templates/base.html"), Some(Change::Templates));
+        assert_eq!(
+            c("/site/themes/default/static/style.css"),
+            Some(Change::Static)
+        );
+        assert_eq!(
+            c("/site/themes/default/templates/base.html"),
+            Some(Change::Templates)
+        );
+        assert_eq!(c("/site/public/index.html"), None);
+        assert_eq!(c("/site/content/.a.md.swp"), None);
+        assert_eq!(c("/site/content/a.md~"), None);
+        assert_eq!(c("/elsewhere/site.toml"), None);
+    }
+}
