@@ -246,7 +246,16 @@ impl Session {
             let Change::Content(path) = change else {
                 continue;
             };
-            let rel = content::relative_to(path, &self.options.root);
+            // Watchers report canonical paths; the root may have been given as `.`.
+            let canonical_root = self
+                .options
+                .root
+                .canonicalize()
+                .unwrap_or_else(|_| self.options.root.clone());
+            let rel = match path.strip_prefix(&canonical_root) {
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => content::relative_to(path, &self.options.root),
+            };
             let existing = self.site.postmortems.iter().position(|p| p.source == rel);
             let is_postmortem = rel.extension().and_then(|e| e.to_str()) == Some("md")
                 && !rel

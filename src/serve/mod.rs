@@ -174,18 +174,16 @@ pub fn serve(
                     session = Some(fresh);
                 }
                 let was_showing_errors = state.status().overlay.is_some();
-                if let Some(current) = session.as_ref() {
-                    if !update.changed.is_empty()
-                        || !update.removed.is_empty()
-                        || was_showing_errors
-                    {
-                        let kind = if update.is_css_only() && !was_showing_errors {
-                            ReloadKind::Css
-                        } else {
-                            ReloadKind::Reload
-                        };
-                        state.publish(current.output().clone(), kind);
-                    }
+                let has_news = !update.changed.is_empty() || !update.removed.is_empty();
+                if let Some(current) = session.as_ref()
+                    && (has_news || was_showing_errors)
+                {
+                    let kind = if update.is_css_only() && !was_showing_errors {
+                        ReloadKind::Css
+                    } else {
+                        ReloadKind::Reload
+                    };
+                    state.publish(current.output().clone(), kind);
                 }
                 report(ServeEvent::Rebuilt {
                     update: &update,
