@@ -53,12 +53,12 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    let mut walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -78,29 +78,25 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("md") {
-            continue;
-        }
-        let rel_path = relative_to(path, root);
-        if entry.path_is_symlink() || entry.depth() > 1 {
-            // A link anywhere on the way may lead out of the site; resolve and check.
-            match path.canonicalize() {
+        let rel_path = relative_to(entry.path(), root);
+        if entry.path_is_symlink() {
+            // A link may lead out of the site: resolve it and refuse what escapes.
+            match entry.path().canonicalize() {
                 Ok(real) if !real.starts_with(&canonical_root) => {
                     diagnostics.push(
                         Diagnostic::error(
                             &rel_path,
                             None,
                             format!(
-                                "symbolic link points outside the site, to {}",
+                                "symbolic link points outside the site, to {}; not followed",
                                 real.display()
                             ),
                         )
-                        .with_help("copy the file into content/ instead of linking to it"),
+                        .with_help("copy the files into content/ instead of linking to them"),
                     );
+                    if entry.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
                     continue;
                 }
                 Ok(_) => {}
@@ -108,15 +104,21 @@ pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
                     diagnostics.push(Diagnostic::error(
                         &rel_path,
                         None,
-                        format!("cannot resolve: {err}"),
+                        format!("cannot resolve symbolic link: {err}"),
                     ));
                     continue;
                 }
             }
         }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
         files.push(SourceFile {
             rel_path,
-            abs_path: path.to_path_buf(),
+            abs_path: entry.path().to_path_buf(),
         });
     }
     files
