@@ -2,9 +2,13 @@
 //!
 //! [`Site::new`] sorts the postmortems, groups them into taxonomies (root causes,
 //! services), severities, years and the global timeline, and computes duration
-//! statistics. The model is immutable afterwards and only read by rendering; pages refer
-//! to postmortems by [`PostmortemId`], an index, so nothing is shared by reference count.
+//! statistics, every action item in reading order, each postmortem's related incidents
+//! ([`related`]) and the library-wide figures ([`insights`]). The model is immutable
+//! afterwards and only read by rendering; pages refer to postmortems by [`PostmortemId`],
+//! an index, so nothing is shared by reference count.
 
+pub mod insights;
+pub mod related;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -15,6 +19,8 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::content::Postmortem;
 use crate::keys::{RootCauseKey, ServiceKey, Slug};
+pub use insights::Insights;
+pub use related::Related;
 pub use stats::DurationStats;
 
 /// Index into [`Site::postmortems`].
@@ -109,6 +115,22 @@ pub struct Site {
     pub ttr: DurationStats,
     /// Time to detect over the whole library.
     pub ttd: DurationStats,
+    /// Every action item: open ones (open, in progress) first, by due date (earliest
+    /// first, undated last), then the closed ones; ties in postmortem order.
+    pub action_items: Vec<ActionItemRef>,
+    /// Related incidents of each postmortem, indexed like `postmortems`.
+    pub related: Vec<Vec<Related>>,
+    /// Library-wide figures for `/insights/` and `hindsight stats`.
+    pub insights: Insights,
+}
+
+/// An action item: the postmortem and the item's position in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionItemRef {
+    /// The postmortem.
+    pub postmortem: PostmortemId,
+    /// Index into its `action_items`.
+    pub index: usize,
 }
 
 impl Site {
@@ -237,7 +259,9 @@ impl Site {
                 .iter()
                 .filter_map(|p| p.milestones.metrics().ttd),
         );
-        Self {
+        let action_items = action_items(&postmortems);
+        let related = related::find(&postmortems);
+        let mut site = Self {
             config,
             by_slug,
             root_causes,
@@ -249,12 +273,112 @@ impl Site {
             timeline,
             ttr,
             ttd,
+            action_items,
+            related,
+            insights: Insights::default(),
             postmortems,
-        }
+        };
+        site.insights = Insights::of(&site);
+        site
     }
 
     /// The postmortem of `id`.
     pub fn postmortem(&self, id: PostmortemId) -> &Postmortem {
         &self.postmortems[id.index()]
+    }
+
+    /// The action item `item` refers to.
+    pub fn action_item(&self, item: ActionItemRef) -> &crate::content::postmortem::ActionItem {
+        &self.postmortem(item.postmortem).action_items[item.index]
+    }
+
+    /// The postmortems whose related incidents include `id`.
+    pub fn related_to(&self, id: PostmortemId) -> Vec<PostmortemId> {
+        (0..self.postmortems.len())
+            .map(|i| PostmortemId(i as u32))
+            .filter(|other| self.related[other.index()].iter().any(|r| r.id == id))
+            .collect()
+    }
+}
+
+/// Every action item, open ones first by due date, then closed ones.
+fn action_items(postmortems: &[Postmortem]) -> Vec<ActionItemRef> {
+    let mut items: Vec<ActionItemRef> = postmortems
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            (0..p.action_items.len()).map(move |index| ActionItemRef {
+                postmortem: PostmortemId(i as u32),
+                index,
+            })
+        })
+        .collect();
+    // A stable sort keeps postmortem order (most recent first) and list order for ties.
+    items.sort_by_key(|item| {
+        let action = &postmortems[item.postmortem.index()].action_items[item.index];
+        let open = action.status.is_open();
+        // Undated open items after dated ones; closed ones are not ordered by date.
+        let due = if open { action.due } else { None };
+        (!open, due.is_none(), due)
+    });
+    items
+}
+
+/// Builds a [`Site`] from a `site.toml` text and `(path, file text)` postmortems, for unit
+/// tests of the model; panics on any diagnostic error.
+#[cfg(test)]
+pub(crate) fn test_site(config: &str, files: &[(&str, &str)]) -> Site {
+    let mut diagnostics = crate::diagnostics::Diagnostics::new();
+    let config = crate::config::parse(config, &mut diagnostics);
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    let Some(config) = config else {
+        panic!("config did not parse");
+    };
+    let postmortems = files
+        .iter()
+        .filter_map(|(path, text)| {
+            crate::content::parse_source(
+                std::path::Path::new(path),
+                text.as_bytes().to_vec(),
+                &config,
+                &mut diagnostics,
+            )
+        })
+        .collect();
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    Site::new(config, postmortems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_items_open_first_by_due_date_then_closed() {
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        let newer = "---\ntitle: Newer\ndate: 2024-08-01\nseverity: SEV2\naction_items:\n  - { task: n-done, status: done, due: 2024-01-01 }\n  - { task: n-undated, status: open }\n  - { task: n-late, status: in-progress, due: 2024-09-30 }\n---\n";
+        let older = "---\ntitle: Older\ndate: 2023-08-01\nseverity: SEV2\naction_items:\n  - { task: o-early, status: open, due: 2023-09-01 }\n  - { task: o-wont, status: wont-do }\n  - { task: o-undated, status: open }\n---\n";
+        let site = test_site(
+            config,
+            &[("content/newer.md", newer), ("content/older.md", older)],
+        );
+        let tasks: Vec<&str> = site
+            .action_items
+            .iter()
+            .map(|item| site.action_item(*item).task.as_str())
+            .collect();
+        // Dated open items by due date; undated open ones in postmortem order (most
+        // recent first); closed ones last, in postmortem order.
+        assert_eq!(
+            tasks,
+            [
+                "o-early",
+                "n-late",
+                "n-undated",
+                "o-undated",
+                "n-done",
+                "o-wont"
+            ]
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! median and the 90th percentile, never the mean.
 
 use jiff::SignedDuration;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Median and p90 of a set of durations, and how many there were.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,6 +38,18 @@ impl DurationStats {
             median: Some(median),
             p90: Some(sorted[rank - 1]),
         }
+    }
+}
+
+/// As `{ "count": 5, "median_seconds": 2700, "p90_seconds": 36000 }` (figures `null` when
+/// there are no durations), for `postmortems.json`-style exports and `hindsight stats`.
+impl Serialize for DurationStats {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("DurationStats", 3)?;
+        state.serialize_field("count", &self.count)?;
+        state.serialize_field("median_seconds", &self.median.map(|d| d.as_secs()))?;
+        state.serialize_field("p90_seconds", &self.p90.map(|d| d.as_secs()))?;
+        state.end()
     }
 }
 

@@ -1,0 +1,602 @@
+//! Related incidents: for each postmortem, the few most similar others and why.
+//!
+//! Similarity is a sum of integer weights, so it is exact and explainable: the same
+//! primary root cause, other shared root causes, shared services, shared tags, and shared
+//! distinctive words of the title and body (weighted by rarity, capped). Ties are broken
+//! by slug, so the lists are deterministic.
+//!
+//! It must scale to 100,000 postmortems, so there is no all-pairs comparison. Each
+//! feature (a root cause, service, tag or word) has an inverted index: its postmortems in
+//! site order (most recent first). A postmortem's candidates are, for each of its features,
+//! the [`WINDOW`] postmortems on each side of it in that feature's list, the incidents
+//! nearest in time that share it; only candidates are scored. The cost per postmortem is
+//! bounded by its number of features times `2 × WINDOW`, whatever the library's size.
+//! Input: the sorted postmortems of [`super::Site`]; output: one list per postmortem.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::PostmortemId;
+use crate::content::Postmortem;
+use crate::keys::{RootCauseKey, ServiceKey};
+
+/// At most this many related incidents per postmortem.
+pub const MAX_RELATED: usize = 5;
+
+/// Neighbours taken on each side of a postmortem in each of its features' lists.
+pub const WINDOW: usize = 12;
+
+/// Below this score a candidate is not shown: a lone shared tag or word is not enough.
+pub const MIN_SCORE: u32 = 20;
+
+const SAME_PRIMARY: u32 = 40;
+const SHARED_ROOT_CAUSE: u32 = 15;
+const SHARED_SERVICE: u32 = 25;
+const SHARED_TAG: u32 = 10;
+const MAX_WORD: u32 = 20;
+const MAX_WORDS_TOTAL: u32 = 40;
+/// Distinctive words taken from a body (the most frequent ones), besides every title word.
+const BODY_WORDS: usize = 8;
+/// Words named in a reason.
+const REASON_WORDS: usize = 3;
+
+/// One related incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The other postmortem.
+    pub id: PostmortemId,
+    /// How similar (higher is closer).
+    pub score: u32,
+    /// Why, strongest first.
+    pub reasons: Vec<Reason>,
+}
+
+/// Why two postmortems are related.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Both have this primary root cause.
+    SameRootCause(RootCauseKey),
+    /// They share these root causes besides a common primary one.
+    SharedRootCauses(Vec<RootCauseKey>),
+    /// They name these services.
+    SharedServices(Vec<ServiceKey>),
+    /// They carry these tags.
+    SharedTags(Vec<String>),
+    /// Their titles or bodies use these uncommon words.
+    SimilarWords(Vec<String>),
+}
+
+/// Interned features of one postmortem (each list sorted, no duplicates).
+#[derive(Debug, Default)]
+struct Features {
+    primary: Option<u32>,
+    causes: Vec<u32>,
+    services: Vec<u32>,
+    tags: Vec<u32>,
+    words: Vec<u32>,
+}
+
+/// Strings of one kind of feature ↔ dense ids, with each id's postmortems.
+#[derive(Debug, Default)]
+struct Index<'a> {
+    ids: HashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+    postings: Vec<Vec<u32>>,
+}
+
+impl<'a> Index<'a> {
+    /// Interns `values` for postmortem `pm` (called in id order, so postings stay sorted).
+    fn add(&mut self, pm: u32, values: impl IntoIterator<Item = &'a str>) -> Vec<u32> {
+        let mut out: Vec<u32> = values
+            .into_iter()
+            .map(|value| {
+                let next = self.names.len() as u32;
+                let id = *self.ids.entry(value).or_insert(next);
+                if id == next {
+                    self.names.push(value);
+                    self.postings.push(Vec::new());
+                }
+                id
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        for id in &out {
+            let posting = &mut self.postings[*id as usize];
+            if posting.last() != Some(&pm) {
+                posting.push(pm);
+            }
+        }
+        out
+    }
+
+    /// Adds to `out` the neighbours of `pm` in the posting list of `feature`.
+    fn neighbours(&self, feature: u32, pm: u32, out: &mut Vec<u32>) {
+        let posting = &self.postings[feature as usize];
+        let Ok(at) = posting.binary_search(&pm) else {
+            return;
+        };
+        let from = at.saturating_sub(WINDOW);
+        let to = (at + WINDOW + 1).min(posting.len());
+        out.extend(posting[from..to].iter().filter(|other| **other != pm));
+    }
+}
+
+/// The related incidents of every postmortem, indexed like `postmortems`.
+pub fn find(postmortems: &[Postmortem]) -> Vec<Vec<Related>> {
+    let word_lists: Vec<Vec<String>> = postmortems.par_iter().map(distinctive_words).collect();
+    let mut causes = Index::default();
+    let mut services = Index::default();
+    let mut tags = Index::default();
+    let mut words = Index::default();
+    let features: Vec<Features> = postmortems
+        .iter()
+        .zip(&word_lists)
+        .enumerate()
+        .map(|(i, (p, list))| {
+            let pm = i as u32;
+            let cause_ids = causes.add(pm, p.root_causes.iter().map(RootCauseKey::as_str));
+            Features {
+                primary: p
+                    .primary_root_cause()
+                    .and_then(|k| causes.ids.get(k.as_str()).copied()),
+                causes: cause_ids,
+                services: services.add(pm, p.services.iter().map(ServiceKey::as_str)),
+                tags: tags.add(pm, p.tags.iter().map(String::as_str)),
+                words: words.add(pm, list.iter().map(String::as_str)),
+            }
+        })
+        .collect();
+    let total = postmortems.len().max(1) as f64;
+    // Rarer words weigh more: 8 × ln(N / df), at most MAX_WORD; a word in one postmortem
+    // only relates nothing, and one in most of them says little.
+    let word_weight: Vec<u32> = words
+        .postings
+        .iter()
+        .map(|posting| {
+            if posting.len() < 2 {
+                return 0;
+            }
+            ((8.0 * (total / posting.len() as f64).ln()).round() as u32).min(MAX_WORD)
+        })
+        .collect();
+    let scorer = Scorer {
+        postmortems,
+        features: &features,
+        causes: &causes,
+        services: &services,
+        tags: &tags,
+        words: &words,
+        word_weight: &word_weight,
+    };
+    (0..features.len())
+        .into_par_iter()
+        .map(|i| scorer.related(i as u32))
+        .collect()
+}
+
+struct Scorer<'a> {
+    postmortems: &'a [Postmortem],
+    features: &'a [Features],
+    causes: &'a Index<'a>,
+    services: &'a Index<'a>,
+    tags: &'a Index<'a>,
+    words: &'a Index<'a>,
+    word_weight: &'a [u32],
+}
+
+impl Scorer<'_> {
+    fn related(&self, pm: u32) -> Vec<Related> {
+        let mine = &self.features[pm as usize];
+        let mut candidates = Vec::new();
+        for f in &mine.causes {
+            self.causes.neighbours(*f, pm, &mut candidates);
+        }
+        for f in &mine.services {
+            self.services.neighbours(*f, pm, &mut candidates);
+        }
+        for f in &mine.tags {
+            self.tags.neighbours(*f, pm, &mut candidates);
+        }
+        for f in mine
+            .words
+            .iter()
+            .filter(|w| self.word_weight[**w as usize] > 0)
+        {
+            self.words.neighbours(*f, pm, &mut candidates);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scored: Vec<(u32, u32)> = candidates
+            .into_iter()
+            .map(|other| (self.score(mine, &self.features[other as usize]), other))
+            .filter(|(score, _)| *score >= MIN_SCORE)
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| {
+                self.postmortems[a.1 as usize]
+                    .slug
+                    .cmp(&self.postmortems[b.1 as usize].slug)
+            })
+        });
+        scored.truncate(MAX_RELATED);
+        scored
+            .into_iter()
+            .map(|(score, other)| Related {
+                id: PostmortemId(other),
+                score,
+                reasons: self.reasons(mine, &self.features[other as usize]),
+            })
+            .collect()
+    }
+
+    fn score(&self, a: &Features, b: &Features) -> u32 {
+        let same_primary = a.primary.is_some() && a.primary == b.primary;
+        let shared_causes = count_common(&a.causes, &b.causes) - u32::from(same_primary);
+        let word_score: u32 = common(&a.words, &b.words)
+            .map(|w| self.word_weight[w as usize])
+            .sum();
+        u32::from(same_primary) * SAME_PRIMARY
+            + shared_causes * SHARED_ROOT_CAUSE
+            + count_common(&a.services, &b.services) * SHARED_SERVICE
+            + count_common(&a.tags, &b.tags) * SHARED_TAG
+            + word_score.min(MAX_WORDS_TOTAL)
+    }
+
+    fn reasons(&self, a: &Features, b: &Features) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        let primary = a.primary.filter(|p| b.primary == Some(*p));
+        if let Some(p) = primary {
+            reasons.push(Reason::SameRootCause(RootCauseKey::new(
+                self.causes.names[p as usize],
+            )));
+        }
+        let other_causes: Vec<RootCauseKey> = common(&a.causes, &b.causes)
+            .filter(|c| Some(*c) != primary)
+            .map(|c| RootCauseKey::new(self.causes.names[c as usize]))
+            .collect();
+        if !other_causes.is_empty() {
+            reasons.push(Reason::SharedRootCauses(other_causes));
+        }
+        let services: Vec<ServiceKey> = common(&a.services, &b.services)
+            .map(|s| ServiceKey::new(self.services.names[s as usize]))
+            .collect();
+        if !services.is_empty() {
+            reasons.push(Reason::SharedServices(sorted(services)));
+        }
+        let tags: Vec<String> = common(&a.tags, &b.tags)
+            .map(|t| self.tags.names[t as usize].to_string())
+            .collect();
+        if !tags.is_empty() {
+            reasons.push(Reason::SharedTags(sorted(tags)));
+        }
+        let mut shared_words: Vec<(u32, &str)> = common(&a.words, &b.words)
+            .map(|w| (self.word_weight[w as usize], self.words.names[w as usize]))
+            .filter(|(weight, _)| *weight > 0)
+            .collect();
+        shared_words.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)));
+        if !shared_words.is_empty() {
+            reasons.push(Reason::SimilarWords(
+                shared_words
+                    .into_iter()
+                    .take(REASON_WORDS)
+                    .map(|(_, w)| w.to_string())
+                    .collect(),
+            ));
+        }
+        reasons
+    }
+}
+
+fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+    values.sort();
+    values
+}
+
+/// The values in both sorted, duplicate-free lists.
+fn common<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    a.iter().copied().filter(|x| b.binary_search(x).is_ok())
+}
+
+fn count_common(a: &[u32], b: &[u32]) -> u32 {
+    common(a, b).count() as u32
+}
+
+/// Every title word, plus the body's most frequent words; lowercase, at least four
+/// letters, not a common English or postmortem-template word.
+fn distinctive_words(p: &Postmortem) -> Vec<String> {
+    let mut out: Vec<String> = tokens(&p.title).collect();
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for word in tokens(&p.body_markdown) {
+        *counts.entry(word).or_default() += 1;
+    }
+    let mut body: Vec<(String, u32)> = counts.into_iter().collect();
+    body.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.extend(body.into_iter().take(BODY_WORDS).map(|(w, _)| w));
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .filter(|w| STOP_WORDS.binary_search(&w.as_str()).is_err())
+}
+
+/// Sorted (binary search): words too common to say two incidents are alike.
+const STOP_WORDS: &[&str] = &[
+    "about",
+    "action",
+    "after",
+    "again",
+    "also",
+    "because",
+    "been",
+    "before",
+    "being",
+    "both",
+    "cause",
+    "caused",
+    "could",
+    "does",
+    "done",
+    "down",
+    "during",
+    "each",
+    "every",
+    "first",
+    "from",
+    "have",
+    "having",
+    "here",
+    "impact",
+    "incident",
+    "into",
+    "items",
+    "just",
+    "last",
+    "like",
+    "made",
+    "many",
+    "more",
+    "most",
+    "much",
+    "must",
+    "next",
+    "only",
+    "other",
+    "over",
+    "owner",
+    "postmortem",
+    "resolution",
+    "root",
+    "same",
+    "should",
+    "some",
+    "such",
+    "summary",
+    "than",
+    "that",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "time",
+    "timeline",
+    "under",
+    "until",
+    "very",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::test_site;
+
+    const CONFIG: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n[root_causes]\nconfiguration = { name = \"Configuration\" }\ndeployment = { name = \"Deployment\" }\ncapacity = { name = \"Capacity\" }\n";
+
+    fn file(title: &str, date: &str, causes: &str, services: &str, tags: &str) -> String {
+        format!(
+            "---\ntitle: {title}\ndate: {date}\nseverity: SEV2\nroot_cause: {causes}\nservices: {services}\ntags: {tags}\n---\n"
+        )
+    }
+
+    /// Scores by hand, seen from `target` (configuration; mysql, web-app; tag creds):
+    /// same-cause-two-services 40 + 25 + 25 = 90; same-cause-mysql-a and -b 40 + 25 = 65
+    /// (a tie, broken by slug); other-cause-mysql 25 + tag 10 = 35; secondary 15 + 25 = 40;
+    /// unrelated 0 (not shown); tag-only 10 (below the threshold).
+    #[test]
+    fn related_are_ranked_by_score_then_slug_with_reasons() {
+        let files = [
+            (
+                "content/target.md",
+                file(
+                    "Zeta outage",
+                    "2024-08-14",
+                    "configuration",
+                    "[mysql, web-app]",
+                    "[creds]",
+                ),
+            ),
+            (
+                "content/same-cause-two-services.md",
+                file(
+                    "Alpha",
+                    "2024-01-01",
+                    "configuration",
+                    "[mysql, web-app]",
+                    "[]",
+                ),
+            ),
+            (
+                "content/same-cause-mysql-b.md",
+                file("Beta", "2024-02-01", "configuration", "[mysql]", "[]"),
+            ),
+            (
+                "content/same-cause-mysql-a.md",
+                file("Gamma", "2024-03-01", "configuration", "[mysql]", "[]"),
+            ),
+            (
+                "content/other-cause-mysql.md",
+                file("Delta", "2024-04-01", "capacity", "[mysql]", "[creds]"),
+            ),
+            (
+                "content/secondary.md",
+                file(
+                    "Epsilon",
+                    "2024-05-01",
+                    "[deployment, configuration]",
+                    "[web-app]",
+                    "[]",
+                ),
+            ),
+            (
+                "content/unrelated.md",
+                file("Eta", "2024-06-01", "deployment", "[api]", "[]"),
+            ),
+            (
+                "content/tag-only.md",
+                file("Theta", "2024-07-01", "deployment", "[api]", "[creds]"),
+            ),
+        ];
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let site = test_site(CONFIG, &files);
+        let target = site.by_slug[&crate::keys::Slug::new("target")];
+        let related: Vec<(&str, u32)> = site.related[target.index()]
+            .iter()
+            .map(|r| (site.postmortem(r.id).slug.as_str(), r.score))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                ("same-cause-two-services", 90),
+                ("same-cause-mysql-a", 65),
+                ("same-cause-mysql-b", 65),
+                ("secondary", 40),
+                ("other-cause-mysql", 35),
+            ]
+        );
+        let top = &site.related[target.index()][0];
+        assert_eq!(
+            top.reasons,
+            [
+                Reason::SameRootCause(RootCauseKey::new("configuration")),
+                Reason::SharedServices(vec![ServiceKey::new("mysql"), ServiceKey::new("web-app")]),
+            ]
+        );
+        let secondary = &site.related[target.index()][3];
+        assert_eq!(
+            secondary.reasons,
+            [
+                Reason::SharedRootCauses(vec![RootCauseKey::new("configuration")]),
+                Reason::SharedServices(vec![ServiceKey::new("web-app")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn rare_shared_words_relate_postmortems() {
+        let body =
+            "---\ntitle: {t}\ndate: 2024-01-0{d}\nseverity: SEV2\nroot_cause: {c}\n---\n{b}\n";
+        let make = |t: &str, d: u8, c: &str, b: &str| {
+            body.replace("{t}", t)
+                .replace("{d}", &d.to_string())
+                .replace("{c}", c)
+                .replace("{b}", b)
+        };
+        let a = make(
+            "Binlog purge stalled replication",
+            1,
+            "capacity",
+            "The binlog purge job stalled.",
+        );
+        let b = make(
+            "Replication lag after binlog growth",
+            2,
+            "deployment",
+            "Binlog files grew.",
+        );
+        // Fourteen others, so that a word in two of sixteen postmortems is rare:
+        // 8 × ln(16 / 2) = 17 each, 34 for the two shared words.
+        let others: Vec<(String, String)> = (0..14)
+            .map(|i| {
+                (
+                    format!("content/other{i}.md"),
+                    make(&format!("Filler {i}"), 3, "configuration", "Nothing alike."),
+                )
+            })
+            .collect();
+        let mut files = vec![("content/a.md", a.as_str()), ("content/b.md", b.as_str())];
+        files.extend(others.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let site = test_site(CONFIG, &files);
+        let a_id = site.by_slug[&crate::keys::Slug::new("a")];
+        let related = &site.related[a_id.index()];
+        assert_eq!(related.len(), 1, "{related:?}");
+        assert_eq!(site.postmortem(related[0].id).slug.as_str(), "b");
+        assert_eq!(
+            related[0].reasons,
+            [Reason::SimilarWords(vec![
+                "binlog".to_string(),
+                "replication".to_string()
+            ])]
+        );
+    }
+
+    #[test]
+    fn related_lists_are_deterministic() {
+        let files: Vec<(String, String)> = (0..60)
+            .map(|i| {
+                (
+                    format!("content/p{i:02}.md"),
+                    file(
+                        &format!("Incident {i}"),
+                        &format!("2024-01-{:02}", i % 28 + 1),
+                        ["configuration", "deployment", "capacity"][i % 3],
+                        ["[mysql]", "[api, mysql]", "[web]"][i % 3],
+                        "[]",
+                    ),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let first = test_site(CONFIG, &refs).related;
+        let mut reversed = refs.clone();
+        reversed.reverse();
+        assert_eq!(first, test_site(CONFIG, &reversed).related);
+        assert!(first.iter().all(|list| list.len() == MAX_RELATED));
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn tokens_skip_short_numeric_and_common_words() {
+        let words: Vec<String> =
+            tokens("The MySQL password was mistyped in 2024, after a deploy").collect();
+        assert_eq!(words, ["mysql", "password", "mistyped", "deploy"]);
+    }
+}
