@@ -4,7 +4,12 @@
 //! parallel, so a full build and an incremental rebuild share one code path. Templates
 //! receive the views of [`view`], never the model itself.
 
+pub mod action_items;
+pub mod browse;
+pub mod charts;
+pub mod insights;
 pub mod page;
+pub mod stats;
 pub mod theme;
 pub mod view;
 
@@ -115,18 +120,22 @@ pub fn render_page(
             let severities: Vec<NameCount> = site
                 .severities
                 .iter()
-                .map(|(name, ids)| NameCount {
+                .enumerate()
+                .map(|(i, (name, ids))| NameCount {
                     name: name.clone(),
                     count: ids.len(),
+                    url: Page::Severity(i).url(site),
                 })
                 .collect();
             context.insert("severities", &severities);
             let years: Vec<YearCount> = site
                 .years
                 .iter()
-                .map(|(year, ids)| YearCount {
+                .enumerate()
+                .map(|(i, (year, ids))| YearCount {
                     year: *year,
                     count: ids.len(),
+                    url: Page::Year(i).url(site),
                 })
                 .collect();
             context.insert("years", &years);
@@ -135,15 +144,83 @@ pub fn render_page(
             context.insert("pm", &views.postmortem(id.index()));
         }
         Page::RootCauses | Page::Services => insert_terms(&mut context, site, views),
-        Page::RootCause(i) => {
+        Page::RootCause(i) | Page::RootCauseSeverity(i, _) => {
             let term = &site.root_causes.terms[*i];
+            let severity = match page {
+                Page::RootCauseSeverity(_, s) => Some(*s),
+                _ => None,
+            };
             context.insert("term", &views.term_stats(term, "root-causes"));
-            context.insert("postmortems", &summaries(&term.postmortems));
+            insert_term_list(
+                &mut context,
+                site,
+                views,
+                &term.postmortems,
+                severity,
+                |s| (Page::RootCause(*i), Page::RootCauseSeverity(*i, s)),
+            );
         }
-        Page::Service(i) => {
+        Page::Service(i) | Page::ServiceSeverity(i, _) => {
             let term = &site.services.terms[*i];
+            let severity = match page {
+                Page::ServiceSeverity(_, s) => Some(*s),
+                _ => None,
+            };
             context.insert("term", &views.term_stats(term, "services"));
-            context.insert("postmortems", &summaries(&term.postmortems));
+            insert_term_list(
+                &mut context,
+                site,
+                views,
+                &term.postmortems,
+                severity,
+                |s| (Page::Service(*i), Page::ServiceSeverity(*i, s)),
+            );
+        }
+        Page::Severity(s) => {
+            let ids: &[crate::site::PostmortemId] =
+                site.severities.get(*s).map_or(&[], |(_, ids)| ids);
+            let groups = browse::by_year(site, views, ids);
+            context.insert(
+                "severity",
+                &SeverityView {
+                    name: site
+                        .severities
+                        .get(*s)
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default(),
+                    rank: s + 1,
+                    count: ids.len(),
+                    url: page.url(site),
+                },
+            );
+            context.insert("filters", &browse::severity_filters(site, *s, &groups));
+            context.insert("postmortems", &summaries(ids));
+            context.insert("by_year", &groups);
+        }
+        Page::Year(y) => {
+            let (year, ids): (i16, &[crate::site::PostmortemId]) = site
+                .years
+                .get(*y)
+                .map_or((0, &[]), |(year, ids)| (*year, ids));
+            context.insert(
+                "year",
+                &YearCount {
+                    year,
+                    count: ids.len(),
+                    url: page.url(site),
+                },
+            );
+            context.insert("filters", &browse::year_filters(site, *y));
+            context.insert("postmortems", &summaries(ids));
+        }
+        Page::Insights => {
+            context.insert("insights", &insights::InsightsView::new(site, views));
+        }
+        Page::ActionItems => {
+            context.insert(
+                "action_items",
+                &action_items::ActionItemsView::new(site, views),
+            );
         }
         Page::Timeline => {
             let years: Vec<YearView<'_>> = site
@@ -239,6 +316,36 @@ fn absolute(site: &Site, root_relative: &str) -> String {
     format!("{}{path}", base.absolute)
 }
 
+/// The list of a root-cause or service page, whole or for one severity, grouped by year,
+/// with its filter links. `pages(s)` gives the term's page and its page for severity `s`.
+fn insert_term_list(
+    context: &mut Context,
+    site: &Site,
+    views: &Views<'_>,
+    members: &[crate::site::PostmortemId],
+    severity: Option<usize>,
+    pages: impl Fn(usize) -> (Page, Page),
+) {
+    let shown = match severity {
+        Some(s) => browse::with_severity(site, members, s),
+        None => members.to_vec(),
+    };
+    let groups = browse::by_year(site, views, &shown);
+    let term_page = pages(0).0;
+    let filters = browse::term_filters(site, term_page, members, severity, &groups, |s| pages(s).1);
+    context.insert(
+        "severity",
+        &severity.and_then(|s| site.severities.get(s).map(|(name, _)| name)),
+    );
+    context.insert("filters", &filters);
+    let list: Vec<&Summary> = shown
+        .iter()
+        .map(|id| &views.summaries[id.index()])
+        .collect();
+    context.insert("postmortems", &list);
+    context.insert("by_year", &groups);
+}
+
 fn insert_terms(context: &mut Context, site: &Site, views: &Views<'_>) {
     let root_causes: Vec<view::TermStats> = site
         .root_causes
@@ -276,12 +383,22 @@ struct Counts {
 struct NameCount {
     name: String,
     count: usize,
+    url: String,
 }
 
 #[derive(Serialize)]
 struct YearCount {
     year: i16,
     count: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SeverityView {
+    name: String,
+    rank: usize,
+    count: usize,
+    url: String,
 }
 
 #[derive(Serialize)]

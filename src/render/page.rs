@@ -1,5 +1,6 @@
 //! Every page of a site as a value: its URL, output path and template.
 
+use super::browse::{severity_counts, severity_slugs};
 use crate::site::{PostmortemId, Site};
 
 /// One page (or generated file) of the site.
@@ -17,6 +18,19 @@ pub enum Page {
     Services,
     /// `/services/<key>/`, by index into the taxonomy.
     Service(usize),
+    /// `/root-causes/<key>/<severity>/`: a root cause's postmortems of one severity
+    /// (taxonomy index, severity index); only combinations with postmortems exist.
+    RootCauseSeverity(usize, usize),
+    /// `/services/<key>/<severity>/`, the same for a service.
+    ServiceSeverity(usize, usize),
+    /// `/severities/<severity>/`, by index into the configured severities.
+    Severity(usize),
+    /// `/years/<year>/`, by index into `Site::years`.
+    Year(usize),
+    /// `/insights/`.
+    Insights,
+    /// `/action-items/`.
+    ActionItems,
     /// `/timeline/`.
     Timeline,
     /// `/404.html`.
@@ -37,10 +51,24 @@ impl Page {
         let mut pages = vec![Page::Home];
         pages.extend((0..site.postmortems.len()).map(|i| Page::Postmortem(PostmortemId(i as u32))));
         pages.push(Page::RootCauses);
-        pages.extend((0..site.root_causes.terms.len()).map(Page::RootCause));
+        for (i, term) in site.root_causes.terms.iter().enumerate() {
+            pages.push(Page::RootCause(i));
+            pages.extend(
+                present_severities(site, &term.postmortems).map(|s| Page::RootCauseSeverity(i, s)),
+            );
+        }
         pages.push(Page::Services);
-        pages.extend((0..site.services.terms.len()).map(Page::Service));
+        for (i, term) in site.services.terms.iter().enumerate() {
+            pages.push(Page::Service(i));
+            pages.extend(
+                present_severities(site, &term.postmortems).map(|s| Page::ServiceSeverity(i, s)),
+            );
+        }
+        pages.extend((0..site.severities.len()).map(Page::Severity));
+        pages.extend((0..site.years.len()).map(Page::Year));
         pages.extend([
+            Page::Insights,
+            Page::ActionItems,
             Page::Timeline,
             Page::NotFound,
             Page::Atom,
@@ -52,7 +80,13 @@ impl Page {
     }
 
     /// The pages whose content depends on postmortem `id`: its own page, its root causes
-    /// and services, and every page that lists or counts all postmortems.
+    /// and services (and their page for its severity), its severity and year pages, the
+    /// postmortems that list it as related, the action items when it has some, and every
+    /// page that lists or counts all postmortems.
+    ///
+    /// Related lists of *other* postmortems may also change when `id` changes (it can
+    /// enter or leave them); `pipeline::Session` compares the lists before and after an
+    /// edit for that, since it needs both sites.
     pub fn affected_by(site: &Site, id: PostmortemId) -> Vec<Page> {
         let postmortem = site.postmortem(id);
         let mut pages = vec![
@@ -61,20 +95,38 @@ impl Page {
             Page::RootCauses,
             Page::Services,
             Page::Timeline,
+            Page::Insights,
             Page::Atom,
             Page::Sitemap,
             Page::Json,
         ];
+        if !postmortem.action_items.is_empty() {
+            pages.push(Page::ActionItems);
+        }
+        let severity = postmortem.severity_rank.checked_sub(1);
+        if let Some(s) = severity.filter(|s| *s < site.severities.len()) {
+            pages.push(Page::Severity(s));
+        }
+        if let Some(y) = site
+            .years
+            .iter()
+            .position(|(year, _)| *year == postmortem.date.year())
+        {
+            pages.push(Page::Year(y));
+        }
         for (i, term) in site.root_causes.terms.iter().enumerate() {
             if postmortem.root_causes.contains(&term.key) {
                 pages.push(Page::RootCause(i));
+                pages.extend(severity.map(|s| Page::RootCauseSeverity(i, s)));
             }
         }
         for (i, term) in site.services.terms.iter().enumerate() {
             if postmortem.services.contains(&term.key) {
                 pages.push(Page::Service(i));
+                pages.extend(severity.map(|s| Page::ServiceSeverity(i, s)));
             }
         }
+        pages.extend(site.related_to(id).into_iter().map(Page::Postmortem));
         pages
     }
 
@@ -97,6 +149,26 @@ impl Page {
             }
             Page::Services => "services/index.html".to_string(),
             Page::Service(i) => format!("services/{}/index.html", site.services.terms[*i].key),
+            Page::RootCauseSeverity(i, s) => format!(
+                "root-causes/{}/{}/index.html",
+                site.root_causes.terms[*i].key,
+                severity_slug(site, *s)
+            ),
+            Page::ServiceSeverity(i, s) => format!(
+                "services/{}/{}/index.html",
+                site.services.terms[*i].key,
+                severity_slug(site, *s)
+            ),
+            Page::Severity(s) => format!("severities/{}/index.html", severity_slug(site, *s)),
+            Page::Year(y) => format!(
+                "years/{}/index.html",
+                site.years
+                    .get(*y)
+                    .map(|(year, _)| *year)
+                    .unwrap_or_default()
+            ),
+            Page::Insights => "insights/index.html".to_string(),
+            Page::ActionItems => "action-items/index.html".to_string(),
             Page::Timeline => "timeline/index.html".to_string(),
             Page::NotFound => "404.html".to_string(),
             Page::Atom => "atom.xml".to_string(),
@@ -112,9 +184,13 @@ impl Page {
             Page::Home => "index.html",
             Page::Postmortem(_) => "postmortem.html",
             Page::RootCauses => "root_causes.html",
-            Page::RootCause(_) => "root_cause.html",
+            Page::RootCause(_) | Page::RootCauseSeverity(..) => "root_cause.html",
             Page::Services => "services.html",
-            Page::Service(_) => "service.html",
+            Page::Service(_) | Page::ServiceSeverity(..) => "service.html",
+            Page::Severity(_) => "severity.html",
+            Page::Year(_) => "year.html",
+            Page::Insights => "insights.html",
+            Page::ActionItems => "action_items.html",
             Page::Timeline => "timeline.html",
             Page::NotFound => "404.html",
             Page::Atom => "atom.xml",
@@ -129,9 +205,13 @@ impl Page {
             Page::Home => "home",
             Page::Postmortem(_) => "postmortem",
             Page::RootCauses => "root_causes",
-            Page::RootCause(_) => "root_cause",
+            Page::RootCause(_) | Page::RootCauseSeverity(..) => "root_cause",
             Page::Services => "services",
-            Page::Service(_) => "service",
+            Page::Service(_) | Page::ServiceSeverity(..) => "service",
+            Page::Severity(_) => "severity",
+            Page::Year(_) => "year",
+            Page::Insights => "insights",
+            Page::ActionItems => "action_items",
             Page::Timeline => "timeline",
             Page::NotFound => "not_found",
             Page::Atom => "atom",
@@ -145,4 +225,21 @@ impl Page {
     pub fn is_html(&self) -> bool {
         self.template().ends_with(".html")
     }
+}
+
+/// The URL segment of severity `index` (`sev1`).
+fn severity_slug(site: &Site, index: usize) -> String {
+    severity_slugs(site)
+        .into_iter()
+        .nth(index)
+        .unwrap_or_else(|| format!("severity-{}", index + 1))
+}
+
+/// Indices of the severities that `members` include.
+fn present_severities(site: &Site, members: &[PostmortemId]) -> impl Iterator<Item = usize> {
+    severity_counts(site, members)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, count)| *count > 0)
+        .map(|(i, _)| i)
 }

@@ -42,6 +42,12 @@ pub struct SiteUrls {
     pub services: String,
     /// Global timeline.
     pub timeline: String,
+    /// Insights (charts and figures).
+    pub insights: String,
+    /// Every action item.
+    pub action_items: String,
+    /// The script that marks overdue action items (in the reader's browser).
+    pub action_items_script: String,
     /// Atom feed.
     pub atom: String,
     /// JSON export.
@@ -70,6 +76,9 @@ impl SiteView {
                 root_causes: url("root-causes/"),
                 services: url("services/"),
                 timeline: url("timeline/"),
+                insights: url("insights/"),
+                action_items: url("action-items/"),
+                action_items_script: url("static/action-items.js"),
                 atom: url("atom.xml"),
                 json: url("postmortems.json"),
                 style: url("static/style.css"),
@@ -315,6 +324,10 @@ impl<'a> Views<'a> {
             body_html: p.body_html.clone(),
             toc: p.toc.clone(),
             action_items: p.action_items.iter().map(ActionItemView::new).collect(),
+            related: self.site.related[index]
+                .iter()
+                .map(|r| self.related(r))
+                .collect(),
             extra: p.extra.clone(),
             source: p.source.to_string_lossy().replace('\\', "/"),
         }
@@ -333,6 +346,35 @@ impl<'a> Views<'a> {
             kind: entry.kind.map(|k| k.as_str()).unwrap_or_default(),
             kind_label: entry.kind.map(|k| k.label()).unwrap_or_default(),
             text: entry.text.clone(),
+        }
+    }
+
+    fn related(&self, related: &crate::site::Related) -> RelatedView {
+        use crate::site::related::Reason;
+        let summary = &self.summaries[related.id.index()];
+        let cause_names = |keys: &[RootCauseKey]| {
+            join_names(keys.iter().map(|k| self.root_cause_ref(k).name).collect())
+        };
+        RelatedView {
+            summary: summary.clone(),
+            reasons: related
+                .reasons
+                .iter()
+                .map(|reason| match reason {
+                    Reason::SameRootCause(key) => {
+                        format!("same root cause: {}", self.root_cause_ref(key).name)
+                    }
+                    Reason::SharedRootCauses(keys) => {
+                        format!("also caused by {}", cause_names(keys))
+                    }
+                    Reason::SharedServices(keys) => format!(
+                        "shares {}",
+                        join_names(keys.iter().map(|k| self.service_ref(k).name).collect())
+                    ),
+                    Reason::SharedTags(tags) => format!("shared tags: {}", tags.join(", ")),
+                    Reason::SimilarWords(words) => format!("similar words: {}", words.join(", ")),
+                })
+                .collect(),
         }
     }
 
@@ -371,6 +413,27 @@ impl<'a> Views<'a> {
             figure("Median time to detect", &self.site.ttd),
         ]
     }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_names(mut names: Vec<String>) -> String {
+    match names.len() {
+        0 | 1 => names.pop().unwrap_or_default(),
+        _ => {
+            let last = names.pop().unwrap_or_default();
+            format!("{} and {last}", names.join(", "))
+        }
+    }
+}
+
+/// A related incident on a postmortem page: its `Summary` and why it is related.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedView {
+    /// The list fields (`url`, `title`, `date_display`, …).
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Why it is related (`same root cause: Configuration`, `shares MySQL primary`).
+    pub reasons: Vec<String>,
 }
 
 /// `rc-N` for a colour slot.
@@ -484,6 +547,8 @@ pub struct PostmortemView {
     pub toc: Vec<crate::content::postmortem::Heading>,
     /// Follow-ups.
     pub action_items: Vec<ActionItemView>,
+    /// The most similar other postmortems, closest first.
+    pub related: Vec<RelatedView>,
     /// Unknown front-matter keys.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
     /// Source file.

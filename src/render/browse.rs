@@ -1,0 +1,234 @@
+//! Browse filters by severity and by year, as plain links (no script).
+//!
+//! The design keeps the page count linear: one page per severity (`/severities/sev1/`),
+//! one per year with incidents (`/years/2024/`), and, for each root cause and service,
+//! one page per severity it actually has (`/root-causes/configuration/sev1/`). Years are
+//! never multiplied: every list is grouped by year under `id="y2024"` headings, so "this
+//! root cause in 2024" is an anchor (`/root-causes/configuration/#y2024`) and "SEV1 in
+//! 2024" is `/severities/sev1/#y2024`. There is no root cause × severity × year page.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::page::Page;
+use super::view::{Summary, Views};
+use crate::keys::slugify;
+use crate::site::{PostmortemId, Site};
+
+/// The filter links of a list page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Filters {
+    /// The unfiltered list.
+    pub all_url: String,
+    /// True on the unfiltered list.
+    pub all_current: bool,
+    /// Every configured severity with its count in this list; `url` is empty when 0.
+    pub severities: Vec<FilterLink>,
+    /// The years of this list, most recent first.
+    pub years: Vec<FilterLink>,
+}
+
+/// One filter link.
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterLink {
+    /// `SEV1`, `2024`.
+    pub label: String,
+    /// Postmortems it leads to.
+    pub count: usize,
+    /// Where it leads (a page or an in-page `#y2024` anchor); empty when `count` is 0.
+    pub url: String,
+    /// True for the filter the page shows.
+    pub current: bool,
+    /// Severity rank (1 = most severe), 0 for years.
+    pub rank: usize,
+}
+
+/// Postmortems of one year, in a list grouped by year.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearGroup<'a> {
+    /// The year.
+    pub year: i16,
+    /// Anchor id, `y2024`.
+    pub id: String,
+    /// How many.
+    pub count: usize,
+    /// Most recent first.
+    pub postmortems: Vec<&'a Summary>,
+}
+
+/// The URL segment of every configured severity (`SEV1` → `sev1`); a name that slugifies
+/// to nothing or to another's segment gets `severity-<rank>`.
+pub fn severity_slugs(site: &Site) -> Vec<String> {
+    let mut slugs: Vec<String> = Vec::with_capacity(site.config.severities.len());
+    for (i, name) in site.config.severities.iter().enumerate() {
+        let slug = slugify(name);
+        if slug.is_empty() || slugs.contains(&slug) {
+            slugs.push(format!("severity-{}", i + 1));
+        } else {
+            slugs.push(slug);
+        }
+    }
+    slugs
+}
+
+/// How many of `ids` have each configured severity, indexed like `site.severities`.
+pub fn severity_counts(site: &Site, ids: &[PostmortemId]) -> Vec<usize> {
+    let mut counts = vec![0; site.severities.len()];
+    for id in ids {
+        let rank = site.postmortem(*id).severity_rank;
+        if let Some(count) = rank.checked_sub(1).and_then(|i| counts.get_mut(i)) {
+            *count += 1;
+        }
+    }
+    counts
+}
+
+/// `ids` with severity index `severity`.
+pub fn with_severity(site: &Site, ids: &[PostmortemId], severity: usize) -> Vec<PostmortemId> {
+    ids.iter()
+        .copied()
+        .filter(|id| site.postmortem(*id).severity_rank == severity + 1)
+        .collect()
+}
+
+/// `ids` grouped by the year of their date, most recent year first.
+pub fn by_year<'a>(site: &Site, views: &'a Views<'_>, ids: &[PostmortemId]) -> Vec<YearGroup<'a>> {
+    let mut groups: BTreeMap<i16, Vec<&'a Summary>> = BTreeMap::new();
+    for id in ids {
+        groups
+            .entry(site.postmortem(*id).date.year())
+            .or_default()
+            .push(&views.summaries[id.index()]);
+    }
+    groups
+        .into_iter()
+        .rev()
+        .map(|(year, postmortems)| YearGroup {
+            year,
+            id: format!("y{year}"),
+            count: postmortems.len(),
+            postmortems,
+        })
+        .collect()
+}
+
+/// Year links that jump within the page.
+fn year_anchors(groups: &[YearGroup<'_>], page_url: &str) -> Vec<FilterLink> {
+    groups
+        .iter()
+        .map(|g| FilterLink {
+            label: g.year.to_string(),
+            count: g.count,
+            url: format!("{page_url}#{}", g.id),
+            current: false,
+            rank: 0,
+        })
+        .collect()
+}
+
+/// Filters of a root-cause or service page, unfiltered (`severity` is `None`) or for one
+/// severity. `page` makes the term × severity page of a severity index.
+pub fn term_filters(
+    site: &Site,
+    term_page: Page,
+    members: &[PostmortemId],
+    severity: Option<usize>,
+    groups: &[YearGroup<'_>],
+    page: impl Fn(usize) -> Page,
+) -> Filters {
+    let counts = severity_counts(site, members);
+    let here = severity.map_or_else(|| term_page.url(site), |s| page(s).url(site));
+    Filters {
+        all_url: term_page.url(site),
+        all_current: severity.is_none(),
+        severities: site
+            .severities
+            .iter()
+            .zip(counts)
+            .enumerate()
+            .map(|(i, ((name, _), count))| FilterLink {
+                label: name.clone(),
+                count,
+                url: if count > 0 {
+                    page(i).url(site)
+                } else {
+                    String::new()
+                },
+                current: severity == Some(i),
+                rank: i + 1,
+            })
+            .collect(),
+        years: year_anchors(groups, &here),
+    }
+}
+
+/// Filters of a severity page: the other severities, and its years as anchors.
+pub fn severity_filters(site: &Site, current: usize, groups: &[YearGroup<'_>]) -> Filters {
+    Filters {
+        all_url: Page::Home.url(site),
+        all_current: false,
+        severities: global_severities(site, Some(current), None),
+        years: year_anchors(groups, &Page::Severity(current).url(site)),
+    }
+}
+
+/// Filters of a year page: the other years, and this year's severities (as anchors on
+/// the severity pages, which are grouped by year).
+pub fn year_filters(site: &Site, current: usize) -> Filters {
+    let year = site.years.get(current).map(|(y, _)| *y);
+    Filters {
+        all_url: Page::Home.url(site),
+        all_current: false,
+        severities: global_severities(site, None, year),
+        years: global_years(site, Some(current)),
+    }
+}
+
+/// Every severity with its page (or its year anchor there) and count.
+pub fn global_severities(
+    site: &Site,
+    current: Option<usize>,
+    year: Option<i16>,
+) -> Vec<FilterLink> {
+    site.severities
+        .iter()
+        .enumerate()
+        .map(|(i, (name, ids))| {
+            let count = match year {
+                Some(year) => ids
+                    .iter()
+                    .filter(|id| site.postmortem(**id).date.year() == year)
+                    .count(),
+                None => ids.len(),
+            };
+            let url = Page::Severity(i).url(site);
+            FilterLink {
+                label: name.clone(),
+                count,
+                url: match (count, year) {
+                    (0, _) => String::new(),
+                    (_, Some(year)) => format!("{url}#y{year}"),
+                    (_, None) => url,
+                },
+                current: current == Some(i),
+                rank: i + 1,
+            }
+        })
+        .collect()
+}
+
+/// Every year with incidents, most recent first, with its page.
+pub fn global_years(site: &Site, current: Option<usize>) -> Vec<FilterLink> {
+    site.years
+        .iter()
+        .enumerate()
+        .map(|(i, (year, ids))| FilterLink {
+            label: year.to_string(),
+            count: ids.len(),
+            url: Page::Year(i).url(site),
+            current: current == Some(i),
+            rank: 0,
+        })
+        .collect()
+}
