@@ -31,6 +31,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Build, serve and watch the site; open tabs reload on every save.
     Serve(ServeArgs),
+    /// Check every postmortem without writing anything: the build's errors, plus warnings.
+    Check(CheckArgs),
 }
 
 /// `hindsight serve`.
@@ -203,9 +205,51 @@ fn report_failure(failure: &BuildFailure) -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => args.run(),
+        Command::Check(args) => args.run(),
         Command::Serve(args) => args.run().unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
         }),
+    }
+}
+
+/// How `check` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Compiler-style lines on stderr and a summary line on stdout.
+    Text,
+    /// One JSON document on stdout: {diagnostics: [{level, file, line, col, message, help}], errors, warnings}.
+    Json,
+}
+
+/// `hindsight check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder, holding site.toml and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Exit 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+impl CheckArgs {
+    fn run(self) -> ExitCode {
+        let report = pipeline::check(&self.root, jiff::Timestamp::now());
+        match self.format {
+            CheckFormat::Text => {
+                print_diagnostics(&report.diagnostics);
+                println!("{}", report.summary());
+            }
+            CheckFormat::Json => println!("{}", report.to_json()),
+        }
+        if report.fails(self.deny_warnings) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -474,3 +474,245 @@ fn longest_ttr(site: &Site) -> Option<jiff::SignedDuration> {
         .filter_map(|p| p.milestones.metrics().ttr)
         .max()
 }
+
+/// `hindsight check`: every validation of the build (drafts included, so a postmortem
+/// being written is checked too), then the lint rules of [`crate::check`] over the
+/// loaded site. Nothing is written. `now` is the only clock reading, for overdue action
+/// items; links are checked only when the content is valid enough to render.
+pub fn check(root: &Path, now: jiff::Timestamp) -> crate::check::Report {
+    let mut diagnostics = Diagnostics::new();
+    let Some(config) = load_config(root, None, &mut diagnostics) else {
+        return crate::check::Report {
+            diagnostics,
+            postmortems: 0,
+        };
+    };
+    let today = now.to_zoned(config.display_zone()).date();
+    let highlighter = Highlighter::new();
+    let postmortems = content::load(
+        root,
+        &config,
+        &highlighter,
+        LoadOptions {
+            include_drafts: true,
+        },
+        &mut diagnostics,
+    );
+    let site = Site::new(config, postmortems);
+    let output = if diagnostics.has_errors() {
+        None
+    } else {
+        let rendered = Theme::load(root, &site.config.theme).and_then(|theme| {
+            let mut output = render::render(&site, &theme, &highlight::stylesheets())?;
+            add_site_static(root, &mut output)?;
+            Ok(output)
+        });
+        match rendered {
+            Ok(output) => Some(output),
+            Err(err) => {
+                let (file, message) = match &err {
+                    Error::Template { name, message } => (PathBuf::from(name), message.clone()),
+                    Error::Io { path, .. } => (content::relative_to(path, root), err.to_string()),
+                    _ => (PathBuf::from(config::CONFIG_FILE), err.to_string()),
+                };
+                diagnostics.push(Diagnostic::error(file, None, message));
+                None
+            }
+        }
+    };
+    crate::check::lint(&site, output.as_ref(), today, &mut diagnostics);
+    crate::check::Report {
+        diagnostics,
+        postmortems: site.postmortems.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = r#"title = "Session test library"
+base_url = "https://example.org/library/"
+
+[root_causes]
+configuration = { name = "Configuration" }
+deployment = { name = "Deployment" }
+capacity = { name = "Capacity" }
+"#;
+
+    const DB: &str = "---
+title: Database password mistyped
+started: 2024-08-14T14:30:00Z
+detected: 2024-08-14T14:35:00Z
+resolved: 2024-08-14T15:15:00Z
+severity: SEV2
+services: [web-app, mysql]
+root_cause: configuration
+tags: [mysql, credentials]
+action_items:
+  - { task: Stage database changes, owner: devops, status: open, due: 2024-09-01 }
+---
+The password was mistyped.
+";
+
+    const CONN: &str = "---
+title: Connection string pointed at the old primary
+started: 2023-12-01T09:00:00Z
+resolved: 2023-12-01T11:30:00Z
+severity: SEV1
+services: [api, mysql]
+root_cause: [configuration, deployment]
+tags: [mysql]
+---
+See [the later outage](../2024/db.md).
+";
+
+    const DISK: &str = "---
+title: Disk full on the log host
+started: 2024-03-05T08:00:00Z
+resolved: 2024-03-05T08:20:00Z
+severity: SEV3
+services: api
+root_cause: capacity
+---
+The log host filled up.
+";
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.toml", CONFIG);
+        write("content/2024/db.md", DB);
+        write("content/2023/conn.md", CONN);
+        write("content/2024/disk.md", DISK);
+        dir
+    }
+
+    fn options(root: &Path) -> BuildOptions {
+        BuildOptions {
+            drafts: true,
+            // The search bundle is rebuilt by its own code; compare the pages.
+            search: false,
+            ..BuildOptions::new(root)
+        }
+    }
+
+    fn differences(incremental: &Output, full: &Output) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (path, data) in full.iter() {
+            match incremental.get(path) {
+                None => problems.push(format!("{path} is missing")),
+                Some(bytes) if **bytes != *data => problems.push(format!("{path} is stale")),
+                Some(_) => {}
+            }
+        }
+        for path in incremental.paths() {
+            if !full.contains(path) {
+                problems.push(format!("{path} should be gone"));
+            }
+        }
+        problems
+    }
+
+    /// Each edit is applied to a running session and must leave exactly the output a fresh
+    /// build of the same files gives: no stale page, no page left over.
+    #[test]
+    fn incremental_edits_match_a_full_build() {
+        let dir = site();
+        let root = dir.path();
+        let db = root.join("content/2024/db.md");
+        let mut session = Session::start(options(root)).unwrap();
+        let edits: Vec<(&str, Box<dyn Fn(&str) -> String>)> = vec![
+            ("body", Box::new(|t| t.replace("mistyped.", "typed twice."))),
+            ("title", Box::new(|t| t.replace("Database password", "DB password"))),
+            ("severity", Box::new(|t| t.replace("SEV2", "SEV3"))),
+            ("severity back", Box::new(|t| t.replace("SEV3", "SEV2"))),
+            ("year", Box::new(|t| t.replace("2024-08-14", "2022-08-14"))),
+            (
+                "root cause",
+                Box::new(|t| t.replace("root_cause: configuration", "root_cause: capacity")),
+            ),
+            (
+                "services",
+                Box::new(|t| t.replace("[web-app, mysql]", "[web-app, cache]")),
+            ),
+            ("tags", Box::new(|t| t.replace("[mysql, credentials]", "[credentials]"))),
+            (
+                "action items",
+                Box::new(|t| {
+                    t.replace(
+                        "action_items:\n  - { task: Stage database changes, owner: devops, status: open, due: 2024-09-01 }\n",
+                        "",
+                    )
+                }),
+            ),
+            (
+                "longest",
+                Box::new(|t| t.replace("resolved: 2022-08-14T15:15", "resolved: 2022-08-15T15:15")),
+            ),
+        ];
+        for (what, edit) in edits {
+            let before = std::fs::read_to_string(&db).unwrap();
+            let after = edit(&before);
+            assert_ne!(before, after, "the {what} edit changes nothing");
+            std::fs::write(&db, after).unwrap();
+            let update = session
+                .apply(&[Change::Content(db.clone())])
+                .unwrap_or_else(|err| panic!("{what}: {err}"));
+            let full = Session::start(options(root)).unwrap();
+            let problems = differences(session.output(), full.output());
+            assert!(problems.is_empty(), "after the {what} edit:\n{}", problems.join("\n"));
+            assert!(!update.changed.is_empty(), "{what}: nothing changed");
+        }
+    }
+
+    #[test]
+    fn a_renamed_folder_of_postmortems_reloads_the_site() {
+        let dir = site();
+        let root = dir.path();
+        let mut session = Session::start(options(root)).unwrap();
+        std::fs::rename(root.join("content/2024"), root.join("content/recent")).unwrap();
+        // conn.md links to ../2024/db.md, which is gone now.
+        let failure = session
+            .apply(&[Change::Content(root.join("content/2024"))])
+            .unwrap_err();
+        assert!(failure.to_string().contains("error"), "{failure}");
+        std::fs::write(
+            root.join("content/2023/conn.md"),
+            CONN.replace("../2024/db.md", "../recent/db.md"),
+        )
+        .unwrap();
+        session
+            .apply(&[Change::Content(root.join("content/2023/conn.md"))])
+            .unwrap();
+        let full = Session::start(options(root)).unwrap();
+        assert!(differences(session.output(), full.output()).is_empty());
+    }
+
+    #[test]
+    fn a_folder_created_with_postmortems_in_it_is_loaded() {
+        let dir = site();
+        let root = dir.path();
+        let mut session = Session::start(options(root)).unwrap();
+        std::fs::create_dir_all(root.join("content/2025")).unwrap();
+        std::fs::write(
+            root.join("content/2025/cache.md"),
+            DISK.replace("Disk full on the log host", "Cache stampede"),
+        )
+        .unwrap();
+        let update = session
+            .apply(&[Change::Content(root.join("content/2025"))])
+            .unwrap();
+        assert!(update.changed.iter().any(|p| p == "postmortems/cache/index.html"));
+        // A file that is not a postmortem changes nothing.
+        std::fs::write(root.join("content/2025/notes.txt"), "x").unwrap();
+        let update = session
+            .apply(&[Change::Content(root.join("content/2025/notes.txt"))])
+            .unwrap();
+        assert!(update.changed.is_empty() && update.removed.is_empty());
+    }
+}
