@@ -33,6 +33,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Check every postmortem without writing anything: the build's errors, plus warnings.
     Check(CheckArgs),
+    /// Write a new postmortem from the archetype, front matter filled in.
+    New(NewArgs),
+    /// Scaffold a knowledge base: site.toml, an example, a GitHub Pages workflow.
+    Init(InitArgs),
 }
 
 /// `hindsight serve`.
@@ -206,6 +210,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::New(args) => args.run(),
+        Command::Init(args) => args.run(),
         Command::Serve(args) => args.run().unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
@@ -250,6 +256,121 @@ impl CheckArgs {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `hindsight new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The postmortem's title; the file name is made from it.
+    pub title: String,
+    /// The site folder, holding site.toml and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The incident's date, YYYY-MM-DD [default: today in the site's time zone].
+    #[arg(long, value_parser = parse_date_arg)]
+    pub date: Option<jiff::civil::Date>,
+    /// An affected service; repeat it for several.
+    #[arg(long = "service", value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// The root cause: a key of [root_causes] in site.toml.
+    #[arg(long)]
+    pub root_cause: Option<String>,
+    /// The severity, one of site.toml's severities [default: the least severe].
+    #[arg(long)]
+    pub severity: Option<String>,
+}
+
+fn parse_date_arg(text: &str) -> Result<jiff::civil::Date, String> {
+    crate::content::time::parse_date(text).map_err(|err| format!("{} ({})", err.message, err.help))
+}
+
+impl NewArgs {
+    fn run(self) -> ExitCode {
+        let options = crate::scaffold::NewOptions {
+            root: self.root,
+            title: self.title,
+            date: self.date,
+            services: self.services,
+            root_cause: self.root_cause,
+            severity: self.severity,
+        };
+        match crate::scaffold::new_postmortem(&options, jiff::Timestamp::now()) {
+            Ok(created) => {
+                print_diagnostics(&created.warnings);
+                for default in &created.defaults {
+                    eprintln!("note: {default}");
+                }
+                // The path alone on stdout, so `$EDITOR "$(hindsight new ...)"` works.
+                println!("{}", created.path.display());
+                ExitCode::SUCCESS
+            }
+            Err(failure) => report_scaffold_failure(&failure),
+        }
+    }
+}
+
+fn report_scaffold_failure(failure: &crate::scaffold::ScaffoldFailure) -> ExitCode {
+    use crate::scaffold::ScaffoldFailure;
+    match failure {
+        ScaffoldFailure::Invalid(diagnostics) => print_diagnostics(diagnostics),
+        ScaffoldFailure::Exists { help, .. } => {
+            eprintln!("error: {failure}");
+            eprintln!("  help: {help}");
+        }
+        ScaffoldFailure::NotEmpty { entries, .. } => {
+            eprintln!("error: {failure} (it holds {})", entries.join(", "));
+            eprintln!(
+                "  help: run init in an empty or new folder, or pass --force to add the missing files (existing files are never replaced)"
+            );
+        }
+        ScaffoldFailure::Fatal(err) => eprintln!("error: {err}"),
+    }
+    ExitCode::from(1)
+}
+
+/// `hindsight init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to scaffold; created when missing.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Scaffold a folder that is not empty; existing files are still never replaced.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl InitArgs {
+    fn run(self) -> ExitCode {
+        let options = crate::scaffold::InitOptions {
+            dir: self.dir,
+            force: self.force,
+        };
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        match crate::scaffold::init(&options, today) {
+            Ok(done) => {
+                for path in &done.created {
+                    println!("created {}", path.display());
+                }
+                for path in &done.skipped {
+                    println!("skipped {} (it exists; left as it was)", path.display());
+                }
+                let dir = options.dir.display();
+                println!();
+                println!("Next:");
+                println!(
+                    "  hindsight serve --root {dir}             preview at http://127.0.0.1:1111/"
+                );
+                println!("  hindsight new \"What broke\" --root {dir}  write a postmortem");
+                println!(
+                    "  set HINDSIGHT_GIT in .github/workflows/pages.yml, push to GitHub, and choose \"GitHub Actions\" as the Pages source"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(failure) => report_scaffold_failure(&failure),
         }
     }
 }

@@ -17,6 +17,11 @@ use crate::error::Error;
 /// The default theme, embedded at compile time.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+/// A text file of the embedded default theme (`archetypes/postmortem.md`), if it has one.
+pub fn default_theme_text(path: &str) -> Option<&'static str> {
+    DEFAULT_THEME.get_file(path)?.contents_utf8()
+}
+
 /// Compiled templates and the theme's static files.
 pub struct Theme {
     /// The compiled templates.
