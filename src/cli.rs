@@ -37,6 +37,8 @@ pub enum Command {
     New(NewArgs),
     /// Scaffold a knowledge base: site.toml, an example, a GitHub Pages workflow.
     Init(InitArgs),
+    /// Turn freeform postmortems (Markdown or text) into hindsight postmortems.
+    Import(ImportArgs),
 }
 
 /// `hindsight serve`.
@@ -212,6 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Init(args) => args.run(),
+        Command::Import(args) => args.run(),
         Command::Serve(args) => args.run().unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
@@ -371,6 +374,222 @@ impl InitArgs {
                 ExitCode::SUCCESS
             }
             Err(failure) => report_scaffold_failure(&failure),
+        }
+    }
+}
+
+/// `hindsight import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import, or folders whose files are all imported (sorted, not recursive).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The site folder: its root causes guide the import.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the postmortems [default: ROOT/content/imported].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Report what would be imported; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// What happened to one imported document.
+enum ImportOutcome {
+    Written,
+    Unchanged,
+    NotAPostmortem,
+    Failed,
+}
+
+impl ImportArgs {
+    fn run(self) -> ExitCode {
+        let mut diagnostics = Diagnostics::new();
+        let Some(config) = crate::config::load(&self.root, &mut diagnostics) else {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "error: import needs the site's config to map root causes; nothing was written"
+            );
+            return ExitCode::from(1);
+        };
+        let hints: Vec<crate::import::RootCauseHint> = config
+            .root_causes
+            .iter()
+            .map(|(key, def)| crate::import::RootCauseHint {
+                key: key.to_string(),
+                name: def.name.clone(),
+                description: def.description.clone(),
+            })
+            .collect();
+        let out_dir = self
+            .out
+            .clone()
+            .unwrap_or_else(|| self.root.join(crate::content::CONTENT_DIR).join("imported"));
+        let mut failed = false;
+        let inputs = self.inputs(&mut failed);
+        // Slugs the site already uses: an imported file never takes one.
+        let mut taken: std::collections::BTreeSet<String> = {
+            let mut ignored = Diagnostics::new();
+            crate::content::discover(&self.root, &mut ignored)
+                .iter()
+                .filter_map(|f| f.rel_path.file_stem())
+                .map(|stem| crate::keys::slugify(&stem.to_string_lossy()))
+                .collect()
+        };
+        let (mut written, mut unchanged, mut not_postmortems) = (0, 0, 0);
+        for input in &inputs {
+            match self.import_one(input, &hints, &out_dir, &mut taken) {
+                ImportOutcome::Written => written += 1,
+                ImportOutcome::Unchanged => unchanged += 1,
+                ImportOutcome::NotAPostmortem => not_postmortems += 1,
+                ImportOutcome::Failed => failed = true,
+            }
+        }
+        let verb = if self.dry_run {
+            "Would import"
+        } else {
+            "Imported"
+        };
+        println!(
+            "{verb} {written} postmortem{} into {}; {unchanged} already imported, {not_postmortems} not postmortem{}{}",
+            plural(written),
+            out_dir.display(),
+            plural(not_postmortems),
+            if self.dry_run {
+                " (dry run: nothing was written)"
+            } else {
+                ""
+            }
+        );
+        if written > 0 && !self.dry_run {
+            println!("Next: `hindsight check` lists what the importer could not fill in.");
+        }
+        if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// The files to import: each file argument, and the files of each folder argument.
+    fn inputs(&self, failed: &mut bool) -> Vec<PathBuf> {
+        let mut inputs = Vec::new();
+        for path in &self.paths {
+            if !path.is_dir() {
+                inputs.push(path.clone());
+                continue;
+            }
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut files: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                        .map(|e| e.path())
+                        .filter(|p| p.is_file())
+                        .collect();
+                    files.sort();
+                    inputs.extend(files);
+                }
+                Err(err) => {
+                    eprintln!("error: cannot read {}: {err}", path.display());
+                    *failed = true;
+                }
+            }
+        }
+        inputs
+    }
+
+    fn import_one(
+        &self,
+        input: &std::path::Path,
+        hints: &[crate::import::RootCauseHint],
+        out_dir: &std::path::Path,
+        taken: &mut std::collections::BTreeSet<String>,
+    ) -> ImportOutcome {
+        use crate::import::Import;
+        let bytes = match std::fs::read(input) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                eprintln!("error: cannot read {}: {err}", input.display());
+                return ImportOutcome::Failed;
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            println!("{}: not a postmortem: not UTF-8 text", input.display());
+            return ImportOutcome::NotAPostmortem;
+        };
+        let imported = match crate::import::import_document(&text, hints) {
+            Import::Postmortem(imported) => imported,
+            Import::NotAPostmortem { reason } => {
+                println!("{}: not a postmortem: {reason}", input.display());
+                return ImportOutcome::NotAPostmortem;
+            }
+        };
+        let mut front_matter = imported.front_matter.clone();
+        if !front_matter.ends_with('\n') {
+            front_matter.push('\n');
+        }
+        let document = format!("---\n{front_matter}---\n\n{}", imported.body);
+        let base = Some(crate::keys::slugify(&imported.slug))
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                input
+                    .file_stem()
+                    .map(|s| crate::keys::slugify(&s.to_string_lossy()))
+                    .filter(|s| !s.is_empty())
+            })
+            .unwrap_or_else(|| "imported".to_string());
+        // Never overwrite: the same document imported again is reported as unchanged;
+        // any other file with the name, or a slug the site uses, moves on to `-2`, `-3`...
+        let mut n = 1;
+        let (target, slug) = loop {
+            let slug = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            let target = out_dir.join(format!("{slug}.md"));
+            if target.exists() {
+                if std::fs::read(&target).is_ok_and(|old| old == document.as_bytes()) {
+                    println!(
+                        "{} → {}: already imported, unchanged",
+                        input.display(),
+                        target.display()
+                    );
+                    taken.insert(slug);
+                    return ImportOutcome::Unchanged;
+                }
+            } else if !taken.contains(&slug) {
+                break (target, slug);
+            }
+            n += 1;
+        };
+        let verb = if self.dry_run { "would write" } else { "wrote" };
+        println!("{} → {} ({verb})", input.display(), target.display());
+        for line in &imported.found {
+            println!("  found: {line}");
+        }
+        for line in &imported.missing {
+            println!("  missing: {line}");
+        }
+        taken.insert(slug);
+        if self.dry_run {
+            return ImportOutcome::Written;
+        }
+        let result = std::fs::create_dir_all(out_dir).and_then(|()| {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)?;
+            std::io::Write::write_all(&mut file, document.as_bytes())
+        });
+        match result {
+            Ok(()) => ImportOutcome::Written,
+            Err(err) => {
+                eprintln!("error: cannot write {}: {err}", target.display());
+                ImportOutcome::Failed
+            }
         }
     }
 }
