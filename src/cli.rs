@@ -39,6 +39,8 @@ pub enum Command {
     Init(InitArgs),
     /// Turn freeform postmortems (Markdown or text) into hindsight postmortems.
     Import(ImportArgs),
+    /// Print the insights figures (MTTx by root cause, service and severity; recurring causes; trends).
+    Stats(StatsArgs),
 }
 
 /// `hindsight serve`.
@@ -215,6 +217,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => args.run(),
         Command::Init(args) => args.run(),
         Command::Import(args) => args.run(),
+        Command::Stats(args) => args.run(),
         Command::Serve(args) => args.run().unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
@@ -589,6 +592,51 @@ impl ImportArgs {
             Err(err) => {
                 eprintln!("error: cannot write {}: {err}", target.display());
                 ImportOutcome::Failed
+            }
+        }
+    }
+}
+
+/// How `stats` prints the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsFormat {
+    /// Aligned tables for a terminal.
+    Text,
+    /// One JSON document (durations in seconds), for scripts and CI dashboards.
+    Json,
+}
+
+/// `hindsight stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The site folder, holding site.toml and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+    pub format: StatsFormat,
+    /// Include postmortems with status: draft.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl StatsArgs {
+    fn run(self) -> ExitCode {
+        match pipeline::load_site(&self.root, self.drafts) {
+            Ok((site, warnings)) => {
+                print_diagnostics(&warnings);
+                match self.format {
+                    StatsFormat::Text => print!("{}", crate::render::stats::text(&site)),
+                    StatsFormat::Json => println!("{}", crate::render::stats::json(&site)),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(failure) => {
+                match &failure {
+                    BuildFailure::Invalid(diagnostics) => print_diagnostics(diagnostics),
+                    BuildFailure::Fatal(err) => eprintln!("error: {err}"),
+                }
+                ExitCode::from(1)
             }
         }
     }

@@ -97,6 +97,31 @@ pub fn load_config(
     Some(config)
 }
 
+/// Reads, validates and models the site without rendering anything (for `hindsight
+/// stats`): config → content → [`Site`]. Warnings come back with the site.
+pub fn load_site(
+    root: &Path,
+    drafts: bool,
+) -> Result<(Site, Diagnostics), BuildFailure> {
+    let mut diagnostics = Diagnostics::new();
+    let Some(config) = load_config(root, None, &mut diagnostics) else {
+        return Err(BuildFailure::Invalid(diagnostics));
+    };
+    let postmortems = content::load(
+        root,
+        &config,
+        &Highlighter::new(),
+        LoadOptions {
+            include_drafts: drafts,
+        },
+        &mut diagnostics,
+    );
+    if diagnostics.has_errors() {
+        return Err(BuildFailure::Invalid(diagnostics));
+    }
+    Ok((Site::new(config, postmortems), diagnostics))
+}
+
 /// A site's own `static/` folder is copied to the output root as it is.
 fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
     let mut files = std::collections::BTreeMap::new();

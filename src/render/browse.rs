@@ -36,6 +36,10 @@ pub struct FilterLink {
     pub label: String,
     /// Postmortems it leads to.
     pub count: usize,
+    /// False where the count is left out: a severity or year page does not show its
+    /// siblings' counts, so that it depends only on its own postmortems (an edit then
+    /// re-renders only the pages the postmortem is on).
+    pub show_count: bool,
     /// Where it leads (a page or an in-page `#y2024` anchor); empty when `count` is 0.
     pub url: String,
     /// True for the filter the page shows.
@@ -121,6 +125,7 @@ fn year_anchors(groups: &[YearGroup<'_>], page_url: &str) -> Vec<FilterLink> {
             label: g.year.to_string(),
             count: g.count,
             url: format!("{page_url}#{}", g.id),
+            show_count: true,
             current: false,
             rank: 0,
         })
@@ -150,6 +155,7 @@ pub fn term_filters(
             .map(|(i, ((name, _), count))| FilterLink {
                 label: name.clone(),
                 count,
+                show_count: true,
                 url: if count > 0 {
                     page(i).url(site)
                 } else {
@@ -173,19 +179,22 @@ pub fn severity_filters(site: &Site, current: usize, groups: &[YearGroup<'_>]) -
     }
 }
 
-/// Filters of a year page: the other years, and this year's severities (as anchors on
-/// the severity pages, which are grouped by year).
+/// Filters of a year page: this year's severities (as anchors on the severity pages,
+/// which are grouped by year). Other years are not listed, so a year page depends only on
+/// its own postmortems (a new year would otherwise change every year page); the home page
+/// and the timeline list the years.
 pub fn year_filters(site: &Site, current: usize) -> Filters {
     let year = site.years.get(current).map(|(y, _)| *y);
     Filters {
         all_url: Page::Home.url(site),
         all_current: false,
         severities: global_severities(site, None, year),
-        years: global_years(site, Some(current)),
+        years: Vec::new(),
     }
 }
 
-/// Every severity with its page (or its year anchor there) and count.
+/// Every severity with its page, or, for a year page, with its count in that year and a
+/// link to that year on its page (none when the count is 0).
 pub fn global_severities(
     site: &Site,
     current: Option<usize>,
@@ -206,29 +215,15 @@ pub fn global_severities(
             FilterLink {
                 label: name.clone(),
                 count,
+                show_count: year.is_some(),
                 url: match (count, year) {
-                    (0, _) => String::new(),
-                    (_, Some(year)) => format!("{url}#y{year}"),
                     (_, None) => url,
+                    (0, Some(_)) => String::new(),
+                    (_, Some(year)) => format!("{url}#y{year}"),
                 },
                 current: current == Some(i),
                 rank: i + 1,
             }
-        })
-        .collect()
-}
-
-/// Every year with incidents, most recent first, with its page.
-pub fn global_years(site: &Site, current: Option<usize>) -> Vec<FilterLink> {
-    site.years
-        .iter()
-        .enumerate()
-        .map(|(i, (year, ids))| FilterLink {
-            label: year.to_string(),
-            count: ids.len(),
-            url: Page::Year(i).url(site),
-            current: current == Some(i),
-            rank: 0,
         })
         .collect()
 }
