@@ -35,7 +35,7 @@ use crate::site::Site;
 pub struct Report {
     /// Every problem, errors and warnings.
     pub diagnostics: Diagnostics,
-    /// How many postmortems were checked (drafts included).
+    /// How many postmortem files were checked (drafts and invalid files included).
     pub postmortems: usize,
 }
 

@@ -546,8 +546,10 @@ pub fn check(root: &Path, now: jiff::Timestamp) -> crate::check::Report {
         }
     };
     crate::check::lint(&site, output.as_ref(), today, &mut diagnostics);
+    // Every file checked counts, the ones whose errors kept them out of the site too.
+    let files = content::discover(root, &mut Diagnostics::new()).len();
     crate::check::Report {
         diagnostics,
-        postmortems: site.postmortems.len(),
+        postmortems: files.max(site.postmortems.len()),
     }
 }
