@@ -280,7 +280,7 @@ pub struct NewArgs {
     /// An affected service; repeat it for several.
     #[arg(long = "service", value_name = "SERVICE")]
     pub services: Vec<String>,
-    /// The root cause: a key of [root_causes] in site.toml.
+    /// The root cause: a key of `[root_causes]` in site.toml.
     #[arg(long)]
     pub root_cause: Option<String>,
     /// The severity, one of site.toml's severities [default: the least severe].
