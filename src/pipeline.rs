@@ -99,10 +99,7 @@ pub fn load_config(
 
 /// Reads, validates and models the site without rendering anything (for `hindsight
 /// stats`): config → content → [`Site`]. Warnings come back with the site.
-pub fn load_site(
-    root: &Path,
-    drafts: bool,
-) -> Result<(Site, Diagnostics), BuildFailure> {
+pub fn load_site(root: &Path, drafts: bool) -> Result<(Site, Diagnostics), BuildFailure> {
     let mut diagnostics = Diagnostics::new();
     let Some(config) = load_config(root, None, &mut diagnostics) else {
         return Err(BuildFailure::Invalid(diagnostics));

@@ -1,20 +1,23 @@
 //! The `/action-items/` page value: every follow-up of the library.
 //!
-//! Open items (open, in progress) come first, sorted by due date so the most overdue are
-//! at the top without any script; then the same open items grouped by owner and, within
-//! an owner, by postmortem; then the closed ones. Whether an item is *overdue* depends on
+//! The page lists every open item (open, in progress), sorted by due date so the most
+//! overdue are at the top without any script, and a table of owners; each owner has a page
+//! (`/action-items/<owner>/`) with all of their items, open and closed, grouped by
+//! postmortem. Every item is thus listed once among the open ones and once on its owner's
+//! page, so no page repeats the whole library's follow-ups twice (at 10,000 postmortems
+//! that would be tens of megabytes). Whether an item is *overdue* depends on
 //! the day the page is read, not built, so the build never looks at the clock (output
 //! stays byte-identical): open items carry `data-due="YYYY-MM-DD"` and the theme's
 //! `static/action-items.js` marks the overdue ones in the reader's browser.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::insights::PostmortemLink;
+use super::page::Page;
 use super::view::Views;
-use crate::keys::slugify;
-use crate::site::{ActionItemRef, Site};
+use crate::site::{ActionItemRef, Owner, PostmortemId, Site};
 
 /// `action_items` in `action_items.html`.
 #[derive(Debug, Clone, Serialize)]
@@ -23,10 +26,8 @@ pub struct ActionItemsView {
     pub counts: ActionCounts,
     /// Open and in-progress items, earliest due date first, undated last.
     pub open: Vec<ActionRow>,
-    /// Owners with their counts and open items by postmortem; by name, unassigned last.
-    pub owners: Vec<OwnerGroup>,
-    /// Done and won't-do items, most recent postmortem first.
-    pub closed: Vec<ActionRow>,
+    /// Every owner with counts and a link to their page; by name, unassigned last.
+    pub owners: Vec<OwnerSummary>,
 }
 
 /// How many items have each status.
@@ -48,6 +49,23 @@ pub struct ActionCounts {
     pub open_unassigned: usize,
 }
 
+impl ActionCounts {
+    fn add(&mut self, row: &ActionRow) {
+        self.total += 1;
+        match row.status {
+            "done" => self.done += 1,
+            "wont-do" => self.wont_do += 1,
+            "in-progress" => self.in_progress += 1,
+            _ => {}
+        }
+        if row.is_open {
+            self.open += 1;
+            self.open_with_due += usize::from(!row.due.is_empty());
+            self.open_unassigned += usize::from(row.owner.is_empty());
+        }
+    }
+}
+
 /// One action item with its postmortem.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRow {
@@ -55,6 +73,8 @@ pub struct ActionRow {
     pub task: String,
     /// Who; empty when unassigned.
     pub owner: String,
+    /// The owner's page.
+    pub owner_url: String,
     /// `open`, `in-progress`, `done`, `wont-do`.
     pub status: &'static str,
     /// `In progress`.
@@ -71,29 +91,41 @@ pub struct ActionRow {
     pub postmortem: PostmortemLink,
 }
 
-/// An owner's follow-ups.
+/// An owner in the table of the action-items page.
 #[derive(Debug, Clone, Serialize)]
-pub struct OwnerGroup {
+pub struct OwnerSummary {
     /// The owner as written, or `Unassigned`.
     pub name: String,
     /// True for items without an owner.
     pub unassigned: bool,
-    /// Anchor id (`owner-devops`).
-    pub id: String,
+    /// Their page.
+    pub url: String,
     /// Open items (open or in progress).
     pub open: usize,
     /// Closed items (done or won't do).
     pub closed: usize,
-    /// Open items by postmortem; postmortems ordered by their earliest due item.
+}
+
+/// `owner` in `action_owner.html`: one owner's items, grouped by postmortem.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerView {
+    /// The owner as written, or `Unassigned`.
+    pub name: String,
+    /// True for items without an owner.
+    pub unassigned: bool,
+    /// Counts by status.
+    pub counts: ActionCounts,
+    /// Postmortems with open items first, by their earliest due item; then the ones with
+    /// only closed items, most recent first.
     pub postmortems: Vec<PostmortemItems>,
 }
 
-/// The open items of one owner in one postmortem.
+/// The items of one owner in one postmortem.
 #[derive(Debug, Clone, Serialize)]
 pub struct PostmortemItems {
     /// The postmortem.
     pub postmortem: PostmortemLink,
-    /// Its items, earliest due first.
+    /// Its items: open ones by due date, then closed ones.
     pub items: Vec<ActionRow>,
 }
 
@@ -102,69 +134,30 @@ impl ActionItemsView {
     pub fn new(site: &Site, views: &Views<'_>) -> Self {
         let mut counts = ActionCounts::default();
         let mut open = Vec::new();
-        let mut closed = Vec::new();
-        // Owner → (open, closed, postmortem → rows), in first-seen order of the sorted
-        // items, so each owner's postmortems come by their earliest due item.
-        let mut owners: BTreeMap<(bool, String), OwnerAcc> = BTreeMap::new();
+        let urls = owner_urls(site);
         for item in &site.action_items {
-            let row = action_row(site, views, *item);
-            counts.total += 1;
-            match row.status {
-                "done" => counts.done += 1,
-                "wont-do" => counts.wont_do += 1,
-                "in-progress" => counts.in_progress += 1,
-                _ => {}
-            }
-            let key = (row.owner.is_empty(), row.owner.clone());
-            let acc = owners.entry(key).or_default();
+            let row = action_row(site, views, &urls, *item);
+            counts.add(&row);
             if row.is_open {
-                counts.open += 1;
-                counts.open_with_due += usize::from(!row.due.is_empty());
-                counts.open_unassigned += usize::from(row.owner.is_empty());
-                acc.open += 1;
-                let at = *acc.index.entry(item.postmortem).or_insert_with(|| {
-                    acc.by_postmortem.push(PostmortemItems {
-                        postmortem: row.postmortem.clone(),
-                        items: Vec::new(),
-                    });
-                    acc.by_postmortem.len() - 1
-                });
-                if let Some(group) = acc.by_postmortem.get_mut(at) {
-                    group.items.push(row.clone());
-                }
                 open.push(row);
-            } else {
-                acc.closed += 1;
-                closed.push(row);
             }
         }
-        let mut ids: Vec<String> = Vec::new();
-        let owners = owners
-            .into_iter()
-            .map(|((unassigned, name), acc)| {
-                let base = if unassigned {
-                    "owner-unassigned".to_string()
-                } else {
-                    format!("owner-{}", slugify(&name))
-                };
-                let mut id = base.clone();
-                let mut n = 2;
-                while ids.contains(&id) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                ids.push(id.clone());
-                OwnerGroup {
-                    name: if unassigned {
-                        "Unassigned".to_string()
-                    } else {
-                        name
-                    },
-                    unassigned,
-                    id,
-                    open: acc.open,
-                    closed: acc.closed,
-                    postmortems: acc.by_postmortem,
+        let owners = site
+            .owners
+            .iter()
+            .enumerate()
+            .map(|(i, owner)| {
+                let open = owner
+                    .items
+                    .iter()
+                    .filter(|item| site.action_item(**item).status.is_open())
+                    .count();
+                OwnerSummary {
+                    name: owner_name(owner),
+                    unassigned: owner.name.is_none(),
+                    url: Page::Owner(i).url(site),
+                    open,
+                    closed: owner.items.len() - open,
                 }
             })
             .collect();
@@ -172,25 +165,79 @@ impl ActionItemsView {
             counts,
             open,
             owners,
-            closed,
         }
     }
 }
 
-#[derive(Default)]
-struct OwnerAcc {
-    open: usize,
-    closed: usize,
-    by_postmortem: Vec<PostmortemItems>,
-    index: std::collections::HashMap<crate::site::PostmortemId, usize>,
+impl OwnerView {
+    /// The items of owner `index` of `site.owners`.
+    pub fn new(site: &Site, views: &Views<'_>, index: usize) -> Self {
+        let mut counts = ActionCounts::default();
+        let mut postmortems: Vec<PostmortemItems> = Vec::new();
+        let mut group_of: HashMap<PostmortemId, usize> = HashMap::new();
+        let Some(owner) = site.owners.get(index) else {
+            return Self {
+                name: String::new(),
+                unassigned: true,
+                counts,
+                postmortems,
+            };
+        };
+        let urls = owner_urls(site);
+        for item in &owner.items {
+            let row = action_row(site, views, &urls, *item);
+            counts.add(&row);
+            let at = *group_of.entry(item.postmortem).or_insert_with(|| {
+                postmortems.push(PostmortemItems {
+                    postmortem: row.postmortem.clone(),
+                    items: Vec::new(),
+                });
+                postmortems.len() - 1
+            });
+            if let Some(group) = postmortems.get_mut(at) {
+                group.items.push(row);
+            }
+        }
+        Self {
+            name: owner_name(owner),
+            unassigned: owner.name.is_none(),
+            counts,
+            postmortems,
+        }
+    }
 }
 
-fn action_row(site: &Site, views: &Views<'_>, item: ActionItemRef) -> ActionRow {
+fn owner_name(owner: &Owner) -> String {
+    owner
+        .name
+        .clone()
+        .unwrap_or_else(|| "Unassigned".to_string())
+}
+
+/// Owner name → page URL.
+type OwnerUrls = HashMap<Option<String>, String>;
+
+fn owner_urls(site: &Site) -> OwnerUrls {
+    site.owners
+        .iter()
+        .enumerate()
+        .map(|(i, owner)| (owner.name.clone(), Page::Owner(i).url(site)))
+        .collect()
+}
+
+fn action_row(
+    site: &Site,
+    views: &Views<'_>,
+    owner_urls: &OwnerUrls,
+    item: ActionItemRef,
+) -> ActionRow {
     let action = site.action_item(item);
     let summary = &views.summaries[item.postmortem.index()];
+    let owner_url = owner_urls.get(&action.owner).cloned().unwrap_or_default();
     ActionRow {
         task: action.task.clone(),
         owner: action.owner.clone().unwrap_or_default(),
+        owner_url,
         status: action.status.as_str(),
         status_label: action.status.label(),
         is_open: action.status.is_open(),

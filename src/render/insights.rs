@@ -149,9 +149,15 @@ pub struct RecurrenceView {
     pub last_seen: String,
     /// ISO date of the same.
     pub last_seen_iso: String,
-    /// The postmortems, most recent first.
+    /// The most recent postmortems ([`RECURRING_SHOWN`] at most), most recent first.
     pub postmortems: Vec<PostmortemLink>,
+    /// How many more there are (on the root-cause and service pages).
+    pub more: usize,
 }
+
+/// Postmortems listed per recurring pair; a big library repeats the same pair hundreds of
+/// times, and the root-cause and service pages list them all.
+pub const RECURRING_SHOWN: usize = 5;
 
 /// A link to a postmortem.
 #[derive(Debug, Clone, Serialize)]
@@ -352,9 +358,11 @@ impl InsightsView {
                     count: r.count,
                     last_seen: r.last_seen.strftime("%-d %b %Y").to_string(),
                     last_seen_iso: r.last_seen.to_string(),
+                    more: r.postmortems.len().saturating_sub(RECURRING_SHOWN),
                     postmortems: r
                         .postmortems
                         .iter()
+                        .take(RECURRING_SHOWN)
                         .map(|id| {
                             let s = &views.summaries[id.index()];
                             PostmortemLink {

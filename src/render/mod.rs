@@ -222,6 +222,9 @@ pub fn render_page(
                 &action_items::ActionItemsView::new(site, views),
             );
         }
+        Page::Owner(i) => {
+            context.insert("owner", &action_items::OwnerView::new(site, views, *i));
+        }
         Page::Timeline => {
             let years: Vec<YearView<'_>> = site
                 .timeline

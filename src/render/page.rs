@@ -31,6 +31,9 @@ pub enum Page {
     Insights,
     /// `/action-items/`.
     ActionItems,
+    /// `/action-items/<owner>/`: one owner's items, by postmortem, by index into
+    /// `Site::owners`.
+    Owner(usize),
     /// `/timeline/`.
     Timeline,
     /// `/404.html`.
@@ -66,9 +69,9 @@ impl Page {
         }
         pages.extend((0..site.severities.len()).map(Page::Severity));
         pages.extend((0..site.years.len()).map(Page::Year));
+        pages.extend([Page::Insights, Page::ActionItems]);
+        pages.extend((0..site.owners.len()).map(Page::Owner));
         pages.extend([
-            Page::Insights,
-            Page::ActionItems,
             Page::Timeline,
             Page::NotFound,
             Page::Atom,
@@ -102,6 +105,11 @@ impl Page {
         ];
         if !postmortem.action_items.is_empty() {
             pages.push(Page::ActionItems);
+            for (i, owner) in site.owners.iter().enumerate() {
+                if owner.items.iter().any(|item| item.postmortem == id) {
+                    pages.push(Page::Owner(i));
+                }
+            }
         }
         let severity = postmortem.severity_rank.checked_sub(1);
         if let Some(s) = severity.filter(|s| *s < site.severities.len()) {
@@ -169,6 +177,10 @@ impl Page {
             ),
             Page::Insights => "insights/index.html".to_string(),
             Page::ActionItems => "action-items/index.html".to_string(),
+            Page::Owner(i) => format!(
+                "action-items/{}/index.html",
+                site.owners.get(*i).map_or("unknown", |o| o.slug.as_str())
+            ),
             Page::Timeline => "timeline/index.html".to_string(),
             Page::NotFound => "404.html".to_string(),
             Page::Atom => "atom.xml".to_string(),
@@ -191,6 +203,7 @@ impl Page {
             Page::Year(_) => "year.html",
             Page::Insights => "insights.html",
             Page::ActionItems => "action_items.html",
+            Page::Owner(_) => "action_owner.html",
             Page::Timeline => "timeline.html",
             Page::NotFound => "404.html",
             Page::Atom => "atom.xml",
@@ -212,6 +225,7 @@ impl Page {
             Page::Year(_) => "year",
             Page::Insights => "insights",
             Page::ActionItems => "action_items",
+            Page::Owner(_) => "action_owner",
             Page::Timeline => "timeline",
             Page::NotFound => "not_found",
             Page::Atom => "atom",

@@ -118,10 +118,24 @@ pub struct Site {
     /// Every action item: open ones (open, in progress) first, by due date (earliest
     /// first, undated last), then the closed ones; ties in postmortem order.
     pub action_items: Vec<ActionItemRef>,
+    /// Owners of action items, by name, "no owner" last; each with its items in the order
+    /// of `action_items`.
+    pub owners: Vec<Owner>,
     /// Related incidents of each postmortem, indexed like `postmortems`.
     pub related: Vec<Vec<Related>>,
     /// Library-wide figures for `/insights/` and `hindsight stats`.
     pub insights: Insights,
+}
+
+/// Whoever owns some action items.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    /// The owner as written; `None` for items without one.
+    pub name: Option<String>,
+    /// URL segment: the name slugified (`unassigned` for none), made unique.
+    pub slug: String,
+    /// Their items, open ones first by due date, then closed ones.
+    pub items: Vec<ActionItemRef>,
 }
 
 /// An action item: the postmortem and the item's position in its list.
@@ -260,6 +274,7 @@ impl Site {
                 .filter_map(|p| p.milestones.metrics().ttd),
         );
         let action_items = action_items(&postmortems);
+        let owners = owners(&postmortems, &action_items);
         let related = related::find(&postmortems);
         let mut site = Self {
             config,
@@ -274,6 +289,7 @@ impl Site {
             ttr,
             ttd,
             action_items,
+            owners,
             related,
             insights: Insights::default(),
             postmortems,
@@ -299,6 +315,43 @@ impl Site {
             .filter(|other| self.related[other.index()].iter().any(|r| r.id == id))
             .collect()
     }
+}
+
+/// The owners of `items`, by name (no owner last), keeping the items' order.
+fn owners(postmortems: &[Postmortem], items: &[ActionItemRef]) -> Vec<Owner> {
+    let mut by_name: BTreeMap<(bool, String), Vec<ActionItemRef>> = BTreeMap::new();
+    for item in items {
+        let owner = postmortems[item.postmortem.index()].action_items[item.index]
+            .owner
+            .clone();
+        by_name
+            .entry((owner.is_none(), owner.unwrap_or_default()))
+            .or_default()
+            .push(*item);
+    }
+    let mut slugs: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    by_name
+        .into_iter()
+        .map(|((unassigned, name), items)| {
+            let base = match crate::keys::slugify(&name) {
+                _ if unassigned => "unassigned".to_string(),
+                slug if slug.is_empty() => "owner".to_string(),
+                slug => slug,
+            };
+            let mut slug = base.clone();
+            let mut n = 2;
+            while slugs.contains(&slug) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            slugs.insert(slug.clone());
+            Owner {
+                name: (!unassigned).then_some(name),
+                slug,
+                items,
+            }
+        })
+        .collect()
 }
 
 /// Every action item, open ones first by due date, then closed ones.

@@ -6,13 +6,18 @@
 //! by slug, so the lists are deterministic.
 //!
 //! It must scale to 100,000 postmortems, so there is no all-pairs comparison. Each
-//! feature (a root cause, service, tag or word) has an inverted index: its postmortems in
-//! site order (most recent first). A postmortem's candidates are, for each of its features,
-//! the [`WINDOW`] postmortems on each side of it in that feature's list, the incidents
-//! nearest in time that share it; only candidates are scored. The cost per postmortem is
-//! bounded by its number of features times `2 × WINDOW`, whatever the library's size.
+//! feature (a root cause, service, tag, word, and each primary root cause × service pair)
+//! has an inverted index: its postmortems in site order (most recent first). A
+//! postmortem's candidates are, for each of its features, the few postmortems on each side
+//! of it in that feature's list (the incidents nearest in time that share it; see
+//! [`Windows`]), and for words only its rarest few; only candidates are scored. The pair
+//! index puts the likeliest matches (same cause on the same service) among the candidates
+//! even when a cause or a service alone has thousands of postmortems. The cost per
+//! postmortem is bounded by a constant, whatever the library's size, and the body is read
+//! only up to [`BODY_BYTES`].
 //! Input: the sorted postmortems of [`super::Site`]; output: one list per postmortem.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -24,8 +29,28 @@ use crate::keys::{RootCauseKey, ServiceKey};
 /// At most this many related incidents per postmortem.
 pub const MAX_RELATED: usize = 5;
 
-/// Neighbours taken on each side of a postmortem in each of its features' lists.
-pub const WINDOW: usize = 12;
+/// Neighbours taken on each side of a postmortem in one list of each kind of feature.
+#[derive(Debug, Clone, Copy)]
+pub struct Windows;
+
+impl Windows {
+    /// Primary root cause × service.
+    pub const PAIR: usize = 6;
+    /// Root cause.
+    pub const CAUSE: usize = 3;
+    /// Service.
+    pub const SERVICE: usize = 3;
+    /// Tag.
+    pub const TAG: usize = 2;
+    /// Word (only for the [`Windows::RARE_WORDS`] rarest words of a postmortem).
+    pub const WORD: usize = 3;
+    /// How many of a postmortem's words bring candidates.
+    pub const RARE_WORDS: usize = 3;
+}
+
+/// Only the start of a body is read for words: the summary says what happened; the rest
+/// would cost time in proportion to the library's text on every build and edit.
+pub const BODY_BYTES: usize = 600;
 
 /// Below this score a candidate is not shown: a lone shared tag or word is not enough.
 pub const MIN_SCORE: u32 = 20;
@@ -37,7 +62,7 @@ const SHARED_TAG: u32 = 10;
 const MAX_WORD: u32 = 20;
 const MAX_WORDS_TOTAL: u32 = 40;
 /// Distinctive words taken from a body (the most frequent ones), besides every title word.
-const BODY_WORDS: usize = 8;
+const BODY_WORDS: usize = 6;
 /// Words named in a reason.
 const REASON_WORDS: usize = 3;
 
@@ -69,18 +94,90 @@ pub enum Reason {
 
 /// Interned features of one postmortem (each list sorted, no duplicates).
 #[derive(Debug, Default)]
+/// All in one buffer, `[pairs | causes | services | tags | words]`, because scoring reads
+/// the features of many candidates in random order: one allocation each keeps that to one
+/// cache miss per candidate instead of five.
 struct Features {
     primary: Option<u32>,
-    causes: Vec<u32>,
-    services: Vec<u32>,
-    tags: Vec<u32>,
-    words: Vec<u32>,
+    ids: Box<[u32]>,
+    /// End of each part in `ids`.
+    ends: [u16; 5],
+}
+
+impl Features {
+    fn new(primary: Option<u32>, parts: [Vec<u32>; 5]) -> Self {
+        let mut ids = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        let mut ends = [0u16; 5];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            ids.extend(part);
+            *end = u16::try_from(ids.len()).unwrap_or(u16::MAX);
+        }
+        Self {
+            primary,
+            ids: ids.into_boxed_slice(),
+            ends,
+        }
+    }
+
+    fn part(&self, i: usize) -> &[u32] {
+        let start = if i == 0 {
+            0
+        } else {
+            usize::from(self.ends[i - 1])
+        };
+        let end = usize::from(self.ends[i]).min(self.ids.len());
+        self.ids.get(start..end).unwrap_or_default()
+    }
+
+    fn pairs(&self) -> &[u32] {
+        self.part(0)
+    }
+
+    fn causes(&self) -> &[u32] {
+        self.part(1)
+    }
+
+    fn services(&self) -> &[u32] {
+        self.part(2)
+    }
+
+    fn tags(&self) -> &[u32] {
+        self.part(3)
+    }
+
+    fn words(&self) -> &[u32] {
+        self.part(4)
+    }
+}
+
+/// FNV-1a: interning hashes short keys hundreds of thousands of times per build, where
+/// the default SipHash (built against hostile input) is the slow part; the keys here
+/// come from the site's own files and only feed an in-memory map.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// Strings of one kind of feature ↔ dense ids, with each id's postmortems.
 #[derive(Debug, Default)]
 struct Index<'a> {
-    ids: HashMap<&'a str, u32>,
+    ids: HashMap<&'a str, u32, std::hash::BuildHasherDefault<Fnv>>,
     names: Vec<&'a str>,
     postings: Vec<Vec<u32>>,
 }
@@ -111,14 +208,15 @@ impl<'a> Index<'a> {
         out
     }
 
-    /// Adds to `out` the neighbours of `pm` in the posting list of `feature`.
-    fn neighbours(&self, feature: u32, pm: u32, out: &mut Vec<u32>) {
+    /// Adds to `out` the `window` neighbours on each side of `pm` in the posting list of
+    /// `feature`.
+    fn neighbours(&self, feature: u32, pm: u32, window: usize, out: &mut Vec<u32>) {
         let posting = &self.postings[feature as usize];
         let Ok(at) = posting.binary_search(&pm) else {
             return;
         };
-        let from = at.saturating_sub(WINDOW);
-        let to = (at + WINDOW + 1).min(posting.len());
+        let from = at.saturating_sub(window);
+        let to = (at + window + 1).min(posting.len());
         out.extend(posting[from..to].iter().filter(|other| **other != pm));
     }
 }
@@ -126,26 +224,40 @@ impl<'a> Index<'a> {
 /// The related incidents of every postmortem, indexed like `postmortems`.
 pub fn find(postmortems: &[Postmortem]) -> Vec<Vec<Related>> {
     let word_lists: Vec<Vec<String>> = postmortems.par_iter().map(distinctive_words).collect();
+    let pair_keys: Vec<Vec<String>> = postmortems
+        .iter()
+        .map(|p| {
+            let cause = p.primary_root_cause().map_or("", RootCauseKey::as_str);
+            p.services
+                .iter()
+                .map(|s| format!("{cause}\u{0}{s}"))
+                .collect()
+        })
+        .collect();
     let mut causes = Index::default();
     let mut services = Index::default();
     let mut tags = Index::default();
     let mut words = Index::default();
+    let mut pairs = Index::default();
     let features: Vec<Features> = postmortems
         .iter()
         .zip(&word_lists)
+        .zip(&pair_keys)
         .enumerate()
-        .map(|(i, (p, list))| {
+        .map(|(i, ((p, list), pair_list))| {
             let pm = i as u32;
             let cause_ids = causes.add(pm, p.root_causes.iter().map(RootCauseKey::as_str));
-            Features {
-                primary: p
-                    .primary_root_cause()
+            Features::new(
+                p.primary_root_cause()
                     .and_then(|k| causes.ids.get(k.as_str()).copied()),
-                causes: cause_ids,
-                services: services.add(pm, p.services.iter().map(ServiceKey::as_str)),
-                tags: tags.add(pm, p.tags.iter().map(String::as_str)),
-                words: words.add(pm, list.iter().map(String::as_str)),
-            }
+                [
+                    pairs.add(pm, pair_list.iter().map(String::as_str)),
+                    cause_ids,
+                    services.add(pm, p.services.iter().map(ServiceKey::as_str)),
+                    tags.add(pm, p.tags.iter().map(String::as_str)),
+                    words.add(pm, list.iter().map(String::as_str)),
+                ],
+            )
         })
         .collect();
     let total = postmortems.len().max(1) as f64;
@@ -164,6 +276,7 @@ pub fn find(postmortems: &[Postmortem]) -> Vec<Vec<Related>> {
     let scorer = Scorer {
         postmortems,
         features: &features,
+        pairs: &pairs,
         causes: &causes,
         services: &services,
         tags: &tags,
@@ -179,6 +292,7 @@ pub fn find(postmortems: &[Postmortem]) -> Vec<Vec<Related>> {
 struct Scorer<'a> {
     postmortems: &'a [Postmortem],
     features: &'a [Features],
+    pairs: &'a Index<'a>,
     causes: &'a Index<'a>,
     services: &'a Index<'a>,
     tags: &'a Index<'a>,
@@ -190,21 +304,31 @@ impl Scorer<'_> {
     fn related(&self, pm: u32) -> Vec<Related> {
         let mine = &self.features[pm as usize];
         let mut candidates = Vec::new();
-        for f in &mine.causes {
-            self.causes.neighbours(*f, pm, &mut candidates);
+        for f in mine.pairs() {
+            self.pairs
+                .neighbours(*f, pm, Windows::PAIR, &mut candidates);
         }
-        for f in &mine.services {
-            self.services.neighbours(*f, pm, &mut candidates);
+        for f in mine.causes() {
+            self.causes
+                .neighbours(*f, pm, Windows::CAUSE, &mut candidates);
         }
-        for f in &mine.tags {
-            self.tags.neighbours(*f, pm, &mut candidates);
+        for f in mine.services() {
+            self.services
+                .neighbours(*f, pm, Windows::SERVICE, &mut candidates);
         }
-        for f in mine
-            .words
+        for f in mine.tags() {
+            self.tags.neighbours(*f, pm, Windows::TAG, &mut candidates);
+        }
+        // The rarest words (highest weight; ties by id, which is deterministic).
+        let mut rare: Vec<u32> = mine
+            .words()
             .iter()
-            .filter(|w| self.word_weight[**w as usize] > 0)
-        {
-            self.words.neighbours(*f, pm, &mut candidates);
+            .copied()
+            .filter(|w| self.word_weight[*w as usize] > 0)
+            .collect();
+        rare.sort_by_key(|w| (std::cmp::Reverse(self.word_weight[*w as usize]), *w));
+        for f in rare.into_iter().take(Windows::RARE_WORDS) {
+            self.words.neighbours(f, pm, Windows::WORD, &mut candidates);
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -233,14 +357,14 @@ impl Scorer<'_> {
 
     fn score(&self, a: &Features, b: &Features) -> u32 {
         let same_primary = a.primary.is_some() && a.primary == b.primary;
-        let shared_causes = count_common(&a.causes, &b.causes) - u32::from(same_primary);
-        let word_score: u32 = common(&a.words, &b.words)
+        let shared_causes = count_common(a.causes(), b.causes()) - u32::from(same_primary);
+        let word_score: u32 = common(a.words(), b.words())
             .map(|w| self.word_weight[w as usize])
             .sum();
         u32::from(same_primary) * SAME_PRIMARY
             + shared_causes * SHARED_ROOT_CAUSE
-            + count_common(&a.services, &b.services) * SHARED_SERVICE
-            + count_common(&a.tags, &b.tags) * SHARED_TAG
+            + count_common(a.services(), b.services()) * SHARED_SERVICE
+            + count_common(a.tags(), b.tags()) * SHARED_TAG
             + word_score.min(MAX_WORDS_TOTAL)
     }
 
@@ -252,26 +376,26 @@ impl Scorer<'_> {
                 self.causes.names[p as usize],
             )));
         }
-        let other_causes: Vec<RootCauseKey> = common(&a.causes, &b.causes)
+        let other_causes: Vec<RootCauseKey> = common(a.causes(), b.causes())
             .filter(|c| Some(*c) != primary)
             .map(|c| RootCauseKey::new(self.causes.names[c as usize]))
             .collect();
         if !other_causes.is_empty() {
             reasons.push(Reason::SharedRootCauses(other_causes));
         }
-        let services: Vec<ServiceKey> = common(&a.services, &b.services)
+        let services: Vec<ServiceKey> = common(a.services(), b.services())
             .map(|s| ServiceKey::new(self.services.names[s as usize]))
             .collect();
         if !services.is_empty() {
             reasons.push(Reason::SharedServices(sorted(services)));
         }
-        let tags: Vec<String> = common(&a.tags, &b.tags)
+        let tags: Vec<String> = common(a.tags(), b.tags())
             .map(|t| self.tags.names[t as usize].to_string())
             .collect();
         if !tags.is_empty() {
             reasons.push(Reason::SharedTags(sorted(tags)));
         }
-        let mut shared_words: Vec<(u32, &str)> = common(&a.words, &b.words)
+        let mut shared_words: Vec<(u32, &str)> = common(a.words(), b.words())
             .map(|w| (self.word_weight[w as usize], self.words.names[w as usize]))
             .filter(|(weight, _)| *weight > 0)
             .collect();
@@ -294,36 +418,80 @@ fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
     values
 }
 
-/// The values in both sorted, duplicate-free lists.
-fn common<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
-    a.iter().copied().filter(|x| b.binary_search(x).is_ok())
+/// The values in both sorted, duplicate-free lists (a merge, no allocation).
+fn common<'a>(a: &'a [u32], b: &'a [u32]) -> Common<'a> {
+    Common { a, b }
+}
+
+struct Common<'a> {
+    a: &'a [u32],
+    b: &'a [u32],
+}
+
+impl Iterator for Common<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        loop {
+            let (&x, &y) = (self.a.first()?, self.b.first()?);
+            match x.cmp(&y) {
+                std::cmp::Ordering::Less => self.a = &self.a[1..],
+                std::cmp::Ordering::Greater => self.b = &self.b[1..],
+                std::cmp::Ordering::Equal => {
+                    self.a = &self.a[1..];
+                    self.b = &self.b[1..];
+                    return Some(x);
+                }
+            }
+        }
+    }
 }
 
 fn count_common(a: &[u32], b: &[u32]) -> u32 {
     common(a, b).count() as u32
 }
 
-/// Every title word, plus the body's most frequent words; lowercase, at least four
-/// letters, not a common English or postmortem-template word.
+/// Every title word, plus the most frequent words of the start of the body; lowercase,
+/// at least four letters, not a common English or postmortem-template word.
 fn distinctive_words(p: &Postmortem) -> Vec<String> {
-    let mut out: Vec<String> = tokens(&p.title).collect();
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for word in tokens(&p.body_markdown) {
-        *counts.entry(word).or_default() += 1;
+    let mut out: Vec<String> = tokens(&p.title).map(Cow::into_owned).collect();
+    let mut end = p.body_markdown.len().min(BODY_BYTES);
+    while !p.body_markdown.is_char_boundary(end) {
+        end -= 1;
     }
-    let mut body: Vec<(String, u32)> = counts.into_iter().collect();
+    let mut all: Vec<Cow<'_, str>> = tokens(&p.body_markdown[..end]).collect();
+    all.sort_unstable();
+    let mut body: Vec<(Cow<'_, str>, u32)> = Vec::new();
+    for word in all {
+        match body.last_mut() {
+            Some((last, count)) if *last == word => *count += 1,
+            _ => body.push((word, 1)),
+        }
+    }
     body.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out.extend(body.into_iter().take(BODY_WORDS).map(|(w, _)| w));
+    out.extend(
+        body.into_iter()
+            .take(BODY_WORDS)
+            .map(|(w, _)| w.into_owned()),
+    );
     out.sort();
     out.dedup();
     out
 }
 
-fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+/// Words of `text`, lowercased (borrowed when already lowercase, the common case).
+fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| STOP_WORDS.binary_search(&w.as_str()).is_err())
+        .filter(|w| w.len() >= 4 && w.chars().nth(3).is_some())
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+        .map(|w| {
+            if w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
+        .filter(|w| STOP_WORDS.binary_search(&w.as_ref()).is_err())
 }
 
 /// Sorted (binary search): words too common to say two incidents are alike.
@@ -595,7 +763,7 @@ mod tests {
 
     #[test]
     fn tokens_skip_short_numeric_and_common_words() {
-        let words: Vec<String> =
+        let words: Vec<Cow<'_, str>> =
             tokens("The MySQL password was mistyped in 2024, after a deploy").collect();
         assert_eq!(words, ["mysql", "password", "mistyped", "deploy"]);
     }

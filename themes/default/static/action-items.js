@@ -9,13 +9,12 @@
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   var overdue = 0;
-  var table = document.getElementById("open-actions");
   document.querySelectorAll("[data-due]").forEach(function (item) {
     if (item.getAttribute("data-due") >= today) return;
     item.classList.add("is-overdue");
     var label = item.querySelector("[data-overdue-label]");
     if (label) label.hidden = false;
-    if (table && table.contains(item)) overdue += 1;
+    overdue += 1;
   });
   var summary = document.querySelector("[data-overdue-summary]");
   if (summary && overdue > 0) {
