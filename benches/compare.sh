@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# hindsight against Hugo on the same synthetic postmortems, side by side in one run.
+#
+# Usage: benches/compare.sh [--quick]
+#
+# For 1,000 and 10,000 postmortems (../shared/bench/gen_corpus.py), builds each size with
+# hindsight (release build, full default theme) and with Hugo (benches/hugo-site/,
+# highlighting on, taxonomies for root causes and services), interleaving the runs pair by
+# pair, and prints the median wall time, the peak memory (max RSS) and the ratio
+# hindsight/Hugo. Then: 100,000 postmortems with hindsight only (cost per postmortem
+# against 1,000), a no-change rebuild against a cold build, start-up on the example site
+# against Hugo on the same files, and the dev servers' save-to-served latency
+# (../shared/bench/edit_latency.py) on the 10,000 corpus.
+#
+# --quick: fewer runs, no 100,000 corpus, fewer edits (a few minutes instead of ~15).
+# BENCH_DIR (default /tmp/hindsight-bench) holds the corpora and outputs; corpora are
+# reused between runs. Installs Hugo and GNU time from Debian's packages if missing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=$ROOT/../shared/bench
+WORK=${BENCH_DIR:-/tmp/hindsight-bench}
+QUICK=0
+[[ ${1:-} == --quick ]] && QUICK=1
+if ((QUICK)); then RUNS=3; TRIALS=5; else RUNS=5; TRIALS=10; fi
+SIZES=(1000 10000)
+BIG=100000
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------
+install_debian() {
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo=sudo
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "$@" >/dev/null
+}
+command -v hugo >/dev/null || { say "installing hugo (Debian package)"; install_debian hugo; }
+[[ -x /usr/bin/time ]] || { say "installing GNU time"; install_debian time; }
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+say "building hindsight (release)"
+(cd "$ROOT" && cargo build --release --quiet)
+HS=$CARGO_TARGET_DIR/release/hindsight
+SEARCH_FLAG=""
+"$HS" build --help | grep -q -- '--no-search' && SEARCH_FLAG="--no-search"
+
+# --- measuring -------------------------------------------------------------------------
+# run CMD...: runs it once, quietly; prints "<seconds> <max RSS in KB>". Fails loudly.
+run() {
+    local stats=$WORK/.time t0 t1
+    t0=$(date +%s%N)
+    if ! /usr/bin/time -f '%M' -o "$stats" "$@" >"$WORK/.log" 2>&1; then
+        say "failed: $*"; cat "$WORK/.log" >&2; exit 1
+    fi
+    t1=$(date +%s%N)
+    echo "$(( (t1 - t0) / 1000000 )) $(tail -n1 "$stats")"
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+max() { sort -g | tail -n1; }
+ms() { awk -v v="$1" 'BEGIN { printf "%.0f ms", v }'; }
+mb() { awk -v v="$1" 'BEGIN { printf "%.0f MB", v / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# --- corpora ---------------------------------------------------------------------------
+corpus() { # N -> $WORK/hs-N (hindsight site) and $WORK/hugo-N (Hugo site)
+    local n=$1
+    if [[ ! -f $WORK/hs-$n/.complete ]]; then
+        say "generating $n postmortems"
+        rm -rf "$WORK/hs-$n" && mkdir -p "$WORK/hs-$n/content"
+        python3 "$SHARED/gen_corpus.py" --n "$n" --out "$WORK/hs-$n/content" \
+            --format hindsight --site-toml "$WORK/hs-$n/site.toml" 2>/dev/null
+        touch "$WORK/hs-$n/.complete"
+    fi
+    if [[ $n -le 10000 && ! -f $WORK/hugo-$n/.complete ]]; then
+        rm -rf "$WORK/hugo-$n" && mkdir -p "$WORK/hugo-$n"
+        cp -r "$ROOT/benches/hugo-site/config.toml" "$ROOT/benches/hugo-site/layouts" "$WORK/hugo-$n/"
+        python3 "$SHARED/gen_corpus.py" --n "$n" --out "$WORK/hugo-$n/content/postmortems" \
+            --format yaml 2>/dev/null
+        touch "$WORK/hugo-$n/.complete"
+    fi
+}
+
+# hindsight cold: no previous output and no cache, so every page is rendered.
+hs_cold() { rm -rf "$1/public" "$1/.public.hindsight-cache"; run "$HS" build --root "$1" "${@:2}"; }
+hugo_cold() { rm -rf "$1/public" "$1/resources"; run hugo --quiet --source "$1" --destination "$1/public"; }
+
+mkdir -p "$WORK"
+say "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+say "hindsight $("$HS" --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f2)"
+echo
+printf '%-34s %12s %10s %12s %10s %8s %8s\n' "cold build" "hindsight" "peak" "Hugo" "peak" "time" "memory"
+
+declare -A COLD_MS
+for n in "${SIZES[@]}"; do
+    corpus "$n"
+    variants=("")
+    [[ -n $SEARCH_FLAG ]] && variants=("" "$SEARCH_FLAG")
+    for flag in "${variants[@]}"; do
+        hs_t=() hs_m=() hu_t=() hu_m=() ratios=()
+        for ((i = 0; i < RUNS; i++)); do
+            # shellcheck disable=SC2086 # $flag is one word or nothing
+            read -r t m < <(hs_cold "$WORK/hs-$n" $flag); hs_t+=("$t"); hs_m+=("$m")
+            read -r t2 m2 < <(hugo_cold "$WORK/hugo-$n"); hu_t+=("$t2"); hu_m+=("$m2")
+            ratios+=("$(ratio "$t" "$t2")")
+        done
+        ht=$(printf '%s\n' "${hs_t[@]}" | median); hm=$(printf '%s\n' "${hs_m[@]}" | max)
+        ut=$(printf '%s\n' "${hu_t[@]}" | median); um=$(printf '%s\n' "${hu_m[@]}" | max)
+        r=$(printf '%s\n' "${ratios[@]}" | median)
+        [[ -z $flag ]] && COLD_MS[$n]=$ht
+        label="$n postmortems${flag:+ ($flag)}"
+        printf '%-34s %12s %10s %12s %10s %8s %8s\n' "$label" "$(ms "$ht")" "$(mb "$hm")" \
+            "$(ms "$ut")" "$(mb "$um")" "${r}x" "$(ratio "$hm" "$um")x"
+    done
+done
+echo "(median of $RUNS runs each, pair by pair; time = median of the per-pair ratios hindsight/Hugo; memory = ratio of peak RSS)"
+echo
+
+# --- linear cost -----------------------------------------------------------------------
+if ((!QUICK)); then
+    corpus "$BIG"
+    big_t=() big_m=()
+    for ((i = 0; i < 2; i++)); do
+        read -r t m < <(hs_cold "$WORK/hs-$BIG"); big_t+=("$t"); big_m+=("$m")
+    done
+    bt=$(printf '%s\n' "${big_t[@]}" | median); bm=$(printf '%s\n' "${big_m[@]}" | max)
+    per_small=$(awk -v t="${COLD_MS[1000]}" 'BEGIN { print t / 1000 }')
+    per_big=$(awk -v t="$bt" -v n="$BIG" 'BEGIN { print t / n }')
+    printf 'linear cost: %s postmortems in %s (peak %s): %.3f ms per postmortem, against %.3f ms at 1,000: %sx\n' \
+        "$BIG" "$(ms "$bt")" "$(mb "$bm")" "$per_big" "$per_small" "$(ratio "$per_big" "$per_small")"
+    rm -rf "$WORK/hs-$BIG/public" "$WORK/hs-$BIG/.public.hindsight-cache"
+fi
+
+# --- no-change rebuild -------------------------------------------------------------------
+n=10000
+hs_cold "$WORK/hs-$n" >/dev/null
+warm_t=()
+for ((i = 0; i < RUNS; i++)); do
+    read -r t _ < <(run "$HS" build --root "$WORK/hs-$n"); warm_t+=("$t")
+done
+wt=$(printf '%s\n' "${warm_t[@]}" | median)
+printf 'no-change rebuild of %s: %s, %s%% of the cold build (%s)\n' "$n" "$(ms "$wt")" \
+    "$(awk -v w="$wt" -v c="${COLD_MS[$n]}" 'BEGIN { printf "%.1f", 100 * w / c }')" "$(ms "${COLD_MS[$n]}")"
+
+# --- start-up on the example site ------------------------------------------------------------
+ex_hugo=$WORK/hugo-example
+rm -rf "$ex_hugo" && mkdir -p "$ex_hugo/content/postmortems"
+cp -r "$ROOT/benches/hugo-site/config.toml" "$ROOT/benches/hugo-site/layouts" "$ex_hugo/"
+(cd "$ROOT/content" && cp -r . "$ex_hugo/content/postmortems/")
+ex_out=$WORK/example-public
+hs_s=() hu_s=()
+for ((i = 0; i < RUNS * 2; i++)); do
+    rm -rf "$ex_out" "$WORK/.example-public.hindsight-cache"
+    read -r t _ < <(run "$HS" build --root "$ROOT" --output "$ex_out"); hs_s+=("$t")
+    read -r t _ < <(hugo_cold "$ex_hugo"); hu_s+=("$t")
+done
+rm -rf "$ex_out"
+printf 'start-up, example site (%s postmortems): hindsight %s, Hugo %s on the same files\n' \
+    "$(find "$ROOT/content" -name '*.md' | wc -l)" "$(ms "$(printf '%s\n' "${hs_s[@]}" | median)")" \
+    "$(ms "$(printf '%s\n' "${hu_s[@]}" | median)")"
+
+# --- dev server: save → served -----------------------------------------------------------------
+file=$(find "$WORK/hs-$n/content" -name '*.md' | sort | sed -n 5000p)
+slug=$(basename "$file" .md)
+latency() { python3 "$SHARED/edit_latency.py" --trials "$TRIALS" "$@" 2>&1 | tail -n1; }
+port=$((20000 + RANDOM % 20000))
+echo "serve edit latency, $n postmortems:"
+echo "  hindsight serve: $(latency --file "$file" --url "http://127.0.0.1:$port/postmortems/$slug/" \
+    -- "$HS" serve --root "$WORK/hs-$n" --port "$port")"
+port=$((port + 1))
+hfile=$WORK/hugo-$n/content/postmortems/$slug.md
+echo "  hugo server:     $(latency --file "$hfile" --url "http://127.0.0.1:$port/postmortems/$slug/" \
+    -- hugo server --source "$WORK/hugo-$n" --bind 127.0.0.1 --port "$port" \
+    --baseURL "http://127.0.0.1/" --disableLiveReload)"
