@@ -10,6 +10,7 @@
 //! [`pipeline`] is the only place they are chained. User mistakes are collected as
 //! [`diagnostics::Diagnostic`]s; other failures are [`error::Error`].
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -193,6 +193,21 @@ pub fn check_replaceable(out_dir: &Path, site_root: &Path) -> Result<(), Error> 
 /// Writes `output` to `out_dir` atomically: stage beside it, then swap with renames. On
 /// any error the previous output is left byte-for-byte as it was.
 pub fn write_atomically(output: &Output, out_dir: &Path, site_root: &Path) -> Result<(), Error> {
+    write_atomically_with(out_dir, site_root, |staging| {
+        output
+            .iter()
+            .try_for_each(|(rel, data)| staging.write(rel, data))
+    })
+}
+
+/// Like [`write_atomically`], but `fill` writes the files into the [`Staging`] folder
+/// itself, from as many threads as it likes: `build` streams each page to disk as soon
+/// as it is rendered instead of holding the whole site in memory.
+pub fn write_atomically_with(
+    out_dir: &Path,
+    site_root: &Path,
+    fill: impl FnOnce(&Staging) -> Result<(), Error>,
+) -> Result<(), Error> {
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|source| Error::Output {
             path: parent.to_path_buf(),
@@ -201,43 +216,119 @@ pub fn write_atomically(output: &Output, out_dir: &Path, site_root: &Path) -> Re
     }
     let _lock = OutputLock::acquire(out_dir)?;
     check_replaceable(out_dir, site_root)?;
-    let staging = sibling(out_dir, &format!("staging-{}", std::process::id()));
-    let result = stage(output, &staging).and_then(|()| swap(&staging, out_dir));
+    let staging = Staging::create(sibling(out_dir, &format!("staging-{}", std::process::id())))?;
+    let result = fill(&staging)
+        .and_then(|()| staging.finish())
+        .and_then(|()| swap(&staging.dir, out_dir));
     if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(&staging.dir);
     }
     result
 }
 
-fn stage(output: &Output, staging: &Path) -> Result<(), Error> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|source| Error::Output {
-            path: staging.to_path_buf(),
+/// The staging folder of a build in progress. [`Staging::write`] may be called from
+/// several threads at once.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    fn create(dir: PathBuf) -> Result<Self, Error> {
+        if dir.exists() {
+            remove_tree(&dir).map_err(|source| Error::Output {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        fs::create_dir_all(&dir).map_err(|source| Error::Output {
+            path: dir.clone(),
             source,
         })?;
+        Ok(Self { dir })
     }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Output { path, source }
-    };
-    fs::create_dir_all(staging).map_err(io(staging))?;
-    let mut made_dirs = std::collections::BTreeSet::new();
-    for (rel, data) in output.iter() {
-        let path = staging.join(rel);
-        if let Some(parent) = path.parent()
-            && made_dirs.insert(parent.to_path_buf())
-        {
-            fs::create_dir_all(parent).map_err(io(parent))?;
+
+    /// Where `rel` is staged.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// Writes one file (`rel` is `/`-separated), creating its folders. A file already
+    /// staged under that name is replaced, never written through: it may be a hard link
+    /// into the previous output (see [`Staging::link`]), which must stay as it was.
+    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        let io = |source| Error::Output {
+            path: path.clone(),
+            source,
+        };
+        let create = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        };
+        // Most files are the first in their folder (`postmortems/<slug>/index.html`):
+        // try to create the file first and the folder only when it is missing, which
+        // saves create_dir_all's checks on every file.
+        let mut file = match create() {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(io)?;
+                }
+                create().map_err(io)?
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&path).map_err(io)?;
+                create().map_err(io)?
+            }
+            other => other.map_err(io)?,
+        };
+        file.write_all(data).map_err(io)
+    }
+
+    /// Makes `rel` a hard link to `existing` (a file of the previous output whose bytes
+    /// are known to be right), so an unchanged page costs no write. False when linking is
+    /// not possible (another file system, the file is gone): write it instead.
+    pub fn link(&self, rel: &str, existing: &Path) -> bool {
+        let path = self.dir.join(rel);
+        match fs::hard_link(existing, &path) {
+            Ok(()) => true,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                path.parent().is_some_and(|p| fs::create_dir_all(p).is_ok())
+                    && fs::hard_link(existing, &path).is_ok()
+            }
+            Err(_) => false,
         }
-        fs::write(&path, data).map_err(io(&path))?;
     }
-    let marker = staging.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is written by hindsight; it is replaced on every build.\n",
-    )
-    .map_err(io(&marker))?;
-    Ok(())
+
+    fn finish(&self) -> Result<(), Error> {
+        let marker = self.dir.join(MARKER);
+        fs::write(
+            &marker,
+            "This folder is written by hindsight; it is replaced on every build.\n",
+        )
+        .map_err(|source| Error::Output {
+            path: marker,
+            source,
+        })
+    }
+}
+
+/// Removes a folder and everything in it, sub-folders in parallel: removing the previous
+/// output of a large site (one folder per postmortem) is otherwise a long serial tail
+/// at the end of every build.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
@@ -250,7 +341,7 @@ fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
     }
     let old = sibling(out_dir, &format!("old-{}", std::process::id()));
     if old.exists() {
-        fs::remove_dir_all(&old).map_err(io(&old))?;
+        remove_tree(&old).map_err(io(&old))?;
     }
     fs::rename(out_dir, &old).map_err(io(out_dir))?;
     if let Err(source) = fs::rename(staging, out_dir) {
@@ -261,5 +352,5 @@ fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
             source,
         });
     }
-    fs::remove_dir_all(&old).map_err(io(&old))
+    remove_tree(&old).map_err(io(&old))
 }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cache;
 use crate::config::{self, BaseUrl, Config};
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -129,25 +130,234 @@ fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
     Ok(())
 }
 
-/// Builds the site and writes it atomically.
+/// Builds the site and writes it atomically, streaming each page to disk as soon as it
+/// is rendered (the whole site is never held in memory), and using the cache of the last
+/// build into the same output folder (see [`crate::cache`]): with no input changed and
+/// the output as that build left it, nothing is rendered or written; otherwise each page
+/// whose inputs did not change is hard-linked from the previous output.
 pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
-    let session = Session::start(options.clone())?;
     let output_dir = options.output_dir();
-    output::write_atomically(&session.output, &output_dir, &options.root)?;
-    let pages = session
-        .output
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .count();
+    let previous = cache::Manifest::load(&output_dir).unwrap_or_default();
+    let inputs = input_fingerprint(options);
+    if inputs.is_some() && previous.inputs == inputs && previous.output_is_intact(&output_dir) {
+        return Ok(Built {
+            postmortems: previous.postmortems,
+            pages: previous.pages,
+            files: previous.files.len(),
+            output_dir,
+            warnings: Diagnostics::new(),
+            elapsed: start.elapsed(),
+        });
+    }
+
+    let mut diagnostics = Diagnostics::new();
+    let Some(config) = load_config(&options.root, options.base_url.as_deref(), &mut diagnostics)
+    else {
+        return Err(BuildFailure::Invalid(diagnostics));
+    };
+    let highlighter = Highlighter::new();
+    let postmortems = content::load(
+        &options.root,
+        &config,
+        &highlighter,
+        LoadOptions {
+            include_drafts: options.drafts,
+        },
+        &mut diagnostics,
+    );
+    if diagnostics.has_errors() {
+        return Err(BuildFailure::Invalid(diagnostics));
+    }
+    let theme = Theme::load(&options.root, &config.theme)?;
+    let site = Site::new(config.clone(), postmortems);
+    let views = render::view::Views::new(&site);
+    let syntax_css = highlight::stylesheets();
+    let templates = template_fingerprint(options, &config.theme);
+    let mut manifest = cache::Manifest {
+        inputs: inputs.filter(|_| diagnostics.is_empty()),
+        postmortems: site.postmortems.len(),
+        ..cache::Manifest::default()
+    };
+    output::write_atomically_with(&output_dir, &options.root, |staging| {
+        let pages = render::Page::all(&site);
+        let stream = PageStream {
+            site: &site,
+            theme: &theme,
+            views: &views,
+            staging,
+            previous: &previous,
+            output_dir: &output_dir,
+            templates,
+        };
+        let mut files = stream.write_all(&pages)?;
+        let mut extra = std::collections::BTreeMap::new();
+        for (path, data) in render::assets(&theme, &syntax_css) {
+            extra.insert(path, data.to_vec());
+        }
+        // The site's own static files come last: they win over generated ones.
+        render::theme::read_dir_bytes_into(&options.root.join("static"), &mut extra)?;
+        for (path, data) in extra {
+            staging.write(&path, &data)?;
+            files.insert(
+                path.clone(),
+                cache::FileRecord::of(&staging.path(&path), None),
+            );
+        }
+        manifest.pages = files.keys().filter(|p| p.ends_with(".html")).count();
+        manifest.files = files
+            .into_iter()
+            .map(|(path, record)| record.map(|r| (path, r)))
+            .collect::<Option<_>>()
+            .unwrap_or_default();
+        Ok(())
+    })?;
+    // Only a manifest that lists every file may let the next build skip.
+    if manifest.files.is_empty() {
+        manifest.inputs = None;
+    }
+    manifest.save(&output_dir);
     Ok(Built {
-        postmortems: session.site.postmortems.len(),
-        pages,
-        files: session.output.len(),
+        postmortems: manifest.postmortems,
+        pages: manifest.pages,
+        files: manifest.files.len(),
         output_dir,
-        warnings: session.warnings,
+        warnings: diagnostics,
         elapsed: start.elapsed(),
     })
+}
+
+/// Renders pages in parallel straight into the staging folder, reusing unchanged pages
+/// of the previous output.
+struct PageStream<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    views: &'a render::view::Views<'a>,
+    staging: &'a output::Staging,
+    previous: &'a cache::Manifest,
+    output_dir: &'a Path,
+    /// Fingerprint of everything a page depends on besides its context.
+    templates: Option<u128>,
+}
+
+/// Output path → what the manifest records of it (`None`: it could not be read back).
+type FileRecords = std::collections::BTreeMap<String, Option<cache::FileRecord>>;
+
+impl PageStream<'_> {
+    /// Writes `pages` in parallel.
+    fn write_all(&self, pages: &[render::Page]) -> Result<FileRecords, Error> {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .map(|page| {
+                let path = page.output_path(self.site);
+                let (record, _) = self.write(page, &path)?;
+                Ok((path, record))
+            })
+            .collect()
+    }
+
+    /// Writes one page; returns its record and its bytes unless it was reused.
+    fn write(
+        &self,
+        page: &render::Page,
+        path: &str,
+    ) -> Result<(Option<cache::FileRecord>, Option<Vec<u8>>), Error> {
+        let (bytes, key) = match page {
+            render::Page::Json | render::Page::NoJekyll => (
+                render::render_page(self.site, self.theme, self.views, page)?,
+                None,
+            ),
+            _ => {
+                let context = render::page_context(self.site, self.views, page, true);
+                let key = self.templates.zip(context.fingerprint()).map(|(t, c)| {
+                    let mut key = cache::Fingerprint::new();
+                    key.add_bytes(&t.to_le_bytes());
+                    key.add_str(path);
+                    key.add_bytes(&c.to_le_bytes());
+                    key.finish()
+                });
+                if let Some(record) = self.reusable(path, key.flatten()) {
+                    return Ok((Some(record), None));
+                }
+                (
+                    render::render_context(self.theme, page, &context)?,
+                    key.flatten(),
+                )
+            }
+        };
+        self.staging.write(path, &bytes)?;
+        let record = cache::FileRecord::of(&self.staging.path(path), key);
+        Ok((record, Some(bytes)))
+    }
+
+    /// The previous build's record of `path`, when it was rendered from the same inputs,
+    /// is still on disk as written, and could be linked into the staging folder.
+    fn reusable(&self, path: &str, key: Option<u128>) -> Option<cache::FileRecord> {
+        let record = self.previous.files.get(path)?;
+        let existing = self.output_dir.join(path);
+        (key.is_some()
+            && record.key == key
+            && record.matches(&existing)
+            && self.staging.link(path, &existing))
+        .then_some(*record)
+    }
+}
+
+/// Everything a build reads, fingerprinted: the binary, the options, `site.toml` and
+/// every file under `content/`, `templates/`, `static/` and `themes/` (hidden ones too:
+/// a superset of what is read is safe). `None` when something cannot be read; the build
+/// then reports it.
+fn input_fingerprint(options: &BuildOptions) -> Option<u128> {
+    use rayon::prelude::*;
+    let root = &options.root;
+    let mut paths = vec![root.join(config::CONFIG_FILE)];
+    for dir in [content::CONTENT_DIR, "templates", "static", "themes"] {
+        for entry in walkdir::WalkDir::new(root.join(dir))
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
+                Ok(_) => {}
+                Err(err)
+                    if err.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+    let files: Vec<Option<u128>> = paths
+        .par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).ok()?;
+            let mut file = cache::Fingerprint::new();
+            file.add_str(&path.to_string_lossy());
+            file.add_bytes(&bytes);
+            file.finish()
+        })
+        .collect();
+    let mut all = option_fingerprint(options);
+    for file in files {
+        all.add_bytes(&file?.to_le_bytes());
+    }
+    all.finish()
+}
+
+/// The binary and the options of a build.
+fn option_fingerprint(options: &BuildOptions) -> cache::Fingerprint {
+    let mut fingerprint = cache::Fingerprint::new();
+    cache::binary_identity(&mut fingerprint);
+    fingerprint.add_json(&(&options.base_url, options.drafts));
+    fingerprint
+}
+
+/// What every page depends on besides its context: the binary, the options,
+/// `site.toml` and the templates.
+fn template_fingerprint(options: &BuildOptions, theme: &str) -> Option<u128> {
+    let mut fingerprint = option_fingerprint(options);
+    fingerprint.add_bytes(&std::fs::read(options.root.join(config::CONFIG_FILE)).ok()?);
+    fingerprint.add_json(&render::theme::template_sources(&options.root, theme).ok()?);
+    fingerprint.finish()
 }
 
 /// Something that changed on disk, as the dev server's watcher classifies it.

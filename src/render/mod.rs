@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::cache::Fingerprint;
 use crate::error::Error;
 use crate::output::Output;
 use crate::site::Site;
@@ -30,18 +31,31 @@ pub fn render(site: &Site, theme: &Theme, syntax_css: &(String, String)) -> Resu
     let views = Views::new(site);
     let pages = Page::all(site);
     let mut output = render_pages(site, theme, &views, &pages)?;
-    for (name, data) in &theme.static_files {
-        output.insert(format!("static/{name}"), data.clone());
+    for (path, data) in assets(theme, syntax_css) {
+        output.insert(path, data.to_vec());
     }
-    output.insert(
-        "static/syntax-light.css".to_string(),
-        syntax_css.0.clone().into_bytes(),
-    );
-    output.insert(
-        "static/syntax-dark.css".to_string(),
-        syntax_css.1.clone().into_bytes(),
-    );
     Ok(output)
+}
+
+/// The files that are not pages: the theme's static files and the code stylesheets.
+pub fn assets<'a>(
+    theme: &'a Theme,
+    syntax_css: &'a (String, String),
+) -> impl Iterator<Item = (String, &'a [u8])> {
+    theme
+        .static_files
+        .iter()
+        .map(|(name, data)| (format!("static/{name}"), data.as_slice()))
+        .chain([
+            (
+                "static/syntax-light.css".to_string(),
+                syntax_css.0.as_bytes(),
+            ),
+            (
+                "static/syntax-dark.css".to_string(),
+                syntax_css.1.as_bytes(),
+            ),
+        ])
 }
 
 /// Renders `pages` in parallel into an [`Output`].
@@ -75,11 +89,65 @@ pub fn render_page(
     page: &Page,
 ) -> Result<Vec<u8>, Error> {
     match page {
-        Page::NoJekyll => return Ok(Vec::new()),
-        Page::Json => return Ok(export_json(site, views)),
-        _ => {}
+        Page::NoJekyll => Ok(Vec::new()),
+        Page::Json => Ok(export_json(site, views)),
+        _ => render_context(theme, page, &page_context(site, views, page, false)),
     }
-    let mut context = Context::new();
+}
+
+/// A page's template context and, when asked for, the [`Fingerprint`] of everything put
+/// into it: the page's bytes are a function of that and the templates, which is what
+/// lets `build` reuse a page from its last build (see [`crate::cache`]).
+pub struct PageContext {
+    context: Context,
+    fingerprint: Option<Fingerprint>,
+}
+
+impl PageContext {
+    fn new(fingerprinted: bool) -> Self {
+        Self {
+            context: Context::new(),
+            fingerprint: fingerprinted.then(Fingerprint::new),
+        }
+    }
+
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.add_str(key);
+            fingerprint.add_json(value);
+        }
+        self.context.insert(key, value);
+    }
+
+    fn get(&self, key: &str) -> Option<&tera::Value> {
+        self.context.get(key)
+    }
+
+    /// The fingerprint of the context, if it was asked for and could be computed.
+    pub fn fingerprint(&self) -> Option<u128> {
+        self.fingerprint.as_ref().and_then(Fingerprint::finish)
+    }
+}
+
+/// Renders a context built by [`page_context`] with the page's template.
+pub fn render_context(theme: &Theme, page: &Page, context: &PageContext) -> Result<Vec<u8>, Error> {
+    let name = page.template();
+    theme
+        .tera
+        .render(name, &context.context)
+        .map(String::into_bytes)
+        .map_err(|err| theme::template_error(name, &err))
+}
+
+/// The template context of a page that has a template (not [`Page::Json`] or
+/// [`Page::NoJekyll`]), with its fingerprint when `fingerprinted`.
+pub fn page_context(
+    site: &Site,
+    views: &Views<'_>,
+    page: &Page,
+    fingerprinted: bool,
+) -> PageContext {
+    let mut context = PageContext::new(fingerprinted);
     context.insert("site", &views.site_view);
     context.insert("page_kind", page.kind());
     context.insert("page_url", &page.url(site));
@@ -288,12 +356,7 @@ pub fn render_page(
         }
         Page::NotFound | Page::NoJekyll | Page::Json => {}
     }
-    let name = page.template();
-    theme
-        .tera
-        .render(name, &context)
-        .map(String::into_bytes)
-        .map_err(|err| theme::template_error(name, &err))
+    context
 }
 
 const MONTHS: [&str; 12] = [
@@ -322,7 +385,7 @@ fn absolute(site: &Site, root_relative: &str) -> String {
 /// The list of a root-cause or service page, whole or for one severity, grouped by year,
 /// with its filter links. `pages(s)` gives the term's page and its page for severity `s`.
 fn insert_term_list(
-    context: &mut Context,
+    context: &mut PageContext,
     site: &Site,
     views: &Views<'_>,
     members: &[crate::site::PostmortemId],
@@ -349,7 +412,7 @@ fn insert_term_list(
     context.insert("by_year", &groups);
 }
 
-fn insert_terms(context: &mut Context, site: &Site, views: &Views<'_>) {
+fn insert_terms(context: &mut PageContext, site: &Site, views: &Views<'_>) {
     let root_causes: Vec<view::TermStats> = site
         .root_causes
         .terms

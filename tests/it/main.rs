@@ -6,3 +6,5 @@
     reason = "tests assert by panicking"
 )]
 #![allow(missing_docs, unreachable_pub, reason = "test helpers")]
+
+mod cache;
