@@ -69,13 +69,16 @@ impl Fingerprint {
     }
 
     /// Adds a value as its JSON serialisation, which is deterministic for hindsight's
-    /// views (structs in field order, sorted maps).
+    /// views (structs in field order, sorted maps). While it runs, [`is_fingerprinting`]
+    /// is true on this thread.
     pub fn add_json<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
         let mut writer = HashWriter {
             hasher: &mut self.hasher,
             len: 0,
         };
+        FINGERPRINTING.set(true);
         let failed = serde_json::to_writer(&mut writer, value).is_err();
+        FINGERPRINTING.set(false);
         let len = writer.len;
         self.hasher.write_u64(len);
         self.poisoned |= failed;
@@ -85,6 +88,18 @@ impl Fingerprint {
     pub fn finish(&self) -> Option<u128> {
         (!self.poisoned).then(|| self.hasher.finish128().as_u128())
     }
+}
+
+thread_local! {
+    static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while [`Fingerprint::add_json`] serialises a value on this thread. A value that
+/// is shared by many pages and has a fingerprint of its own (a postmortem's summary) may
+/// then serialise as that fingerprint instead of in full: it identifies the value as well
+/// and saves hashing the same summary for every list it is in.
+pub fn is_fingerprinting() -> bool {
+    FINGERPRINTING.get()
 }
 
 /// Feeds serde_json's output straight into the hasher, without building a string.

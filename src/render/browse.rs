@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::page::Page;
-use super::view::{Summary, Views};
+use super::view::{SummaryRef, Views};
 use crate::keys::slugify;
 use crate::site::{PostmortemId, Site};
 
@@ -58,7 +58,7 @@ pub struct YearGroup<'a> {
     /// How many.
     pub count: usize,
     /// Most recent first.
-    pub postmortems: Vec<&'a Summary>,
+    pub postmortems: Vec<SummaryRef<'a>>,
 }
 
 /// The URL segment of every configured severity (`SEV1` → `sev1`); a name that slugifies
@@ -98,12 +98,12 @@ pub fn with_severity(site: &Site, ids: &[PostmortemId], severity: usize) -> Vec<
 
 /// `ids` grouped by the year of their date, most recent year first.
 pub fn by_year<'a>(site: &Site, views: &'a Views<'_>, ids: &[PostmortemId]) -> Vec<YearGroup<'a>> {
-    let mut groups: BTreeMap<i16, Vec<&'a Summary>> = BTreeMap::new();
+    let mut groups: BTreeMap<i16, Vec<SummaryRef<'a>>> = BTreeMap::new();
     for id in ids {
         groups
             .entry(site.postmortem(*id).date.year())
             .or_default()
-            .push(&views.summaries[id.index()]);
+            .push(views.summary_ref(*id));
     }
     groups
         .into_iter()

@@ -23,7 +23,7 @@ use crate::output::Output;
 use crate::site::Site;
 pub use page::Page;
 pub use theme::Theme;
-use view::{Summary, Views};
+use view::{Summary, SummaryRef, Views};
 
 /// Renders the whole site: every page, the JSON export, the theme's static files and the
 /// generated code stylesheets.
@@ -151,12 +151,12 @@ pub fn page_context(
     context.insert("site", &views.site_view);
     context.insert("page_kind", page.kind());
     context.insert("page_url", &page.url(site));
-    let summaries = |ids: &[crate::site::PostmortemId]| -> Vec<&Summary> {
-        ids.iter().map(|id| &views.summaries[id.index()]).collect()
-    };
+    let summaries = |ids: &[crate::site::PostmortemId]| views.summary_refs(ids);
     match page {
         Page::Home => {
-            let all: Vec<&Summary> = views.summaries.iter().collect();
+            let all: Vec<SummaryRef<'_>> = (0..views.summaries.len())
+                .map(|i| views.summary_ref(crate::site::PostmortemId(i as u32)))
+                .collect();
             context.insert("recent", &all[..all.len().min(10)]);
             context.insert("all", &all);
             context.insert(
@@ -404,10 +404,7 @@ fn insert_term_list(
         &severity.and_then(|s| site.severities.get(s).map(|(name, _)| name)),
     );
     context.insert("filters", &filters);
-    let list: Vec<&Summary> = shown
-        .iter()
-        .map(|id| &views.summaries[id.index()])
-        .collect();
+    let list = views.summary_refs(&shown);
     context.insert("postmortems", &list);
     context.insert("by_year", &groups);
 }
@@ -479,7 +476,7 @@ struct MonthView<'a> {
     key: String,
     name: &'static str,
     count: usize,
-    postmortems: Vec<&'a Summary>,
+    postmortems: Vec<SummaryRef<'a>>,
 }
 
 #[derive(Serialize)]

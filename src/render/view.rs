@@ -6,12 +6,13 @@
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::postmortem::{ActionItem, Postmortem, TimelineEntry};
 use crate::content::time::{format_duration, format_offset, iso_duration};
 use crate::keys::{RootCauseKey, ServiceKey};
-use crate::site::{DurationStats, Site, Term};
+use crate::site::{DurationStats, PostmortemId, Site, Term};
 
 /// Number of colour slots in the theme (`rc-0` … `rc-7`).
 pub const COLOR_SLOTS: usize = 8;
@@ -198,6 +199,46 @@ pub struct Views<'a> {
     pub site_view: SiteView,
     /// One summary per postmortem, indexed like `Site::postmortems`.
     pub summaries: Vec<Summary>,
+    /// The same summaries as template values, converted once: a summary appears in a
+    /// dozen lists (home, timeline, its root causes, services, severity, year…), and
+    /// converting it again for each was a tenth of a build. tera shares these values
+    /// (reference-counted), so listing one costs a pointer copy.
+    summary_values: Vec<tera::Value>,
+    /// The fingerprint of each summary (see [`SummaryRef`]'s `Serialize`).
+    summary_keys: Vec<Option<u128>>,
+}
+
+/// A [`Summary`] as lists hand it to templates: it serialises as its ready-made template
+/// value (see [`Views::summary_ref`]) and reads like the summary itself.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryRef<'a> {
+    summary: &'a Summary,
+    value: &'a tera::Value,
+    key: Option<u128>,
+}
+
+impl std::ops::Deref for SummaryRef<'_> {
+    type Target = Summary;
+
+    fn deref(&self) -> &Summary {
+        self.summary
+    }
+}
+
+impl Serialize for SummaryRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if crate::cache::is_fingerprinting() {
+            // For the build cache's page fingerprints: the summary's own fingerprint
+            // stands for it, so each summary is hashed once, not once per list. Without
+            // one, the page gets no fingerprint and is always rendered.
+            match self.key {
+                Some(key) => serializer.serialize_u128(key),
+                None => Err(serde::ser::Error::custom("summary without a fingerprint")),
+            }
+        } else {
+            self.value.serialize(serializer)
+        }
+    }
 }
 
 impl<'a> Views<'a> {
@@ -216,13 +257,38 @@ impl<'a> Views<'a> {
             zone,
             site_view,
             summaries: Vec::new(),
+            summary_values: Vec::new(),
+            summary_keys: Vec::new(),
         };
         views.summaries = site
             .postmortems
             .iter()
             .map(|p| views.summary(p, longest))
             .collect();
+        (views.summary_values, views.summary_keys) = views
+            .summaries
+            .par_iter()
+            .map(|summary| {
+                let mut key = crate::cache::Fingerprint::new();
+                key.add_json(summary);
+                (tera::Value::from_serializable(summary), key.finish())
+            })
+            .unzip();
         views
+    }
+
+    /// The summary of postmortem `id`, for a list.
+    pub fn summary_ref(&self, id: PostmortemId) -> SummaryRef<'_> {
+        SummaryRef {
+            summary: &self.summaries[id.index()],
+            value: &self.summary_values[id.index()],
+            key: self.summary_keys[id.index()],
+        }
+    }
+
+    /// The summaries of `ids`, for a list.
+    pub fn summary_refs(&self, ids: &[PostmortemId]) -> Vec<SummaryRef<'_>> {
+        ids.iter().map(|id| self.summary_ref(*id)).collect()
     }
 
     /// URL of a page path under the base.
