@@ -1,0 +1,515 @@
+//! Times mentioned in prose: a clock time with the date and zone written around it,
+//! spans (`from 2:30 PM to 3:15 PM (GMT+1)`), and what the words around a time say it
+//! is (a start, a detection, an end).
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+
+use super::times::{
+    Clock, ClockRules, DateMention, DateValue, DayOrder, Moment, Zone, find_clocks, find_dates,
+    zone_after,
+};
+
+/// A clock time with what is written around it.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    /// From the date before it (if any) to the zone or date after it.
+    pub(crate) range: Range<usize>,
+    pub(crate) clock: Clock,
+    pub(crate) date: Option<DateValue>,
+    pub(crate) zone: Option<Zone>,
+}
+
+impl Mention {
+    /// The instant, given a default date and zone for what the text leaves out.
+    pub(crate) fn resolve(
+        &self,
+        default_date: Option<Date>,
+        default_zone: Option<&Zone>,
+        year: Option<i16>,
+    ) -> Option<Moment> {
+        let date = match self.date {
+            Some(d) => d.with_year(year.or(default_date.map(|d| d.year())))?,
+            None => default_date?,
+        };
+        let zone = self.zone.as_ref().or(default_zone)?;
+        Moment::new(date, self.clock.time()?, zone)
+    }
+}
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+];
+
+const GAP_WORDS: &[&str] = &[
+    "at",
+    "on",
+    "from",
+    "around",
+    "about",
+    "approximately",
+    "approx",
+    "roughly",
+    "by",
+    "since",
+    "starting",
+    "between",
+    "@",
+    "~",
+    "t",
+    "of",
+];
+
+fn gap_ok(gap: &str, max: usize) -> bool {
+    if gap.chars().count() > max {
+        return false;
+    }
+    gap.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | '~' | '@'))
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let w = w.to_lowercase();
+            GAP_WORDS.contains(&w.as_str()) || WEEKDAYS.contains(&w.as_str())
+        })
+}
+
+/// Every time mentioned in `text`.
+pub(crate) fn find(text: &str, order: DayOrder, rules: ClockRules) -> Vec<Mention> {
+    let dates = find_dates(text, order);
+    let clocks = find_clocks(text, rules);
+    let mut out: Vec<Mention> = Vec::new();
+    for (range, clock) in clocks {
+        // A clock inside a date mention ("2024-03-09 at 12 22 01 PM" aside) is not one.
+        if dates
+            .iter()
+            .any(|d| d.range.start <= range.start && range.end <= d.range.end)
+        {
+            continue;
+        }
+        let mut start = range.start;
+        let mut date = None;
+        let prev_end = out.last().map_or(0, |m| m.range.end);
+        if let Some(d) = dates
+            .iter()
+            .rev()
+            .find(|d| d.range.end <= range.start && d.range.start >= prev_end)
+        {
+            let gap = text.get(d.range.end..range.start).unwrap_or("x");
+            if gap_ok(gap, 28) {
+                date = Some(d.value);
+                start = d.range.start;
+            }
+        }
+        let mut end = range.end;
+        let zone = match zone_after(text, range.end) {
+            Some((zone, zend)) => {
+                end = zend;
+                Some(zone)
+            }
+            None => None,
+        };
+        if date.is_none()
+            && let Some(d) = date_after(text, end, &dates)
+        {
+            date = Some(d.value);
+            end = d.range.end;
+        }
+        out.push(Mention {
+            range: start..end,
+            clock,
+            date,
+            zone,
+        });
+    }
+    out
+}
+
+fn date_after<'a>(text: &str, at: usize, dates: &'a [DateMention]) -> Option<&'a DateMention> {
+    let d = dates.iter().find(|d| d.range.start >= at)?;
+    let gap = text.get(at..d.range.start)?.to_lowercase();
+    let gap = gap.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ')'));
+    let ok = gap.is_empty() || gap == "on" || gap == "on the" || gap == "of";
+    ok.then_some(d)
+}
+
+/// Pairs of mentions written as a span: `2:30 PM to 3:15 PM`, `09:12 and 11:47` after
+/// "between", `8:00-11:00 AM ET`. The two mentions share what only one of them states
+/// (the meridiem, the zone, the date).
+pub(crate) fn spans(text: &str, mentions: &mut [Mention]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < mentions.len() {
+        let (Some(a), Some(b)) = (mentions.get(i), mentions.get(i + 1)) else {
+            break;
+        };
+        let gap = text.get(a.range.end..b.range.start).unwrap_or("x");
+        let gap = remove_parentheticals(gap);
+        let g: String = gap
+            .split_whitespace()
+            .filter(|w| {
+                let w = w.trim_matches(',').to_lowercase();
+                !WEEKDAYS.contains(&w.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let g = g.trim().trim_matches(',').trim().to_lowercase();
+        let between = text
+            .get(..a.range.start)
+            .unwrap_or("")
+            .to_lowercase()
+            .trim_end()
+            .ends_with("between");
+        let connector = matches!(
+            g.as_str(),
+            "-" | "--"
+                | "–"
+                | "—"
+                | "~"
+                | "to"
+                | "until"
+                | "till"
+                | "through"
+                | "thru"
+                | "and lasted until"
+        ) || (g == "and" && between);
+        if connector {
+            share(mentions, i);
+            out.push((i, i + 1));
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn share(mentions: &mut [Mention], i: usize) {
+    let (left, right) = mentions.split_at_mut(i + 1);
+    let (Some(a), Some(b)) = (left.last_mut(), right.first_mut()) else {
+        return;
+    };
+    if a.clock.pm.is_none() && b.clock.pm.is_some() && a.clock.hour <= 12 && a.clock.hour > 0 {
+        let h12 = |h: i8| i32::from(if h == 12 { 0 } else { h });
+        let same = h12(a.clock.hour) * 60 + i32::from(a.clock.minute)
+            <= h12(b.clock.hour) * 60 + i32::from(b.clock.minute);
+        a.clock.pm = b.clock.pm.map(|pm| if same { pm } else { !pm });
+    }
+    if b.clock.pm.is_none() && a.clock.pm.is_some() && b.clock.hour <= 12 && b.clock.hour > 0 {
+        // "from 2:30 PM to 3:15": same half of the day unless it would go backwards.
+        let h12 = |h: i8| i32::from(if h == 12 { 0 } else { h });
+        let later = h12(b.clock.hour) * 60 + i32::from(b.clock.minute)
+            >= h12(a.clock.hour) * 60 + i32::from(a.clock.minute);
+        b.clock.pm = a.clock.pm.map(|pm| if later { pm } else { !pm });
+    }
+    if a.zone.is_none() {
+        a.zone = b.zone.clone();
+    }
+    if b.zone.is_none() {
+        b.zone = a.zone.clone();
+    }
+    if a.date.is_none() {
+        a.date = b.date;
+    }
+}
+
+fn remove_parentheticals(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the words around a time say it marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Start,
+    Detected,
+    Acknowledged,
+    Mitigated,
+    End,
+}
+
+const BEFORE: &[(&str, Role)] = &[
+    ("start", Role::Start),
+    ("started", Role::Start),
+    ("starting", Role::Start),
+    ("starts", Role::Start),
+    ("began", Role::Start),
+    ("begun", Role::Start),
+    ("begin", Role::Start),
+    ("beginning", Role::Start),
+    ("occurred", Role::Start),
+    ("occurring", Role::Start),
+    ("happened", Role::Start),
+    ("since", Role::Start),
+    ("from", Role::Start),
+    ("onset", Role::Start),
+    ("commenced", Role::Start),
+    ("down", Role::Start),
+    ("detected", Role::Detected),
+    ("detection", Role::Detected),
+    ("discovered", Role::Detected),
+    ("noticed", Role::Detected),
+    ("reported", Role::Detected),
+    ("alerted", Role::Detected),
+    ("alert", Role::Detected),
+    ("alerts", Role::Detected),
+    ("signaled", Role::Detected),
+    ("signalled", Role::Detected),
+    ("spotted", Role::Detected),
+    ("flagged", Role::Detected),
+    ("paged", Role::Detected),
+    ("acknowledged", Role::Acknowledged),
+    ("acknowledgement", Role::Acknowledged),
+    ("acknowledgment", Role::Acknowledged),
+    ("mitigated", Role::Mitigated),
+    ("end", Role::End),
+    ("ended", Role::End),
+    ("ending", Role::End),
+    ("ends", Role::End),
+    ("until", Role::End),
+    ("till", Role::End),
+    ("resolved", Role::End),
+    ("resolution", Role::End),
+    ("restored", Role::End),
+    ("recovered", Role::End),
+    ("recovery", Role::End),
+    ("fixed", Role::End),
+    ("closed", Role::End),
+    ("stabilized", Role::End),
+    ("stabilised", Role::End),
+];
+
+const AFTER: &[(&str, Role)] = &[
+    ("detected", Role::Detected),
+    ("discovered", Role::Detected),
+    ("noticed", Role::Detected),
+    ("reported", Role::Detected),
+    ("alert", Role::Detected),
+    ("alerted", Role::Detected),
+    ("signaled", Role::Detected),
+    ("signalled", Role::Detected),
+    ("complained", Role::Detected),
+    ("acknowledged", Role::Acknowledged),
+    ("restored", Role::End),
+    ("resolved", Role::End),
+    ("recovered", Role::End),
+    ("fixed", Role::End),
+    ("down", Role::Start),
+    ("offline", Role::Start),
+    ("outage", Role::Start),
+    ("unavailable", Role::Start),
+    ("unreachable", Role::Start),
+    ("unresponsive", Role::Start),
+    ("inaccessible", Role::Start),
+    ("crashed", Role::Start),
+    ("failed", Role::Start),
+    ("failing", Role::Start),
+    ("halt", Role::Start),
+    ("halted", Role::Start),
+    ("triggered", Role::Start),
+    ("stopped", Role::Start),
+    ("degraded", Role::Start),
+    ("disrupted", Role::Start),
+    ("experienced", Role::Start),
+    ("experiencing", Role::Start),
+    ("broke", Role::Start),
+];
+
+fn words_with_pos(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() || c == '\'' {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push((s, text.get(s..i).unwrap_or("").to_lowercase()));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.get(s..).unwrap_or("").to_lowercase()));
+    }
+    out
+}
+
+/// The role of mention `i`, from the closest cue word before it in its clause, else the
+/// first cue after it.
+pub(crate) fn role(text: &str, mentions: &[Mention], i: usize) -> Option<Role> {
+    let m = mentions.get(i)?;
+    let prev_end = if i == 0 {
+        0
+    } else {
+        mentions.get(i - 1).map_or(0, |p| p.range.end)
+    };
+    let sentence_start = sentence_start_before(text, m.range.start);
+    let from = prev_end.max(sentence_start);
+    let before = text.get(from..m.range.start).unwrap_or("");
+    let words = words_with_pos(before);
+    let n = words.len();
+    // Only the last ~12 words count.
+    for (_, w) in words.iter().rev().take(12) {
+        if let Some((_, role)) = BEFORE.iter().find(|(cue, _)| cue == w) {
+            // "reported ... from" keeps the closest word; "end time" / "start time" fine.
+            return Some(*role);
+        }
+    }
+    let _ = n;
+    let next_start = mentions.get(i + 1).map_or(text.len(), |n| n.range.start);
+    let sentence_end = sentence_end_after(text, m.range.end);
+    let to = next_start.min(sentence_end);
+    let after = text.get(m.range.end..to.max(m.range.end)).unwrap_or("");
+    for (_, w) in words_with_pos(after).iter().take(14) {
+        if let Some((_, role)) = AFTER.iter().find(|(cue, _)| cue == w) {
+            return Some(*role);
+        }
+    }
+    None
+}
+
+fn sentence_start_before(text: &str, at: usize) -> usize {
+    let before = text.get(..at).unwrap_or("");
+    let mut best = 0;
+    for (i, c) in before.char_indices() {
+        if matches!(c, '.' | '!' | '?' | ';') {
+            let next = before.get(i + 1..).and_then(|r| r.chars().next());
+            let prev = before.get(..i).and_then(|r| r.chars().next_back());
+            // "p.m." and "a.m." do not end sentences.
+            let abbrev = prev.is_some_and(|p| p.is_alphabetic())
+                && before
+                    .get(..i)
+                    .unwrap_or("")
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic())
+                    .count()
+                    <= 1;
+            if next.is_some_and(char::is_whitespace) && !abbrev {
+                best = i + 1;
+            }
+        }
+    }
+    best
+}
+
+fn sentence_end_after(text: &str, at: usize) -> usize {
+    let after = text.get(at..).unwrap_or("");
+    for (i, c) in after.char_indices() {
+        if matches!(c, '.' | '!' | '?' | ';') {
+            let next = after.get(i + 1..).and_then(|r| r.chars().next());
+            let short_word = after
+                .get(..i)
+                .unwrap_or("")
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .count()
+                <= 1;
+            if next.is_none_or(char::is_whitespace) && !short_word {
+                return at + i;
+            }
+        }
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(text: &str) -> Vec<(String, Option<Role>)> {
+        let mut ms = find(text, DayOrder::Unknown, ClockRules::default());
+        let sp = spans(text, &mut ms);
+        (0..ms.len())
+            .map(|i| {
+                let r = sp
+                    .iter()
+                    .find_map(|&(a, b)| {
+                        if a == i {
+                            Some(Role::Start)
+                        } else if b == i {
+                            Some(Role::End)
+                        } else {
+                            None
+                        }
+                    })
+                    .or_else(|| role(text, &ms, i));
+                let t = ms[i].clock.time().unwrap();
+                (format!("{:02}:{:02}", t.hour(), t.minute()), r)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spans_share_meridiem_zone_and_date() {
+        let text = "On 14th August 2024, from 2:30 PM to 3:15 PM (GMT+1), we had";
+        let mut ms = find(text, DayOrder::Unknown, ClockRules::default());
+        let sp = spans(text, &mut ms);
+        assert_eq!(sp, [(0, 1)]);
+        assert!(ms[0].date.is_some() && ms[0].zone.is_some());
+        let text = "from ~8:00-11:00 AM ET.";
+        let mut ms = find(text, DayOrder::Unknown, ClockRules::default());
+        spans(text, &mut ms);
+        assert_eq!(ms[0].clock.time().unwrap().hour(), 8);
+        let text = "between 09:12 and 11:47 PDT";
+        let mut ms = find(text, DayOrder::Unknown, ClockRules::default());
+        assert_eq!(spans(text, &mut ms), [(0, 1)]);
+    }
+
+    #[test]
+    fn roles_from_words() {
+        assert_eq!(
+            roles(
+                "The outage started around 11:00 GMT. It was discovered and reported by 22:50 GMT and resolved at 23:01 GMT."
+            ),
+            [
+                ("11:00".into(), Some(Role::Start)),
+                ("22:50".into(), Some(Role::Detected)),
+                ("23:01".into(), Some(Role::End))
+            ]
+        );
+        assert_eq!(
+            roles(
+                "For a total of 16 minutes on April 13, 2022 at 12:00 p.m. EAT, 100 percent of the web server was offline. At 12:16 p.m. EAT, service was restored."
+            ),
+            [
+                ("12:00".into(), Some(Role::Start)),
+                ("12:16".into(), Some(Role::End))
+            ]
+        );
+        assert_eq!(
+            roles("Start Time : December 1, 2023, 2:30 PM (UTC)"),
+            [("14:30".into(), Some(Role::Start))]
+        );
+        assert_eq!(
+            roles(
+                "The issue occurred on September 20th, 2023, at 10:00 AM UTC and lasted until 11:30 AM UTC"
+            ),
+            [
+                ("10:00".into(), Some(Role::Start)),
+                ("11:30".into(), Some(Role::End))
+            ]
+        );
+    }
+}
