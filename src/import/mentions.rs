@@ -171,7 +171,12 @@ pub(crate) fn spans(text: &str, mentions: &mut [Mention]) -> Vec<(usize, usize)>
             .unwrap_or("")
             .to_lowercase()
             .trim_end()
-            .ends_with("between");
+            .ends_with("between")
+            || text
+                .get(a.range.clone())
+                .unwrap_or("")
+                .to_lowercase()
+                .contains("between");
         let connector = matches!(
             g.as_str(),
             "-" | "--"

@@ -957,6 +957,13 @@ fn not_a_postmortem(
         "failure",
         "failed",
         "error",
+        "crash",
+        "bug",
+        "hotfix",
+        "broke",
+        "unresponsive",
+        "disruption",
+        "mitigat",
     ]
     .iter()
     .map(|w| text.matches(w).count().min(3))
@@ -981,7 +988,7 @@ fn not_a_postmortem(
         + pm_kinds.len().min(4)
         + if incident_words >= 3 { 2 } else { 0 };
     let against = instruction * 2 + if ratio > 0.02 { 3 } else { 0 };
-    if against >= 4 && against >= evidence {
+    if hits.len() >= 2 && against >= 4 && against >= evidence {
         let shown: Vec<String> = hits.iter().take(4).map(|h| format!("\"{h}\"")).collect();
         return Some(format!(
             "reads as instructions, not a report of an incident: {}{}",
@@ -1353,10 +1360,11 @@ pub fn import_document(text: &str, root_causes: &[RootCauseHint]) -> Import {
             .min_by_key(|e| e.at.at)
     {
         s.at = e.at;
-        report.found(format!(
-            "started: moved to the minute of the timeline entry {}",
+        s.source = format!(
+            "{}, moved to the minute of the timeline entry {}",
+            s.source,
             quote(&e.source)
-        ));
+        );
     }
     // Timeline entries before the start are left out of the front matter (the body keeps them).
     if let Some(s) = &started {
@@ -1793,9 +1801,9 @@ fn read_impact(lines: &[Line], sections: &[Section]) -> (Option<String>, Option<
                 impact_texts.push(own);
             }
         } else if s.kind.is_summary_like() {
-            let body: Vec<&Line> = section_lines(lines, s).collect();
-            for (k, l) in body.iter().enumerate() {
-                let lower = l.text.to_lowercase();
+            let body = text::paragraphs(section_lines(lines, s));
+            for (k, p) in body.iter().enumerate() {
+                let lower = p.to_lowercase();
                 let is_impact_label = lower.starts_with("impact")
                     || lower.starts_with("what was the impact")
                     || lower.starts_with("user impact")
@@ -1803,22 +1811,14 @@ fn read_impact(lines: &[Line], sections: &[Section]) -> (Option<String>, Option<
                 if !is_impact_label {
                     continue;
                 }
-                let value = l
-                    .text
+                let value = p
                     .find(':')
-                    .map(|c| l.text.get(c + 1..).unwrap_or("").trim().to_string());
+                    .map(|c| p.get(c + 1..).unwrap_or("").trim().to_string());
                 match value {
                     Some(v) if !v.is_empty() => impact_texts.push(v),
                     _ => {
-                        let next: Vec<&str> = body
-                            .iter()
-                            .skip(k + 1)
-                            .filter(|n| !n.is_blank())
-                            .take(2)
-                            .map(|n| n.text.as_str())
-                            .collect();
-                        if let Some(first) = next.first() {
-                            impact_texts.push((*first).to_string());
+                        if let Some(next) = body.get(k + 1) {
+                            impact_texts.push(next.clone());
                         }
                     }
                 }
@@ -1828,9 +1828,7 @@ fn read_impact(lines: &[Line], sections: &[Section]) -> (Option<String>, Option<
     let summary_text: Vec<String> = sections
         .iter()
         .filter(|s| s.kind.is_summary_like())
-        .flat_map(|s| section_lines(lines, s))
-        .filter(|l| l.cells.is_none())
-        .map(|l| l.text.clone())
+        .flat_map(|s| text::paragraphs(section_lines(lines, s)))
         .collect();
     let pct = impact_texts
         .iter()

@@ -400,7 +400,11 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
             }
 
             // A short line that names a kind of events ("actions taken", "Escalation").
-            if text.split_whitespace().count() <= 6
+            let waiting_for_text = pending.as_ref().is_some_and(|p| p.text.is_empty());
+            if !waiting_for_text
+                && text.split_whitespace().count() <= 6
+                && !text.trim_end().ends_with(['.', '!', ';'])
+                && !text.contains(',')
                 && let Some(kind) = super::sections::label_of(text)
                 && mentions::find(text, order, ClockRules::default()).is_empty()
             {
@@ -781,14 +785,25 @@ const MITIGATION: &[&str] = &[
     "taken down",
     "disabled",
     "turned off",
+    "installed",
+    "raised the",
+    "increased the",
 ];
 const COMMUNICATION: &[&str] = &[
-    "status page",
+    "status page is",
+    "status page was",
+    "status page updated",
+    "updated the status page",
+    "update the status page",
+    "posted on the status page",
     "notified",
     "notify",
     "informed",
     "communicat",
-    "email",
+    "emailed",
+    "sent an email",
+    "email sent",
+    "email was sent",
     "mailing list",
     "tweet",
     "posted an update",
