@@ -45,9 +45,11 @@ SEARCH_FLAG=""
 "$HS" build --help | grep -q -- '--no-search' && SEARCH_FLAG="--no-search"
 
 # --- measuring -------------------------------------------------------------------------
-# run CMD...: runs it once, quietly; prints "<seconds> <max RSS in KB>". Fails loudly.
+# run CMD...: runs it once, quietly; prints "<milliseconds> <max RSS in KB>". Fails loudly.
+# Dirty pages of the previous run are flushed first, so no run pays for another's writes.
 run() {
     local stats=$WORK/.time t0 t1
+    sync
     t0=$(date +%s%N)
     if ! /usr/bin/time -f '%M' -o "$stats" "$@" >"$WORK/.log" 2>&1; then
         say "failed: $*"; cat "$WORK/.log" >&2; exit 1
@@ -80,9 +82,17 @@ corpus() { # N -> $WORK/hs-N (hindsight site) and $WORK/hugo-N (Hugo site)
     fi
 }
 
-# hindsight cold: no previous output and no cache, so every page is rendered.
-hs_cold() { rm -rf "$1/public" "$1/.public.hindsight-cache"; run "$HS" build --root "$1" "${@:2}"; }
-hugo_cold() { rm -rf "$1/public" "$1/resources"; run hugo --quiet --source "$1" --destination "$1/public"; }
+# Every cold build writes into a new folder under $OUT, removed only at the end: ext4
+# skips inodes freed in the last minute when it allocates new ones, so deleting 10,000
+# folders just before a build makes that build's writes several times slower (seen as
+# system time in `recently_deleted`), whichever tool it is.
+OUT=$WORK/out
+rm -rf "$OUT" && mkdir -p "$OUT"
+trap 'rm -rf "$OUT"' EXIT
+fresh() { mktemp -u "$OUT/$1-XXXXXX"; }
+# hindsight cold: a new output folder has no cache beside it, so every page is rendered.
+hs_cold() { run "$HS" build --root "$1" --output "$(fresh hs)" "${@:2}"; }
+hugo_cold() { rm -rf "$1/resources"; run hugo --quiet --source "$1" --destination "$(fresh hugo)"; }
 
 mkdir -p "$WORK"
 say "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -106,7 +116,7 @@ for n in "${SIZES[@]}"; do
         ht=$(printf '%s\n' "${hs_t[@]}" | median); hm=$(printf '%s\n' "${hs_m[@]}" | max)
         ut=$(printf '%s\n' "${hu_t[@]}" | median); um=$(printf '%s\n' "${hu_m[@]}" | max)
         r=$(printf '%s\n' "${ratios[@]}" | median)
-        [[ -z $flag ]] && COLD_MS[$n]=$ht
+        COLD_MS[$n$flag]=$ht
         label="$n postmortems${flag:+ ($flag)}"
         printf '%-34s %12s %10s %12s %10s %8s %8s\n' "$label" "$(ms "$ht")" "$(mb "$hm")" \
             "$(ms "$ut")" "$(mb "$um")" "${r}x" "$(ratio "$hm" "$um")x"
@@ -117,43 +127,51 @@ echo
 
 # --- linear cost -----------------------------------------------------------------------
 if ((!QUICK)); then
+    # Make room for 100,000 pages; then let a minute pass so the freed inodes no longer
+    # count as recently deleted (see OUT above).
+    rm -rf "${OUT:?}"/* && sync
+    started_wait=$(date +%s)
     corpus "$BIG"
+    sleep $((60 - ($(date +%s) - started_wait) > 0 ? 60 - ($(date +%s) - started_wait) : 0))
     big_t=() big_m=()
     for ((i = 0; i < 2; i++)); do
-        read -r t m < <(hs_cold "$WORK/hs-$BIG"); big_t+=("$t"); big_m+=("$m")
+        # Without search: Pagefind's in-memory index of 100,000 pages would not fit.
+        # shellcheck disable=SC2086
+        read -r t m < <(hs_cold "$WORK/hs-$BIG" $SEARCH_FLAG); big_t+=("$t"); big_m+=("$m")
     done
     bt=$(printf '%s\n' "${big_t[@]}" | median); bm=$(printf '%s\n' "${big_m[@]}" | max)
-    per_small=$(awk -v t="${COLD_MS[1000]}" 'BEGIN { print t / 1000 }')
+    per_small=$(awk -v t="${COLD_MS[1000$SEARCH_FLAG]}" 'BEGIN { print t / 1000 }')
     per_big=$(awk -v t="$bt" -v n="$BIG" 'BEGIN { print t / n }')
-    printf 'linear cost: %s postmortems in %s (peak %s): %.3f ms per postmortem, against %.3f ms at 1,000: %sx\n' \
-        "$BIG" "$(ms "$bt")" "$(mb "$bm")" "$per_big" "$per_small" "$(ratio "$per_big" "$per_small")"
-    rm -rf "$WORK/hs-$BIG/public" "$WORK/hs-$BIG/.public.hindsight-cache"
+    printf 'linear cost%s: %s postmortems in %s (peak %s): %.3f ms per postmortem, against %.3f ms at 1,000: %sx\n' \
+        "${SEARCH_FLAG:+ ($SEARCH_FLAG)}" "$BIG" "$(ms "$bt")" "$(mb "$bm")" "$per_big" "$per_small" "$(ratio "$per_big" "$per_small")"
 fi
 
 # --- no-change rebuild -------------------------------------------------------------------
 n=10000
-hs_cold "$WORK/hs-$n" >/dev/null
+warm_out=$(fresh warm)
+run "$HS" build --root "$WORK/hs-$n" --output "$warm_out" >/dev/null
 warm_t=()
 for ((i = 0; i < RUNS; i++)); do
-    read -r t _ < <(run "$HS" build --root "$WORK/hs-$n"); warm_t+=("$t")
+    read -r t _ < <(run "$HS" build --root "$WORK/hs-$n" --output "$warm_out"); warm_t+=("$t")
 done
 wt=$(printf '%s\n' "${warm_t[@]}" | median)
-printf 'no-change rebuild of %s: %s, %s%% of the cold build (%s)\n' "$n" "$(ms "$wt")" \
-    "$(awk -v w="$wt" -v c="${COLD_MS[$n]}" 'BEGIN { printf "%.1f", 100 * w / c }')" "$(ms "${COLD_MS[$n]}")"
+pct() { awk -v w="$1" -v c="$2" 'BEGIN { printf "%.1f%%", 100 * w / c }'; }
+printf 'no-change rebuild of %s: %s, %s of the cold build (%s)' "$n" "$(ms "$wt")" \
+    "$(pct "$wt" "${COLD_MS[$n]}")" "$(ms "${COLD_MS[$n]}")"
+[[ -n $SEARCH_FLAG ]] && printf ', %s of the cold build with %s (%s)' \
+    "$(pct "$wt" "${COLD_MS[$n$SEARCH_FLAG]}")" "$SEARCH_FLAG" "$(ms "${COLD_MS[$n$SEARCH_FLAG]}")"
+echo
 
 # --- start-up on the example site ------------------------------------------------------------
 ex_hugo=$WORK/hugo-example
 rm -rf "$ex_hugo" && mkdir -p "$ex_hugo/content/postmortems"
 cp -r "$ROOT/benches/hugo-site/config.toml" "$ROOT/benches/hugo-site/layouts" "$ex_hugo/"
 (cd "$ROOT/content" && cp -r . "$ex_hugo/content/postmortems/")
-ex_out=$WORK/example-public
 hs_s=() hu_s=()
 for ((i = 0; i < RUNS * 2; i++)); do
-    rm -rf "$ex_out" "$WORK/.example-public.hindsight-cache"
-    read -r t _ < <(run "$HS" build --root "$ROOT" --output "$ex_out"); hs_s+=("$t")
+    read -r t _ < <(run "$HS" build --root "$ROOT" --output "$(fresh example)"); hs_s+=("$t")
     read -r t _ < <(hugo_cold "$ex_hugo"); hu_s+=("$t")
 done
-rm -rf "$ex_out"
 printf 'start-up, example site (%s postmortems): hindsight %s, Hugo %s on the same files\n' \
     "$(find "$ROOT/content" -name '*.md' | wc -l)" "$(ms "$(printf '%s\n' "${hs_s[@]}" | median)")" \
     "$(ms "$(printf '%s\n' "${hu_s[@]}" | median)")"
@@ -163,11 +181,21 @@ file=$(find "$WORK/hs-$n/content" -name '*.md' | sort | sed -n 5000p)
 slug=$(basename "$file" .md)
 latency() { python3 "$SHARED/edit_latency.py" --trials "$TRIALS" "$@" 2>&1 | tail -n1; }
 port=$((20000 + RANDOM % 20000))
-echo "serve edit latency, $n postmortems:"
-echo "  hindsight serve: $(latency --file "$file" --url "http://127.0.0.1:$port/postmortems/$slug/" \
-    -- "$HS" serve --root "$WORK/hs-$n" --port "$port")"
-port=$((port + 1))
+echo "serve edit latency, $n postmortems (save → the edited page served with the edit):"
+hs_serve() {
+    latency --file "$file" --url "http://127.0.0.1:$port/postmortems/$slug/" \
+        -- "$HS" serve --root "$WORK/hs-$n" --port "$port"
+    port=$((port + 1))
+}
+echo "  hindsight serve:                  $(hs_serve)"
+if [[ -n $SEARCH_FLAG ]]; then
+    # serve has no --no-search; site.toml's `search = false` does the same.
+    cp "$WORK/hs-$n/site.toml" "$WORK/site.toml.orig"
+    { echo "search = false"; cat "$WORK/site.toml.orig"; } >"$WORK/hs-$n/site.toml"
+    echo "  hindsight serve (search = false): $(hs_serve)"
+    mv "$WORK/site.toml.orig" "$WORK/hs-$n/site.toml"
+fi
 hfile=$WORK/hugo-$n/content/postmortems/$slug.md
-echo "  hugo server:     $(latency --file "$hfile" --url "http://127.0.0.1:$port/postmortems/$slug/" \
+echo "  hugo server:                      $(latency --file "$hfile" --url "http://127.0.0.1:$port/postmortems/$slug/" \
     -- hugo server --source "$WORK/hugo-$n" --bind 127.0.0.1 --port "$port" \
     --baseURL "http://127.0.0.1/" --disableLiveReload)"
