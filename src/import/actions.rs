@@ -179,9 +179,17 @@ fn owner_in(text: &str) -> (String, Option<String>) {
             let value: String = value
                 .trim_start_matches([':', ' '])
                 .chars()
-                .take_while(|c| !matches!(c, ')' | ',' | ';' | '.' | ']'))
+                .take_while(|c| !matches!(c, ')' | ',' | ';' | '.' | ']' | '|'))
                 .collect();
-            let value = value.trim().to_string();
+            let value = value
+                .split(" - ")
+                .next()
+                .unwrap_or("")
+                .split(" – ")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
             let mut task = text.get(..pos).unwrap_or("").trim().to_string();
             task = task
                 .trim_end_matches(['(', '[', '-', '—', ',', ' '])
@@ -299,8 +307,13 @@ pub(crate) fn extract(
             {
                 status = s;
             }
-            let (task, owner) = owner_in(&task);
             let due = due_in(&task, order);
+            let (task, owner) = owner_in(&task);
+            let task = if due.is_some() {
+                strip_due(&task)
+            } else {
+                task
+            };
             push(
                 &mut out,
                 ActionItem {
@@ -335,6 +348,23 @@ fn status_prefix(text: &str) -> Option<(&'static str, String)> {
         }
     }
     None
+}
+
+/// Removes a trailing "- Due: 2022-10-01" from a task.
+fn strip_due(task: &str) -> String {
+    let lower = task.to_lowercase();
+    match ["due:", "due ", "deadline:"]
+        .iter()
+        .filter_map(|w| lower.rfind(w))
+        .max()
+    {
+        Some(pos) if pos > 0 => task
+            .get(..pos)
+            .unwrap_or(task)
+            .trim_end_matches(['(', '[', '-', '—', '–', ',', ' '])
+            .to_string(),
+        _ => task.to_string(),
+    }
 }
 
 fn due_in(text: &str, order: DayOrder) -> Option<Date> {

@@ -303,6 +303,7 @@ const BEFORE: &[(&str, Role)] = &[
     ("closed", Role::End),
     ("stabilized", Role::End),
     ("stabilised", Role::End),
+    ("cleared", Role::End),
 ];
 
 const AFTER: &[(&str, Role)] = &[
@@ -320,6 +321,8 @@ const AFTER: &[(&str, Role)] = &[
     ("resolved", Role::End),
     ("recovered", Role::End),
     ("fixed", Role::End),
+    ("cleared", Role::End),
+    ("normal", Role::End),
     ("down", Role::Start),
     ("offline", Role::Start),
     ("outage", Role::Start),

@@ -555,9 +555,14 @@ fn read_statements(lines: &[Line], sections: &[Section], order: DayOrder) -> Sta
                     st.zones.push(z.clone());
                 }
             }
+            // The sentence around a time, for the report.
             let stated = |m: &Mention| Stated {
                 mention: m.clone(),
-                line: text.to_string(),
+                line: text::sentences(text)
+                    .into_iter()
+                    .find(|(a, b)| *a <= m.range.start && m.range.start < *b)
+                    .and_then(|(a, b)| text.get(a..b))
+                    .map_or_else(|| text.to_string(), |s| s.trim().to_string()),
             };
             let mut in_span = vec![false; ms.len()];
             for &(a, b) in &spans {
@@ -912,6 +917,7 @@ fn count_phrase(text: &str, phrase: &str) -> usize {
 fn not_a_postmortem(
     lines: &[Line],
     sections: &[Section],
+    title: &str,
     has_date: bool,
     has_times: bool,
     entries: usize,
@@ -982,7 +988,30 @@ fn not_a_postmortem(
             _ => None,
         })
         .collect();
+    // The document calls itself a postmortem (in its title or first heading).
+    let heading_text = lines
+        .iter()
+        .filter(|l| l.heading.is_some() || l.bold)
+        .take(2)
+        .map(|l| l.text.to_lowercase())
+        .chain(std::iter::once(title.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let named = [
+        "postmortem",
+        "post-mortem",
+        "post mortem",
+        "incident",
+        "outage",
+        "retro",
+        "rca",
+        "root cause analysis",
+        "downtime",
+    ]
+    .iter()
+    .any(|w| heading_text.contains(w));
     let evidence = if entries >= 2 { 3 } else { 0 }
+        + if named { 2 } else { 0 }
         + if has_times { 2 } else { 0 }
         + usize::from(has_date)
         + pm_kinds.len().min(4)
@@ -1076,10 +1105,14 @@ pub fn import_document(text: &str, root_causes: &[RootCauseHint]) -> Import {
         statements.start.as_ref(),
         &raw_entries,
     );
-    let has_times = statements.start.is_some() || statements.end.is_some();
+    let has_times = statements.start.is_some()
+        || statements.end.is_some()
+        || statements.detected.is_some()
+        || statements.acknowledged.is_some();
     if let Some(reason) = not_a_postmortem(
         &lines,
         &sections,
+        &title.text,
         date_choice.date.is_some(),
         has_times,
         raw_entries.len(),
@@ -1149,17 +1182,21 @@ pub fn import_document(text: &str, root_causes: &[RootCauseHint]) -> Import {
     if let (Some(s), Some(e)) = (&started, &mut ended)
         && e.at.at < s.at.at
     {
-        let explicit_end_date = statements
-            .end
-            .as_ref()
-            .is_some_and(|x| x.mention.date.is_some());
+        // Only an end with a date of its own, other than the start's, is not moved.
+        let start_date = statements.start.as_ref().and_then(|x| x.mention.date);
+        let end_date = statements.end.as_ref().and_then(|x| x.mention.date);
+        let explicit_end_date = match (start_date, end_date) {
+            (Some(a), Some(b)) => a != b,
+            (None, Some(_)) => true,
+            _ => false,
+        };
         if !explicit_end_date
             && let Some(next) = e.at.plus(SignedDuration::from_hours(24))
             && next.at >= s.at.at
         {
             e.at = next;
             report.found(
-                "resolved: the end time is earlier in the day than the start; read as the next day"
+                "note: the end time is earlier in the day than the start; read as the next day"
                     .to_string(),
             );
         }

@@ -460,7 +460,11 @@ pub(crate) fn paragraphs<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<Strin
                 && label.split_whitespace().count() <= 4
                 && !label.chars().any(|ch| ch.is_ascii_digit())
         });
-        let starts = !open || line.item || line.heading.is_some() || line.bold || field;
+        let section_name = text.split_whitespace().count() <= 5
+            && !text.ends_with(['.', ',', ';'])
+            && super::sections::classify(text) != super::sections::Kind::Other;
+        let starts =
+            !open || line.item || line.heading.is_some() || line.bold || field || section_name;
         match out.last_mut() {
             Some(last) if !starts => {
                 last.push(' ');
@@ -468,7 +472,7 @@ pub(crate) fn paragraphs<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<Strin
             }
             _ => out.push(text.to_string()),
         }
-        open = !(text.ends_with(':') || line.heading.is_some() || line.bold);
+        open = !(text.ends_with(':') || line.heading.is_some() || line.bold || section_name);
     }
     out
 }

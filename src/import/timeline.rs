@@ -663,6 +663,7 @@ const MISLEADING_STRONG: &[&str] = &[
     "no evidence",
     "turned out to be",
     "mistakenly",
+    "(wrong)",
     "erroneously",
 ];
 const ESCALATION: &[&str] = &[
@@ -672,7 +673,6 @@ const ESCALATION: &[&str] = &[
     "loops in",
     "loop in",
     "called in",
-    "paged",
     "pinged",
     "pings",
     "reached out",
@@ -826,6 +826,8 @@ const DETECTION: &[&str] = &[
     "pagerduty",
     "observed",
     "first recorded",
+    "ticket",
+    "support request",
     "first report",
     "discovered that",
     "outage begins",
@@ -853,6 +855,7 @@ const MISLEADING_SOFT: &[&str] = &[
     "thought to be",
     "suspicion",
     "misdiagnos",
+    "theory",
 ];
 const INVESTIGATION: &[&str] = &[
     "investigat",

@@ -812,9 +812,10 @@ pub(crate) fn zone_here(text: &str) -> Option<(Zone, usize)> {
     let lower = text.to_lowercase();
     for (name, zone) in LONG_NAMES {
         if lower.starts_with(name) {
+            let label: String = text.get(..name.len()).unwrap_or(name).to_string();
             let z = match zone {
-                ZoneName::Fixed(s) => Zone::fixed(*s, name),
-                ZoneName::Named(n) => Zone::named(n, name),
+                ZoneName::Fixed(s) => Zone::fixed(*s, &label),
+                ZoneName::Named(n) => Zone::named(n, &label),
             };
             // `to_lowercase` keeps byte lengths for the ASCII names above.
             return z.map(|z| (z, name.len()));
