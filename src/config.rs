@@ -30,6 +30,8 @@ pub struct RawConfig {
     theme: String,
     #[serde(default)]
     unsafe_html: bool,
+    #[serde(default = "default_search")]
+    search: bool,
     severities: Option<toml::Spanned<Vec<String>>>,
     root_causes: Option<IndexMap<toml::Spanned<String>, RawRootCause>>,
     #[serde(default)]
@@ -38,6 +40,10 @@ pub struct RawConfig {
 
 fn default_theme() -> String {
     "default".to_string()
+}
+
+fn default_search() -> bool {
+    true
 }
 
 /// One `[root_causes]` entry as written.
@@ -140,6 +146,8 @@ pub struct Config {
     pub theme: String,
     /// Keep raw HTML in Markdown as is (trusted authors only).
     pub unsafe_html: bool,
+    /// Build the search index and the `/search/` page (`search = false` turns it off).
+    pub search: bool,
     /// Severity names, most severe first.
     pub severities: Vec<String>,
     /// The root-cause taxonomy, in file order.
@@ -228,6 +236,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         timezone,
         theme,
         unsafe_html,
+        search,
         severities,
         root_causes,
         services,
@@ -363,6 +372,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         timezone_name,
         theme,
         unsafe_html,
+        search,
         severities,
         root_causes,
         services: resolved_services,

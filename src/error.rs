@@ -60,6 +60,12 @@ pub enum Error {
         /// The cause.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// Building the search index failed.
+    #[error("cannot build the search index: {message}")]
+    Search {
+        /// Pagefind's report.
+        message: String,
+    },
     /// Watching files for changes failed.
     #[error("cannot watch {}: {source}", path.display())]
     Watch {
