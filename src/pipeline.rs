@@ -180,7 +180,11 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
         ..cache::Manifest::default()
     };
     output::write_atomically_with(&output_dir, &options.root, |staging| {
-        let pages = render::Page::all(&site);
+        let mut pages = render::Page::all(&site);
+        // Pages that list a large share of the postmortems take up to a hundred times
+        // longer than the others; started last, one of them would keep a core busy after
+        // the rest are done, so they go first.
+        pages.sort_by_key(|page| !lists_many(page));
         let stream = PageStream {
             site: &site,
             theme: &theme,
@@ -225,6 +229,23 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
         warnings: diagnostics,
         elapsed: start.elapsed(),
     })
+}
+
+/// Pages whose size grows with the whole library.
+fn lists_many(page: &render::Page) -> bool {
+    use render::Page;
+    matches!(
+        page,
+        Page::Home
+            | Page::Timeline
+            | Page::Sitemap
+            | Page::Json
+            | Page::Insights
+            | Page::ActionItems
+            | Page::Owner(_)
+            | Page::Severity(_)
+            | Page::Year(_)
+    )
 }
 
 /// Renders pages in parallel straight into the staging folder, reusing unchanged pages
