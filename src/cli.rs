@@ -111,6 +111,13 @@ fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
                 elapsed.as_millis()
             );
         }
+        ServeEvent::Indexed { pages, elapsed } => {
+            println!(
+                "Search index updated: {pages} postmortem{} in {} ms (in the background)",
+                plural(*pages),
+                elapsed.as_millis()
+            );
+        }
         ServeEvent::Failed { diagnostics, fatal } => {
             if let Some(diagnostics) = diagnostics {
                 print_diagnostics(diagnostics);
@@ -152,6 +159,9 @@ pub struct BuildArgs {
     /// Include postmortems with status: draft.
     #[arg(long)]
     pub drafts: bool,
+    /// Skip the search index: no pagefind/ folder, /search/ says search is unavailable.
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 impl BuildArgs {
@@ -161,6 +171,7 @@ impl BuildArgs {
             output: self.output,
             base_url: self.base_url,
             drafts: self.drafts,
+            search: !self.no_search,
         };
         match pipeline::build(&options) {
             Ok(built) => {

@@ -11,10 +11,16 @@
 //! second tool to run. Pagefind's API is async; a [`SearchIndex`] owns a small
 //! current-thread tokio runtime to drive it, so the rest of hindsight stays synchronous.
 //!
-//! An index keeps the pages it was given: the dev server re-adds an edited page (same
-//! URL, replaced in place) and asks for the files again, without re-reading the others.
+//! An index keeps the pages it was given: an edited page is added again (same URL,
+//! replaced in place) and the files are asked for again, without re-reading the others.
+//! Building the files still costs time in proportion to the whole site (Pagefind rebuilds
+//! every chunk: about 12 s for 10,000 postmortems, see BENCHMARKS.md), so the dev server
+//! does it off the edit path, in an [`Indexer`] thread, and swaps the bundle in when it
+//! is ready.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -67,6 +73,28 @@ impl SearchIndex {
         })
     }
 
+    /// Reserves the place of the page at `url`: Pagefind numbers pages in the order they
+    /// are first added, and the numbers end up in every chunk. A build that renders in
+    /// parallel reserves every page in site order first, then adds the pages as they
+    /// come; each replaces its placeholder in place, so the index is the same bytes
+    /// whatever order the pages arrive in. A placeholder never filled has no words and
+    /// is left out of the index.
+    pub fn reserve(&mut self, url: &str) -> Result<(), Error> {
+        self.runtime
+            .block_on(self.index.add_custom_record(
+                url.to_string(),
+                String::new(),
+                "en".to_string(),
+                None,
+                None,
+                None,
+            ))
+            .map_err(|err| Error::Search {
+                message: format!("cannot index {url}: {err:#}"),
+            })?;
+        Ok(())
+    }
+
     /// Adds a page, or replaces the page with the same `url`. `url` is the page's path
     /// from the site root, without the base path (`/postmortems/db-auth/`): the browser
     /// side prefixes the folder `pagefind/` is served from, so one index works under any
@@ -114,6 +142,141 @@ pub fn index<'a>(pages: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result
         index.add(url, html)?;
     }
     index.files()
+}
+
+/// A page to index: its URL from the site root (see [`SearchIndex::add`]) and its HTML.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// `/postmortems/<slug>/`.
+    pub url: String,
+    /// The rendered page.
+    pub html: Arc<[u8]>,
+}
+
+/// A bundle built by the [`Indexer`].
+#[derive(Debug)]
+pub struct Bundle {
+    /// The files, paths under [`BUNDLE_DIR`].
+    pub files: Output,
+    /// Pages in the index.
+    pub pages: usize,
+    /// Time from picking up the jobs to the finished files.
+    pub elapsed: std::time::Duration,
+}
+
+enum Job {
+    /// Index these pages from scratch (the site was reloaded).
+    All(Vec<Document>),
+    /// These pages changed; the others are as they were.
+    Changed(Vec<Document>),
+}
+
+/// Indexes in a background thread, so an edit is served without waiting for the index.
+///
+/// Jobs are coalesced: while one bundle is being built, every job that arrives is applied
+/// together before the next build, and a full re-index makes earlier jobs moot. Each
+/// finished bundle reflects every job submitted before it started; the last one is
+/// current. Dropping the `Indexer` stops the thread after its current build.
+pub struct Indexer {
+    jobs: Sender<Job>,
+    finished: Receiver<Result<Bundle, Error>>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer").finish_non_exhaustive()
+    }
+}
+
+impl Indexer {
+    /// Starts the thread.
+    pub fn start() -> Self {
+        let (jobs, pending) = channel();
+        let (done, finished) = channel();
+        std::thread::spawn(move || run_jobs(&pending, &done));
+        Self { jobs, finished }
+    }
+
+    /// Indexes `documents`, replacing whatever was indexed before.
+    pub fn index_all(&self, documents: Vec<Document>) {
+        // The thread only stops when `self` is dropped; nothing to report before that.
+        let _ = self.jobs.send(Job::All(documents));
+    }
+
+    /// Re-indexes `documents`, which were indexed before with the same URLs.
+    pub fn index_changed(&self, documents: Vec<Document>) {
+        if !documents.is_empty() {
+            let _ = self.jobs.send(Job::Changed(documents));
+        }
+    }
+
+    /// The newest bundle finished since the last call, if any.
+    pub fn finished(&self) -> Option<Result<Bundle, Error>> {
+        self.finished.try_iter().last()
+    }
+
+    /// Waits up to `timeout` for the next finished bundle (for tests and tools).
+    pub fn wait(&self, timeout: std::time::Duration) -> Option<Result<Bundle, Error>> {
+        self.finished.recv_timeout(timeout).ok()
+    }
+}
+
+fn run_jobs(pending: &Receiver<Job>, done: &Sender<Result<Bundle, Error>>) {
+    let mut index: Option<SearchIndex> = None;
+    while let Ok(first) = pending.recv() {
+        let started = std::time::Instant::now();
+        let mut jobs = vec![first];
+        jobs.extend(pending.try_iter());
+        let from = jobs
+            .iter()
+            .rposition(|job| matches!(job, Job::All(_)))
+            .unwrap_or(0);
+        let mut apply = || -> Result<Option<Bundle>, Error> {
+            for job in jobs.drain(from..) {
+                match job {
+                    Job::All(documents) => {
+                        let mut fresh = SearchIndex::new()?;
+                        for document in &documents {
+                            fresh.add(&document.url, &document.html)?;
+                        }
+                        index = Some(fresh);
+                    }
+                    Job::Changed(documents) => {
+                        if let Some(index) = index.as_mut() {
+                            for document in &documents {
+                                index.add(&document.url, &document.html)?;
+                            }
+                        }
+                    }
+                }
+            }
+            index
+                .as_mut()
+                .map(|index| {
+                    Ok(Bundle {
+                        files: index.files()?,
+                        pages: index.len(),
+                        elapsed: std::time::Duration::ZERO,
+                    })
+                })
+                .transpose()
+        };
+        let result = match apply() {
+            Ok(None) => continue,
+            Ok(Some(bundle)) => Ok(Bundle {
+                elapsed: started.elapsed(),
+                ..bundle
+            }),
+            Err(err) => {
+                // Start again from the next full job rather than from a half-updated index.
+                index = None;
+                Err(err)
+            }
+        };
+        if done.send(result).is_err() {
+            return;
+        }
+    }
 }
 
 fn search_error(err: anyhow::Error) -> Error {
@@ -164,6 +327,46 @@ mod tests {
             ("/postmortems/b/", PAGE.as_bytes()),
         ];
         assert_eq!(index(pages).unwrap(), index(pages).unwrap());
+    }
+
+    #[test]
+    fn reserved_order_wins_over_arrival_order() {
+        let in_order = index([
+            ("/postmortems/a/", PAGE.as_bytes()),
+            ("/postmortems/b/", PAGE.replace("MySQL", "Redis").as_bytes()),
+        ]);
+        let mut reversed = SearchIndex::new().unwrap();
+        reversed.reserve("/postmortems/a/").unwrap();
+        reversed.reserve("/postmortems/b/").unwrap();
+        reversed
+            .add("/postmortems/b/", PAGE.replace("MySQL", "Redis").as_bytes())
+            .unwrap();
+        reversed.add("/postmortems/a/", PAGE.as_bytes()).unwrap();
+        assert_eq!(reversed.files().unwrap(), in_order.unwrap());
+    }
+
+    #[test]
+    fn indexer_builds_in_the_background_and_follows_changes() {
+        let document = |url: &str, html: &str| Document {
+            url: url.to_string(),
+            html: Arc::from(html.as_bytes()),
+        };
+        let indexer = Indexer::start();
+        indexer.index_all(vec![document("/postmortems/a/", PAGE)]);
+        let timeout = std::time::Duration::from_secs(60);
+        let first = indexer.wait(timeout).unwrap().unwrap().files;
+        assert_eq!(
+            first,
+            index([("/postmortems/a/", PAGE.as_bytes())]).unwrap()
+        );
+        let edited = PAGE.replace("credential change", "credential change in Zanzibar");
+        indexer.index_changed(vec![document("/postmortems/a/", &edited)]);
+        let second = indexer.wait(timeout).unwrap().unwrap().files;
+        assert_eq!(
+            second,
+            index([("/postmortems/a/", edited.as_bytes())]).unwrap()
+        );
+        assert_ne!(first, second);
     }
 
     #[test]

@@ -354,7 +354,7 @@ pub fn page_context(
                 .collect();
             context.insert("urls", &urls);
         }
-        Page::NotFound | Page::NoJekyll | Page::Json => {}
+        Page::NotFound | Page::Search | Page::NoJekyll | Page::Json => {}
     }
     context
 }

@@ -36,6 +36,8 @@ pub enum Page {
     Owner(usize),
     /// `/timeline/`.
     Timeline,
+    /// `/search/`: the search form and results (Pagefind, in the reader's browser).
+    Search,
     /// `/404.html`.
     NotFound,
     /// `/atom.xml`.
@@ -73,6 +75,7 @@ impl Page {
         pages.extend((0..site.owners.len()).map(Page::Owner));
         pages.extend([
             Page::Timeline,
+            Page::Search,
             Page::NotFound,
             Page::Atom,
             Page::Sitemap,
@@ -182,6 +185,7 @@ impl Page {
                 site.owners.get(*i).map_or("unknown", |o| o.slug.as_str())
             ),
             Page::Timeline => "timeline/index.html".to_string(),
+            Page::Search => "search/index.html".to_string(),
             Page::NotFound => "404.html".to_string(),
             Page::Atom => "atom.xml".to_string(),
             Page::Sitemap => "sitemap.xml".to_string(),
@@ -205,6 +209,7 @@ impl Page {
             Page::ActionItems => "action_items.html",
             Page::Owner(_) => "action_owner.html",
             Page::Timeline => "timeline.html",
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
             Page::Atom => "atom.xml",
             Page::Sitemap => "sitemap.xml",
@@ -227,6 +232,7 @@ impl Page {
             Page::ActionItems => "action_items",
             Page::Owner(_) => "action_owner",
             Page::Timeline => "timeline",
+            Page::Search => "search",
             Page::NotFound => "not_found",
             Page::Atom => "atom",
             Page::Sitemap => "sitemap",

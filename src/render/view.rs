@@ -28,6 +28,8 @@ pub struct SiteView {
     pub base_url: String,
     /// Path part of the base URL.
     pub base_path: String,
+    /// True when the site has a search index (`search` in `site.toml`, no `--no-search`).
+    pub search: bool,
     /// Root-relative URLs of the site's pages and assets.
     pub urls: SiteUrls,
 }
@@ -47,6 +49,12 @@ pub struct SiteUrls {
     pub insights: String,
     /// Every action item.
     pub action_items: String,
+    /// The search page.
+    pub search: String,
+    /// The search page's script (Pagefind's browser API, results, filters).
+    pub search_script: String,
+    /// Pagefind's bundle folder (`pagefind.js`, the index chunks).
+    pub pagefind: String,
     /// The script that marks overdue action items (in the reader's browser).
     pub action_items_script: String,
     /// Atom feed.
@@ -79,6 +87,10 @@ impl SiteView {
                 timeline: url("timeline/"),
                 insights: url("insights/"),
                 action_items: url("action-items/"),
+                search: url("search/"),
+                search_script: url("static/search.js"),
+                // The folder `search::BUNDLE_DIR` names; render never imports a later stage.
+                pagefind: url("pagefind/"),
                 action_items_script: url("static/action-items.js"),
                 atom: url("atom.xml"),
                 json: url("postmortems.json"),
@@ -88,6 +100,7 @@ impl SiteView {
                 favicon: url("static/favicon.svg"),
             },
             base_path: base,
+            search: site.config.search,
         }
     }
 }
