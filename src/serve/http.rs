@@ -20,9 +20,36 @@ pub enum Resolved {
     BadRequest,
 }
 
+/// The raw (still percent-encoded) path of a request target, without query or fragment.
+///
+/// Besides the usual origin form (`/a/b?q`), HTTP/1.1 servers must accept the absolute
+/// form (`http://host/a/b`, RFC 9112 §3.2.2); its path then goes through the same checks
+/// as any other. `None` for anything else (`*`, a bare `a/b`).
+pub fn request_path(url: &str) -> Option<&str> {
+    let target = url.split(['?', '#']).next().unwrap_or("");
+    if target.starts_with('/') {
+        return Some(target);
+    }
+    let lower = target.get(..8).unwrap_or(target).to_ascii_lowercase();
+    let rest = if lower.starts_with("http://") {
+        &target[7..]
+    } else if lower.starts_with("https://") {
+        &target[8..]
+    } else {
+        return None;
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, "/"),
+    };
+    (!authority.is_empty()).then_some(path)
+}
+
 /// Resolves the path of a request URL (query and fragment are ignored).
 pub fn resolve(output: &Output, url: &str) -> Resolved {
-    let raw = url.split(['?', '#']).next().unwrap_or("");
+    let Some(raw) = request_path(url) else {
+        return Resolved::BadRequest;
+    };
     let Some(decoded) = decode_path(raw) else {
         return Resolved::BadRequest;
     };
@@ -172,9 +199,34 @@ mod tests {
             "/a/%5c..",
             "etc/passwd",
             "/.",
+            "*",
+            "http://evil/../../etc/passwd",
+            "http://evil//etc/passwd",
+            "https://evil/%2e%2e/etc/passwd",
+            "http:///index.html",
+            "file:///etc/passwd",
         ] {
             assert_eq!(resolve(&site, hostile), Resolved::BadRequest, "{hostile}");
         }
+    }
+
+    #[test]
+    fn absolute_form_targets_are_served_by_their_path() {
+        let site = site();
+        assert_eq!(
+            resolve(&site, "http://127.0.0.1:1111/static/style.css"),
+            Resolved::File("static/style.css".into())
+        );
+        assert_eq!(
+            resolve(&site, "HTTP://localhost"),
+            Resolved::File("index.html".into())
+        );
+        assert_eq!(
+            resolve(&site, "http://localhost/postmortems/db"),
+            Resolved::Redirect("/postmortems/db/".into())
+        );
+        assert_eq!(request_path("/a/b?q=1#x"), Some("/a/b"));
+        assert_eq!(request_path("a/b"), None);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::pipeline::{BuildFailure, BuildOptions, Session, Update};
+use crate::search;
 use http::Resolved;
 pub use reload::ServerState;
 use reload::{POLL_PATH, ReloadKind, SCRIPT, SCRIPT_PATH};
@@ -64,6 +65,13 @@ pub enum ServeEvent<'a> {
         /// Change seen → new site served.
         elapsed: Duration,
     },
+    /// A new search index is served (built in the background after a change).
+    Indexed {
+        /// Pages in the index.
+        pages: usize,
+        /// Time the index took, off the edit path.
+        elapsed: Duration,
+    },
     /// A build failed; the last good site is still served.
     Failed {
         /// The content or config errors, if that is what failed.
@@ -103,10 +111,11 @@ pub fn serve(
         output: None,
         base_url: Some(url.clone()),
         drafts: true,
+        search: true,
     };
 
     let started = Instant::now();
-    let watcher = watch::SiteWatcher::new(&options.root)?;
+    let mut watcher = watch::SiteWatcher::new(&options.root)?;
     let (mut session, first_failure) = match Session::start(build_options.clone()) {
         Ok(session) => (Some(session), None),
         Err(failure) => (None, Some(failure)),
@@ -117,6 +126,14 @@ pub fn serve(
             .map(|s| s.output().clone())
             .unwrap_or_default(),
     ));
+    // The search index is built off the edit path: pages are served at once, the index
+    // follows (see `search::Indexer`).
+    let indexer = search::Indexer::start();
+    if let Some(session) = session.as_ref()
+        && session.site().config.search
+    {
+        indexer.index_all(session.search_documents());
+    }
     if let Some(failure) = &first_failure {
         // The server still starts: fixing the file brings the site up.
         report_failure(failure, report);
@@ -151,7 +168,34 @@ pub fn serve(
         .collect();
 
     while !shutdown.load(Ordering::Relaxed) {
-        let changes = watcher.next_changes(Duration::from_millis(200));
+        if let Some(indexed) = indexer.finished() {
+            match indexed {
+                Ok(bundle) => {
+                    if let Some(session) = session.as_mut() {
+                        session.replace_search_bundle(bundle.files);
+                        state.replace_output(session.output().clone());
+                    }
+                    report(ServeEvent::Indexed {
+                        pages: bundle.pages,
+                        elapsed: bundle.elapsed,
+                    });
+                }
+                Err(err) => report(ServeEvent::Failed {
+                    diagnostics: None,
+                    fatal: Some(err.to_string()),
+                }),
+            }
+        }
+        let changes = match watcher.next_changes(Duration::from_millis(200)) {
+            Ok(changes) => changes,
+            Err(err) => {
+                report(ServeEvent::Failed {
+                    diagnostics: None,
+                    fatal: Some(err.to_string()),
+                });
+                continue;
+            }
+        };
         if changes.is_empty() {
             continue;
         }
@@ -178,12 +222,25 @@ pub fn serve(
                 if let Some(current) = session.as_ref()
                     && (has_news || was_showing_errors)
                 {
-                    let kind = if update.is_css_only() && !was_showing_errors {
+                    let kind = if !has_news {
+                        // Fixed back to what is served: only the overlay goes.
+                        ReloadKind::Overlay
+                    } else if update.is_css_only() {
                         ReloadKind::Css
                     } else {
                         ReloadKind::Reload
                     };
                     state.publish(current.output().clone(), kind);
+                }
+                if let Some(current) = session.as_ref()
+                    && current.site().config.search
+                    && (!update.changed.is_empty() || !update.removed.is_empty())
+                {
+                    if update.full {
+                        indexer.index_all(current.search_documents());
+                    } else {
+                        indexer.index_changed(current.search_documents_changed(&update));
+                    }
                 }
                 report(ServeEvent::Rebuilt {
                     update: &update,
@@ -229,6 +286,10 @@ fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
+/// Sends a response with the headers every answer carries: the content type, no-cache
+/// (a browser must revalidate, so it never shows a page older than the last rebuild)
+/// unless `extra` sets its own, nosniff, and a `Content-Length` (never chunked, so a HEAD
+/// answer tells the length of the body it leaves out).
 fn respond(
     request: Request,
     status: u16,
@@ -236,19 +297,55 @@ fn respond(
     body: Vec<u8>,
     extra: &[(&str, &str)],
 ) {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    let mut response = Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_chunked_threshold(usize::MAX);
+    let sets_cache = extra
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("Cache-Control"));
+    let cache: &[(&str, &str)] = if sets_cache {
+        &[]
+    } else {
+        &[("Cache-Control", "no-cache")]
+    };
     let headers = [
         ("Content-Type", content_type),
-        ("Cache-Control", "no-cache"),
         ("X-Content-Type-Options", "nosniff"),
     ];
-    for (name, value) in headers.iter().chain(extra) {
+    for (name, value) in headers.iter().chain(cache).chain(extra) {
         if let Some(h) = header(name, value) {
             response.add_header(h);
         }
     }
     // A client that went away is not the server's problem.
     let _ = request.respond(response);
+}
+
+/// Answers `body` with an ETag, or 304 when the client already has these bytes.
+fn respond_cached(request: Request, content_type: &str, body: Vec<u8>) {
+    let etag = http::etag(&body);
+    let fresh = request.headers().iter().any(|h| {
+        h.field.equiv("If-None-Match")
+            && h.value
+                .as_str()
+                .split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+    });
+    if fresh {
+        respond(request, 304, content_type, Vec::new(), &[("ETag", &etag)]);
+    } else {
+        respond(request, 200, content_type, body, &[("ETag", &etag)]);
+    }
+}
+
+/// A page of our own (no site page fits) that still loads the live-reload script and
+/// shows the overlay, so a tab on it follows the site as it is fixed.
+fn fallback_page(title: &str, message: &str, status: &reload::Status) -> Vec<u8> {
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+<body style=\"font:16px/1.5 system-ui,sans-serif;margin:2rem\"><h1>{title}</h1><p>{message}</p></body></html>"
+    );
+    reload::inject(page.as_bytes(), status)
 }
 
 fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>) {
@@ -263,29 +360,37 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
         return;
     }
     let url = request.url().to_string();
-    let path = url.split('?').next().unwrap_or("");
+    let path = http::request_path(&url).unwrap_or_default();
     if path == POLL_PATH {
         poll(request, &url, state, waiting);
         return;
     }
     if path == SCRIPT_PATH {
-        respond(
+        respond_cached(
             request,
-            200,
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes().to_vec(),
-            &[],
         );
         return;
     }
-    let (resolved, file, not_found) = {
+    // The status is read before the output: a rebuild published in between makes the page
+    // newer than the generation it is labelled with, which costs one extra reload; the
+    // other order would label an old page with the new generation, and the tab would never
+    // learn that it is stale.
+    let status = state.status();
+    let (resolved, file, not_found, built) = {
         let output = state.output_guard();
         let resolved = http::resolve(&output, &url);
         let file = match &resolved {
             Resolved::File(path) => output.get(path).cloned(),
             _ => None,
         };
-        (resolved, file, output.get("404.html").cloned())
+        (
+            resolved,
+            file,
+            output.get("404.html").cloned(),
+            !output.is_empty(),
+        )
     };
     match resolved {
         Resolved::File(path) => {
@@ -301,20 +406,11 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
             };
             let content_type = http::content_type(&path);
             let body = if content_type.starts_with("text/html") {
-                reload::inject(&data, &state.status())
+                reload::inject(&data, &status)
             } else {
                 data.to_vec()
             };
-            let etag = http::etag(&body);
-            let fresh = request
-                .headers()
-                .iter()
-                .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == etag);
-            if fresh {
-                respond(request, 304, content_type, Vec::new(), &[("ETag", &etag)]);
-            } else {
-                respond(request, 200, content_type, body, &[("ETag", &etag)]);
-            }
+            respond_cached(request, content_type, body);
         }
         Resolved::Redirect(location) => {
             respond(
@@ -325,10 +421,19 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
                 &[("Location", &location)],
             );
         }
+        Resolved::NotFound if !built => {
+            // The first build failed: every path shows why, and reloads once it is fixed.
+            let body = fallback_page(
+                "hindsight: the site has not been built yet",
+                "The first build failed; fix the errors shown here and save.",
+                &status,
+            );
+            respond(request, 503, "text/html; charset=utf-8", body, &[]);
+        }
         Resolved::NotFound => {
             let body = match not_found {
-                Some(page) => reload::inject(&page, &state.status()),
-                None => b"not found\n".to_vec(),
+                Some(page) => reload::inject(&page, &status),
+                None => fallback_page("Not found", "This page is not part of the site.", &status),
             };
             respond(request, 404, "text/html; charset=utf-8", body, &[]);
         }

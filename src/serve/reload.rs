@@ -27,17 +27,26 @@ pub enum ReloadKind {
     Reload,
     /// Re-fetch stylesheets only.
     Css,
-    /// Show the overlay; the page itself is unchanged.
-    Errors,
+    /// Only the overlay changed (shown, replaced or removed); the pages are the same.
+    Overlay,
 }
 
 /// The live-reload status of the site.
+///
+/// A tab may miss generations (it was reloading, or two saves came close together), so
+/// the answer carries the last generation that changed pages and the last that changed
+/// stylesheets, not only what the latest one did: a tab that loaded generation `N`
+/// reloads when `pages_changed > N` and swaps its stylesheets when `styles_changed > N`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
-    /// Bumped on every rebuild.
+    /// Bumped on every rebuild, good or bad.
     pub generation: u64,
-    /// What changed in the last one.
+    /// What the latest rebuild did.
     pub kind: ReloadKind,
+    /// The last generation that changed pages (or anything but stylesheets).
+    pub pages_changed: u64,
+    /// The last generation that changed stylesheets.
+    pub styles_changed: u64,
     /// The overlay markup while the site has errors.
     pub overlay: Option<String>,
 }
@@ -59,6 +68,8 @@ impl ServerState {
             status: Mutex::new(Status {
                 generation: 1,
                 kind: ReloadKind::Reload,
+                pages_changed: 1,
+                styles_changed: 1,
                 overlay: None,
             }),
             changed: Condvar::new(),
@@ -98,9 +109,18 @@ impl ServerState {
         self.bump(kind, None);
     }
 
+    /// Serves `output` without telling the tabs: for files no open page shows as it is
+    /// (a new search index, which the search page fetches on its next query).
+    pub fn replace_output(&self, output: Output) {
+        match self.output.write() {
+            Ok(mut current) => *current = output,
+            Err(poisoned) => *poisoned.into_inner() = output,
+        }
+    }
+
     /// Keeps the last good site and shows `diagnostics` over it.
     pub fn show_errors(&self, overlay: String) {
-        self.bump(ReloadKind::Errors, Some(overlay));
+        self.bump(ReloadKind::Overlay, Some(overlay));
     }
 
     fn bump(&self, kind: ReloadKind, overlay: Option<String>) {
@@ -110,6 +130,11 @@ impl ServerState {
         };
         status.generation += 1;
         status.kind = kind;
+        match kind {
+            ReloadKind::Reload => status.pages_changed = status.generation,
+            ReloadKind::Css => status.styles_changed = status.generation,
+            ReloadKind::Overlay => {}
+        }
         status.overlay = overlay;
         self.changed.notify_all();
     }
@@ -176,41 +201,60 @@ pub fn inject(html: &[u8], status: &Status) -> Vec<u8> {
 }
 
 /// The script every served page loads.
-pub const SCRIPT: &str = r#"// hindsight live reload: long-polls the dev server and reloads on change.
+///
+/// It long-polls [`POLL_PATH`] with the last generation it has seen. It reloads the page
+/// when pages changed after the generation it was loaded at, swaps the stylesheets
+/// (without a reload, so the scroll position and open details stay) when only they
+/// changed, and shows or removes the error overlay to match the server. A server that went
+/// away is polled again every 300 ms; one that came back with a lower generation was
+/// restarted, and the page reloads.
+pub const SCRIPT: &str = r##"// hindsight live reload: long-polls the dev server and follows its changes.
 (function () {
   "use strict";
   var script = document.currentScript;
-  var generation = script ? script.getAttribute("data-generation") : null;
+  var loaded = Number(script && script.getAttribute("data-generation")) || 0;
+  var seen = loaded;
+  var styles = loaded;
+  var overlay;
   function showOverlay(html) {
-    var old = document.getElementById("hindsight-overlay");
-    if (old) { old.remove(); }
+    if (html === overlay) { return; }
+    overlay = html;
+    document.querySelectorAll("#hindsight-overlay").forEach(function (old) { old.remove(); });
     if (html) { document.body.insertAdjacentHTML("beforeend", html); }
   }
-  function reloadStyles(next) {
+  function reloadStyles(generation) {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
-      var url = new URL(link.href);
-      url.searchParams.set("hindsight", next);
-      link.href = url.toString();
+      var url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) { return; }
+      url.searchParams.set("hindsight", generation);
+      // The old sheet stays until the new one has loaded: no flash of unstyled page.
+      var fresh = link.cloneNode();
+      fresh.href = url.toString();
+      fresh.onload = fresh.onerror = function () { link.remove(); };
+      link.after(fresh);
     });
   }
   function poll() {
-    fetch("/__hindsight/poll?since=" + encodeURIComponent(generation || ""), { cache: "no-store" })
+    fetch("/__hindsight/poll?since=" + seen, { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (status) {
-        var next = String(status.generation);
-        if (generation !== null && next !== generation) {
-          if (status.kind === "reload") { location.reload(); return; }
-          if (status.kind === "css") { reloadStyles(next); showOverlay(null); }
-          if (status.kind === "errors") { showOverlay(status.overlay); }
+        if (status.generation < seen || status.pages_changed > loaded) {
+          location.reload();
+          return;
         }
-        generation = next;
+        if (status.styles_changed > styles) {
+          styles = status.styles_changed;
+          reloadStyles(styles);
+        }
+        showOverlay(status.overlay);
+        seen = status.generation;
         poll();
       })
       .catch(function () { setTimeout(poll, 300); });
   }
   poll();
 })();
-"#;
+"##;
 
 #[cfg(test)]
 mod tests {
@@ -231,6 +275,8 @@ mod tests {
         let status = Status {
             generation: 7,
             kind: ReloadKind::Reload,
+            pages_changed: 7,
+            styles_changed: 1,
             overlay: None,
         };
         let out =
@@ -248,5 +294,30 @@ mod tests {
         let status = state.wait_for_change(1, Duration::from_secs(5));
         assert_eq!(status.generation, 2);
         assert_eq!(status.kind, ReloadKind::Css);
+    }
+
+    #[test]
+    fn a_tab_that_missed_generations_still_learns_that_pages_changed() {
+        // A page edit then a stylesheet edit: the latest kind is "css", but a tab loaded
+        // at generation 1 must reload, not only swap its styles.
+        let state = ServerState::new(Output::default());
+        state.publish(Output::default(), ReloadKind::Reload);
+        state.publish(Output::default(), ReloadKind::Css);
+        state.show_errors("<div id=\"hindsight-overlay\"></div>".to_string());
+        let status = state.wait_for_change(1, Duration::from_secs(5));
+        assert_eq!(status.generation, 4);
+        assert_eq!(status.kind, ReloadKind::Overlay);
+        assert_eq!(status.pages_changed, 2);
+        assert_eq!(status.styles_changed, 3);
+        assert!(status.overlay.is_some());
+    }
+
+    #[test]
+    fn waiting_times_out_without_a_change() {
+        let state = ServerState::new(Output::default());
+        let started = std::time::Instant::now();
+        let status = state.wait_for_change(1, Duration::from_millis(50));
+        assert!(started.elapsed() >= Duration::from_millis(50));
+        assert_eq!(status.generation, 1);
     }
 }

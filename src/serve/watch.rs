@@ -2,8 +2,10 @@
 //!
 //! The site root is watched non-recursively (editors that save by writing a temporary
 //! file and renaming it over the original are seen there), and `content/`, `templates/`,
-//! `static/` and `themes/` recursively. Events are debounced over a short quiet window,
-//! so an editor's save-rename-write sequence becomes one rebuild.
+//! `static/` and `themes/` recursively. One of those folders created (or removed and
+//! created again, as a `git checkout` does) while serving is watched from then on: the
+//! root's watch sees it appear. Events are debounced over a short quiet window, so an
+//! editor's save-rename-write sequence becomes one rebuild.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -22,10 +24,13 @@ const QUIET: Duration = Duration::from_millis(15);
 /// A batch is handled after this long even if events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(250);
 
+/// The folders of a site that are watched recursively.
+const WATCHED_DIRS: [&str; 4] = [CONTENT_DIR, "templates", "static", "themes"];
+
 /// Watches a site folder.
 pub struct SiteWatcher {
     root: PathBuf,
-    _watcher: notify::RecommendedWatcher,
+    watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
 }
 
@@ -49,14 +54,8 @@ impl SiteWatcher {
             path: root.clone(),
             source,
         })?;
-        let watch = |watcher: &mut notify::RecommendedWatcher, path: &Path, mode| {
-            watcher.watch(path, mode).map_err(|source| Error::Watch {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
         watch(&mut watcher, &root, RecursiveMode::NonRecursive)?;
-        for dir in [CONTENT_DIR, "templates", "static", "themes"] {
+        for dir in WATCHED_DIRS {
             let path = root.join(dir);
             if path.is_dir() {
                 watch(&mut watcher, &path, RecursiveMode::Recursive)?;
@@ -64,18 +63,22 @@ impl SiteWatcher {
         }
         Ok(Self {
             root,
-            _watcher: watcher,
+            watcher,
             events,
         })
     }
 
     /// Waits up to `timeout` for changes; returns them debounced and classified (empty
-    /// when nothing relevant happened).
-    pub fn next_changes(&self, timeout: Duration) -> Vec<Change> {
+    /// when nothing relevant happened). An error means a folder that appeared could not
+    /// be watched: the changes it holds are still in the next rebuild, but later edits in
+    /// it would be missed.
+    pub fn next_changes(&mut self, timeout: Duration) -> Result<Vec<Change>, Error> {
         let mut paths = BTreeSet::new();
         match self.events.recv_timeout(timeout) {
             Ok(event) => collect(event, &mut paths),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return Vec::new(),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                return Ok(Vec::new());
+            }
         }
         let started = Instant::now();
         while started.elapsed() < MAX_WAIT {
@@ -88,8 +91,37 @@ impl SiteWatcher {
             .iter()
             .filter_map(|p| classify(&self.root, p))
             .collect();
-        changes.into_iter().collect()
+        self.rewatch(&paths)?;
+        Ok(changes.into_iter().collect())
     }
+
+    /// Watches the site folders among `paths` that exist now; a folder that was removed
+    /// and created again is a new inode, so its old watch is dropped first.
+    fn rewatch(&mut self, paths: &BTreeSet<PathBuf>) -> Result<(), Error> {
+        for dir in WATCHED_DIRS {
+            let path = self.root.join(dir);
+            if !paths.contains(&path) {
+                continue;
+            }
+            // Not watched (yet, or any more) is fine here.
+            let _ = self.watcher.unwatch(&path);
+            if path.is_dir() {
+                watch(&mut self.watcher, &path, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn watch(
+    watcher: &mut notify::RecommendedWatcher,
+    path: &Path,
+    mode: RecursiveMode,
+) -> Result<(), Error> {
+    watcher.watch(path, mode).map_err(|source| Error::Watch {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn collect(event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
