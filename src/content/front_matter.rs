@@ -65,6 +65,8 @@ struct KeyPos {
     pos: LineCol,
     /// Positions of the `- ` items under the key (block lists), in order.
     items: Vec<LineCol>,
+    /// Values of the keys nested one level under the key (block mappings).
+    children: Vec<(String, LineCol)>,
 }
 
 impl KeyLines {
@@ -95,8 +97,31 @@ impl KeyLines {
                             col,
                         },
                         items: Vec::new(),
+                        children: Vec::new(),
                     });
                     item_indent = None;
+                }
+                continue;
+            }
+            if !trimmed.starts_with('-') {
+                // `  users_affected_pct: 150` under `impact:`: a nested key.
+                let Some(current) = keys.last_mut() else {
+                    continue;
+                };
+                match item_indent {
+                    None => item_indent = Some(indent),
+                    Some(expected) if expected != indent => continue,
+                    Some(_) => {}
+                }
+                if let Some((key, rest)) = trimmed.split_once(':') {
+                    let value_start = line.len() - rest.trim_start().len();
+                    current.children.push((
+                        key.trim().trim_matches(['"', '\'']).to_string(),
+                        LineCol {
+                            line: file_line,
+                            col: line[..value_start].chars().count() + 1,
+                        },
+                    ));
                 }
                 continue;
             }
@@ -127,6 +152,16 @@ impl KeyLines {
     pub fn item(&self, key: &str, index: usize) -> Option<LineCol> {
         let entry = self.keys.iter().find(|k| k.key == key)?;
         Some(entry.items.get(index).copied().unwrap_or(entry.pos))
+    }
+
+    /// The position of the value of `child`, nested under `key` in a block mapping.
+    pub fn child(&self, key: &str, child: &str) -> Option<LineCol> {
+        let entry = self.keys.iter().find(|k| k.key == key)?;
+        entry
+            .children
+            .iter()
+            .find(|(name, _)| name == child)
+            .map(|(_, pos)| *pos)
     }
 
     /// The line of the last key, for "missing key" errors.
@@ -171,5 +206,17 @@ mod tests {
         assert_eq!(keys.item("timeline", 1), Some(LineCol { line: 5, col: 5 }));
         assert_eq!(keys.item("timeline", 7), Some(LineCol { line: 3, col: 1 }));
         assert_eq!(keys.key("action_items"), Some(LineCol { line: 7, col: 15 }));
+    }
+
+    #[test]
+    fn nested_keys_are_indexed_under_their_key() {
+        let yaml = "impact:\n  summary: s\n  users_affected_pct: 150\ntitle: t\n";
+        let keys = KeyLines::index(yaml, 2);
+        assert_eq!(
+            keys.child("impact", "users_affected_pct"),
+            Some(LineCol { line: 4, col: 23 })
+        );
+        assert_eq!(keys.child("impact", "owner"), None);
+        assert_eq!(keys.child("title", "summary"), None);
     }
 }

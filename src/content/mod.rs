@@ -225,7 +225,7 @@ pub fn parse_source(
         .unwrap_or(text);
     if text.trim().is_empty() {
         diagnostics.push(
-            Diagnostic::error(rel_path, None, "the file is empty").with_help(
+            Diagnostic::error(rel_path, Some(LineCol::line(1)), "the file is empty").with_help(
                 "write a postmortem (`hindsight new \"Title\"` makes one) or delete the file",
             ),
         );
@@ -305,7 +305,7 @@ fn check_unique_slugs(postmortems: &[Postmortem], diagnostics: &mut Diagnostics)
             diagnostics.push(
                 Diagnostic::error(
                     &postmortem.source,
-                    None,
+                    Some(slug_pos(postmortem)),
                     format!(
                         "{} and {} both give the URL /postmortems/{}/",
                         first.source.display(),
@@ -319,6 +319,16 @@ fn check_unique_slugs(postmortems: &[Postmortem], diagnostics: &mut Diagnostics)
             seen.insert(first.slug.as_str(), first);
         }
     }
+}
+
+/// Where a postmortem's URL comes from: its `slug:` value, else the top of the file.
+fn slug_pos(postmortem: &Postmortem) -> LineCol {
+    front_matter::split(&postmortem.file_text)
+        .ok()
+        .and_then(|split| {
+            front_matter::KeyLines::index(split.yaml, split.yaml_first_line).key("slug")
+        })
+        .unwrap_or(LineCol::line(1))
 }
 
 /// Resolves `../2023/db.md` links from one postmortem to another.

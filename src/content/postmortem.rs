@@ -418,6 +418,8 @@ pub(crate) fn validate(
         },
         None => match started {
             Some(started) => Some(started.at.to_zoned(zone.clone()).date()),
+            // `started` is there but unreadable; its own error says why.
+            None if reader.get("started").is_some() => None,
             None => {
                 reader.diagnostics.push(
                     Diagnostic::error(file, keys.end(), "missing date").with_help(
@@ -622,6 +624,13 @@ impl<'a> Reader<'a> {
             .push(Diagnostic::error(self.file, self.keys.key(key), message).with_help(help));
     }
 
+    /// An error about `child`, nested under `key`: at its own line when it has one.
+    fn push_nested_error(&mut self, key: &str, child: &str, message: String, help: String) {
+        let pos = self.keys.child(key, child).or(self.keys.key(key));
+        self.diagnostics
+            .push(Diagnostic::error(self.file, pos, message).with_help(help));
+    }
+
     fn get(&self, key: &str) -> Option<&'a Value> {
         match self.mapping.get(key) {
             None | Some(Value::Null) => None,
@@ -743,13 +752,15 @@ impl<'a> Reader<'a> {
                     Some(pct) if (0.0..=100.0).contains(&pct) => {
                         impact.users_affected_pct = Some(pct)
                     }
-                    Some(pct) => self.push_error(
+                    Some(pct) => self.push_nested_error(
                         "impact",
+                        "users_affected_pct",
                         format!("users_affected_pct is {pct}, outside 0..100"),
                         "give the share of users affected as a percentage, e.g. 85".to_string(),
                     ),
-                    None => self.push_error(
+                    None => self.push_nested_error(
                         "impact",
+                        "users_affected_pct",
                         "users_affected_pct must be a number".to_string(),
                         "write it without a % sign, e.g. users_affected_pct: 85".to_string(),
                     ),
@@ -757,8 +768,9 @@ impl<'a> Reader<'a> {
                 other => {
                     let name = other.unwrap_or("?");
                     let hint = suggestion(name, ["summary", "users_affected_pct"]);
-                    self.push_error(
+                    self.push_nested_error(
                         "impact",
+                        name,
                         format!("unknown impact key \"{name}\"{hint}"),
                         "impact has `summary` and `users_affected_pct`".to_string(),
                     );

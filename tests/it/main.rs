@@ -7,4 +7,21 @@
 )]
 #![allow(missing_docs, unreachable_pub, reason = "test helpers")]
 
+mod action_items;
+mod browse;
+mod browser_reload;
+mod browser_search;
+mod build;
 mod cache;
+mod check;
+mod errors;
+mod escaping;
+mod fixture;
+mod import_cli;
+mod insights;
+mod output;
+mod related;
+mod scaffold;
+mod serve;
+mod taxonomy;
+mod timeline;

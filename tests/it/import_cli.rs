@@ -1,0 +1,137 @@
+//! `hindsight import` as a command: which files it reads, where it writes, that it never
+//! overwrites, that `--dry-run` writes nothing, and that the seeds import into
+//! postmortems that build. What the importer infers is tested with the importer.
+
+use std::path::{Path, PathBuf};
+
+use crate::fixture::{SiteFixture, read_text};
+
+fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds")
+}
+
+/// Every file under `dir`, sorted.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn import_dry_run_writes_nothing() {
+    let site = SiteFixture::new();
+    let before = SiteFixture::snapshot(site.root());
+    let run = site.run([
+        "import".as_ref(),
+        seeds_dir().as_os_str(),
+        "--dry-run".as_ref(),
+    ]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("dry run: nothing was written"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        SiteFixture::snapshot(site.root()),
+        before,
+        "--dry-run changed the site"
+    );
+    assert!(!site.path("content/imported").exists());
+}
+
+#[test]
+fn import_of_the_seeds_builds_and_passes_check() {
+    let site = SiteFixture::new();
+    let run = site.run(["import".as_ref(), seeds_dir().as_os_str()]);
+    run.assert_ok();
+    let written = files_in(&site.path("content/imported"));
+    assert_eq!(written.len(), 2, "one postmortem per seed:\n{}", run.stdout);
+    for file in &written {
+        let text = read_text(file);
+        assert!(text.starts_with("---\n"), "{}: {text}", file.display());
+        assert!(
+            run.stdout.contains(&file.display().to_string()),
+            "{}",
+            run.stdout
+        );
+    }
+    site.build(&["--drafts"]);
+    let check = site.run(["check"]);
+    check.assert_ok();
+}
+
+#[test]
+fn import_never_overwrites_and_reports_reruns() {
+    let site = SiteFixture::new();
+    let seed = files_in(&seeds_dir()).into_iter().next().expect("a seed");
+    let first = site.run(["import".as_ref(), seed.as_os_str()]);
+    first.assert_ok();
+    let written = files_in(&site.path("content/imported"));
+    assert_eq!(written.len(), 1, "{}", first.stdout);
+    // The same document again: reported, not duplicated.
+    let again = site.run(["import".as_ref(), seed.as_os_str()]);
+    again.assert_ok();
+    assert!(
+        again.stdout.contains("already imported, unchanged"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(files_in(&site.path("content/imported")), written);
+    // The file edited since: kept, and the new import goes beside it.
+    std::fs::write(&written[0], "edited by hand").unwrap();
+    let third = site.run(["import".as_ref(), seed.as_os_str()]);
+    third.assert_ok();
+    assert_eq!(read_text(&written[0]), "edited by hand");
+    let now = files_in(&site.path("content/imported"));
+    assert_eq!(now.len(), 2, "{}", third.stdout);
+    let stem = written[0]
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let beside = site.path(&format!("content/imported/{stem}-2.md"));
+    assert!(now.contains(&beside), "{now:?}");
+}
+
+#[test]
+fn import_reports_documents_that_are_not_postmortems() {
+    let site = SiteFixture::new();
+    site.file("inbox/shopping.md", "# Shopping list\n\n- eggs\n- flour\n");
+    site.file("inbox/.hidden", "skipped");
+    let run = site.run(["import".as_ref(), site.path("inbox").as_os_str()]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("shopping.md: not a postmortem: "),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains(".hidden"), "{}", run.stdout);
+    assert!(!site.path("content/imported").exists());
+}
+
+#[test]
+fn import_of_a_missing_file_exits_1() {
+    let site = SiteFixture::new();
+    let run = site.run(["import", "no-such-file.md"]);
+    run.assert_failed();
+    run.assert_stderr_line("error: cannot read no-such-file.md");
+}
+
+#[test]
+fn import_writes_into_out() {
+    let site = SiteFixture::new();
+    let out = site.path("content/2024/from-wiki");
+    let run = site.run([
+        "import".as_ref(),
+        seeds_dir().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    run.assert_ok();
+    assert_eq!(files_in(&out).len(), 2, "{}", run.stdout);
+    assert!(!site.path("content/imported").exists());
+}
