@@ -433,9 +433,16 @@ pub(crate) fn validate(
 
     let severity = reader.string("severity");
     let (severity, severity_rank) = match severity {
+        // Unrated is allowed (an imported postmortem may not state one, and the importer
+        // never invents a value) but never silent: the warning says what it costs.
         None => {
             reader.diagnostics.push(
-                Diagnostic::error(file, keys.end(), "missing severity").with_help(format!(
+                Diagnostic::warning(
+                    file,
+                    keys.end(),
+                    "no severity: this postmortem is left out of the severity pages and figures",
+                )
+                .with_help(format!(
                     "add `severity:` with one of {}",
                     config.severities.join(", ")
                 )),

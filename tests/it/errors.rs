@@ -532,3 +532,26 @@ fn odd_inputs_are_rejected_without_a_panic() {
         assert!(!site.public().exists(), "{name}: output written");
     }
 }
+
+/// A missing severity is not an error (an import may not state one) but it is never
+/// silent: build and check both warn, at the file, and the page shows no empty badge.
+#[test]
+fn missing_severity_builds_with_a_warning() {
+    let site = SiteFixture::standard();
+    site.postmortem(
+        "2024/unrated.md",
+        "title: Unrated\ndate: 2024-02-01\nroot_cause: configuration\n",
+        "Body.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_stderr_line("warning: content/2024/unrated.md:");
+    assert!(run.stderr.contains("no severity"), "{}", run.stderr);
+    let page = site.html("postmortems/unrated/index.html");
+    assert!(
+        crate::fixture::select(&page, ".pm-header .badge.sev").is_empty(),
+        "an unrated postmortem shows a severity badge"
+    );
+    let check = site.run(["check"]);
+    check.assert_ok();
+    assert!(check.stdout.contains("no severity") || check.stderr.contains("no severity"));
+}
