@@ -132,7 +132,7 @@ fn key_lines(postmortem: &Postmortem) -> KeyLines {
 /// `2024-08-15 00:10`.
 fn show_time(postmortem: &Postmortem, at: Timestamp) -> String {
     let zoned = at.to_zoned(postmortem.zone.clone());
-    if zoned.date() == postmortem.date {
+    if Some(zoned.date()) == postmortem.date {
         zoned.strftime("%H:%M").to_string()
     } else {
         zoned.strftime("%Y-%m-%d %H:%M").to_string()

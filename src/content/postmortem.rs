@@ -235,8 +235,9 @@ pub struct Postmortem {
     pub source: std::path::PathBuf,
     /// Title.
     pub title: String,
-    /// Incident date.
-    pub date: Date,
+    /// Incident date; `None` when the document does not state one (an import of an
+    /// undated report), which a warning says and which leaves it off the year pages.
+    pub date: Option<Date>,
     /// Life-cycle status.
     pub status: Status,
     /// Severity name, one of the site's.
@@ -287,15 +288,25 @@ impl Postmortem {
         self.root_causes.first()
     }
 
-    /// When to sort and place the incident: `started`, else midnight of `date` in its zone.
+    /// When to sort and place the incident: `started`, else midnight of `date` in its zone;
+    /// an undated postmortem sorts as the oldest.
     pub fn sort_instant(&self) -> Timestamp {
         self.milestones.started.unwrap_or_else(|| {
-            self.zone
-                .to_ambiguous_zoned(self.date.to_datetime(jiff::civil::Time::midnight()))
-                .compatible()
+            self.date
+                .and_then(|date| {
+                    self.zone
+                        .to_ambiguous_zoned(date.to_datetime(jiff::civil::Time::midnight()))
+                        .compatible()
+                        .ok()
+                })
                 .map(|z| z.timestamp())
                 .unwrap_or(Timestamp::UNIX_EPOCH)
         })
+    }
+
+    /// The incident's year, if it is dated.
+    pub fn year(&self) -> Option<i16> {
+        self.date.map(|date| date.year())
     }
 }
 
@@ -341,7 +352,14 @@ pub(crate) fn validate(
     };
 
     let title = reader.string("title");
-    if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    // Zero-width and other format characters are not whitespace to `trim`, but a title of
+    // only those shows nothing.
+    let blank = |t: &str| {
+        t.chars().all(|c| {
+            c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')
+        })
+    };
+    if title.as_deref().is_none_or(blank) {
         let diagnostic = Diagnostic::error(
             file,
             keys.key("title").or(Some(LineCol::line(1))),
@@ -420,11 +438,16 @@ pub(crate) fn validate(
             Some(started) => Some(started.at.to_zoned(zone.clone()).date()),
             // `started` is there but unreadable; its own error says why.
             None if reader.get("started").is_some() => None,
+            // Allowed (an imported report may not say when it happened, and the importer
+            // never invents a date) but never silent: the warning says what it costs.
             None => {
                 reader.diagnostics.push(
-                    Diagnostic::error(file, keys.end(), "missing date").with_help(
-                        "add `date: YYYY-MM-DD` or `started:` with the time impact began",
-                    ),
+                    Diagnostic::warning(
+                        file,
+                        keys.end(),
+                        "no date: this postmortem is left out of the year pages, the timeline and the figures by month",
+                    )
+                    .with_help("add `date: YYYY-MM-DD` or `started:` with the time impact began"),
                 );
                 None
             }
@@ -514,7 +537,7 @@ pub(crate) fn validate(
 
     let impact = reader.impact();
     let anchor = Anchor {
-        date: date.unwrap_or(Date::constant(1970, 1, 1)),
+        date,
         zone: match (started, site_zone) {
             (Some(started), _) => Some(TimeZone::fixed(started.offset)),
             (None, Some(zone)) => Some(zone.clone()),
@@ -560,7 +583,7 @@ pub(crate) fn validate(
         slug: Slug::new(slug),
         source: file.to_path_buf(),
         title: title.unwrap_or_default().trim().to_string(),
-        date: date?,
+        date,
         status,
         severity,
         severity_rank,

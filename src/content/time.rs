@@ -135,8 +135,8 @@ fn parse_two_digits(s: &str) -> Option<i8> {
 /// Where `HH:MM` timeline times are anchored: the incident's date and offset.
 #[derive(Debug, Clone)]
 pub struct Anchor {
-    /// The incident's date.
-    pub date: Date,
+    /// The incident's date, if the postmortem has one.
+    pub date: Option<Date>,
     /// The zone of the incident (the offset `started` was written in, else the site's).
     pub zone: Option<TimeZone>,
 }
@@ -158,6 +158,12 @@ pub fn resolve_timeline_time(
             )
         });
     };
+    let Some(date) = anchor.date else {
+        return Err(TimeError::new(
+            format!("timeline time \"{}\" has no date to attach to", text.trim()),
+            "add `date: YYYY-MM-DD` (or `started`), or write the time in full RFC 3339",
+        ));
+    };
     let Some(zone) = &anchor.zone else {
         return Err(TimeError::new(
             format!(
@@ -167,10 +173,10 @@ pub fn resolve_timeline_time(
             "give `started` an offset, set timezone in site.toml, or write the time in full RFC 3339",
         ));
     };
-    let moment = in_zone(anchor.date.to_datetime(clock), zone, text)?;
+    let moment = in_zone(date.to_datetime(clock), zone, text)?;
     match previous {
         Some(previous) if moment.at < previous => {
-            let next_day = anchor.date.tomorrow().map_err(|err| {
+            let next_day = date.tomorrow().map_err(|err| {
                 TimeError::new(short_jiff_error(&err), "write the time in full RFC 3339")
             })?;
             let rolled = in_zone(next_day.to_datetime(clock), zone, text)?;
@@ -282,7 +288,7 @@ mod tests {
     #[test]
     fn clock_times_resolve_on_the_incident_date_and_cross_midnight() {
         let anchor = Anchor {
-            date: "2024-08-14".parse().unwrap(),
+            date: Some("2024-08-14".parse().unwrap()),
             zone: Some(TimeZone::fixed(Offset::from_hours(1).unwrap())),
         };
         let first = resolve_timeline_time("23:50", &anchor, None, None).unwrap();

@@ -51,9 +51,9 @@ pub struct FilterLink {
 /// Postmortems of one year, in a list grouped by year.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearGroup<'a> {
-    /// The year.
-    pub year: i16,
-    /// Anchor id, `y2024`.
+    /// The year, or "Undated" for the postmortems without a date.
+    pub year: String,
+    /// Anchor id, `y2024` (`undated`).
     pub id: String,
     /// How many.
     pub count: usize,
@@ -96,21 +96,22 @@ pub fn with_severity(site: &Site, ids: &[PostmortemId], severity: usize) -> Vec<
         .collect()
 }
 
-/// `ids` grouped by the year of their date, most recent year first.
+/// `ids` grouped by the year of their date, most recent year first, undated last.
 pub fn by_year<'a>(site: &Site, views: &'a Views<'_>, ids: &[PostmortemId]) -> Vec<YearGroup<'a>> {
-    let mut groups: BTreeMap<i16, Vec<SummaryRef<'a>>> = BTreeMap::new();
+    let mut groups: BTreeMap<Option<i16>, Vec<SummaryRef<'a>>> = BTreeMap::new();
     for id in ids {
         groups
-            .entry(site.postmortem(*id).date.year())
+            .entry(site.postmortem(*id).year())
             .or_default()
             .push(views.summary_ref(*id));
     }
+    // `None` sorts first, so after the reversal the undated come last.
     groups
         .into_iter()
         .rev()
         .map(|(year, postmortems)| YearGroup {
-            year,
-            id: format!("y{year}"),
+            year: year.map_or_else(|| "Undated".to_string(), |y| y.to_string()),
+            id: year.map_or_else(|| "undated".to_string(), |y| format!("y{y}")),
             count: postmortems.len(),
             postmortems,
         })
@@ -122,7 +123,7 @@ fn year_anchors(groups: &[YearGroup<'_>], page_url: &str) -> Vec<FilterLink> {
     groups
         .iter()
         .map(|g| FilterLink {
-            label: g.year.to_string(),
+            label: g.year.clone(),
             count: g.count,
             url: format!("{page_url}#{}", g.id),
             show_count: true,
@@ -207,7 +208,7 @@ pub fn global_severities(
             let count = match year {
                 Some(year) => ids
                     .iter()
-                    .filter(|id| site.postmortem(**id).date.year() == year)
+                    .filter(|id| site.postmortem(**id).year() == Some(year))
                     .count(),
                 None => ids.len(),
             };

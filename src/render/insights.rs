@@ -356,8 +356,11 @@ impl InsightsView {
                     root_cause: views.root_cause_ref(&r.root_cause),
                     service: views.service_ref(&r.service),
                     count: r.count,
-                    last_seen: r.last_seen.strftime("%-d %b %Y").to_string(),
-                    last_seen_iso: r.last_seen.to_string(),
+                    last_seen: r
+                        .last_seen
+                        .map(|d| d.strftime("%-d %b %Y").to_string())
+                        .unwrap_or_default(),
+                    last_seen_iso: r.last_seen.map(|d| d.to_string()).unwrap_or_default(),
                     more: r.postmortems.len().saturating_sub(RECURRING_SHOWN),
                     postmortems: r
                         .postmortems

@@ -121,7 +121,7 @@ impl Page {
         if let Some(y) = site
             .years
             .iter()
-            .position(|(year, _)| *year == postmortem.date.year())
+            .position(|(year, _)| Some(*year) == postmortem.year())
         {
             pages.push(Page::Year(y));
         }

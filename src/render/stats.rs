@@ -138,7 +138,7 @@ pub fn text(site: &Site) -> String {
                     r.root_cause_name.clone(),
                     r.service_name.clone(),
                     r.count.to_string(),
-                    r.last_seen.to_string(),
+                    r.last_seen.map(|d| d.to_string()).unwrap_or_default(),
                 ]
             })
             .collect();

@@ -172,12 +172,12 @@ pub struct Summary {
     pub url: String,
     /// Title.
     pub title: String,
-    /// ISO date.
+    /// ISO date; empty when the postmortem is undated.
     pub date: String,
-    /// `14 Aug 2024`.
+    /// `14 Aug 2024`; `Undated` when it is.
     pub date_display: String,
-    /// Year.
-    pub year: i16,
+    /// Year; `None` when undated.
+    pub year: Option<i16>,
     /// Severity name.
     pub severity: String,
     /// 1 = most severe.
@@ -342,9 +342,12 @@ impl<'a> Views<'a> {
             slug: p.slug.to_string(),
             url: self.url(&format!("postmortems/{}/", p.slug)),
             title: p.title.clone(),
-            date: p.date.to_string(),
-            date_display: p.date.strftime("%-d %b %Y").to_string(),
-            year: p.date.year(),
+            date: p.date.map(|d| d.to_string()).unwrap_or_default(),
+            date_display: p.date.map_or_else(
+                || "Undated".to_string(),
+                |d| d.strftime("%-d %b %Y").to_string(),
+            ),
+            year: p.year(),
             severity: p.severity.clone(),
             severity_rank: p.severity_rank,
             status: p.status.as_str(),

@@ -140,8 +140,8 @@ pub struct Recurrence {
     pub service_name: String,
     /// How many postmortems name both.
     pub count: usize,
-    /// The most recent one's date.
-    pub last_seen: Date,
+    /// The most recent dated one's date (`None` when none of them is dated).
+    pub last_seen: Option<Date>,
     /// Their slugs, most recent first.
     pub slugs: Vec<Slug>,
     /// Their ids, most recent first.
@@ -252,9 +252,11 @@ impl Insights {
                 with_duration[slot] += 1;
                 downtime[slot] += ttr.as_secs().max(0);
             }
-            per_month
-                .entry((p.date.year(), p.date.month()))
-                .or_insert_with(|| vec![0; none_slot + 1])[slot] += 1;
+            if let Some(date) = p.date {
+                per_month
+                    .entry((date.year(), date.month()))
+                    .or_insert_with(|| vec![0; none_slot + 1])[slot] += 1;
+            }
         }
         let total = site.postmortems.len();
         let total_downtime: i64 = downtime.iter().sum();
@@ -382,7 +384,7 @@ fn recurring(site: &Site) -> Vec<Recurrence> {
                 service: service.key.clone(),
                 service_name: service.name.clone(),
                 count: ids.len(),
-                last_seen: site.postmortem(ids[0]).date,
+                last_seen: ids.iter().find_map(|id| site.postmortem(*id).date),
                 slugs: ids
                     .iter()
                     .map(|id| site.postmortem(*id).slug.clone())
@@ -396,7 +398,10 @@ fn recurring(site: &Site) -> Vec<Recurrence> {
 fn quarters(site: &Site, metrics: &[Metrics]) -> Vec<QuarterTtr> {
     let mut per_quarter: BTreeMap<(i16, i8), (usize, Vec<jiff::SignedDuration>)> = BTreeMap::new();
     for (p, m) in site.postmortems.iter().zip(metrics) {
-        let quarter = (p.date.year(), (p.date.month() - 1) / 3 + 1);
+        let Some(date) = p.date else {
+            continue;
+        };
+        let quarter = (date.year(), (date.month() - 1) / 3 + 1);
         let entry = per_quarter.entry(quarter).or_default();
         entry.0 += 1;
         entry.1.extend(m.ttr);
@@ -624,7 +629,10 @@ capacity = { name = "Capacity" }
             (pair.root_cause.as_str(), pair.service.as_str(), pair.count),
             ("configuration", "mysql", 3)
         );
-        assert_eq!(pair.last_seen.to_string(), "2024-08-20");
+        assert_eq!(
+            pair.last_seen.map(|d| d.to_string()).as_deref(),
+            Some("2024-08-20")
+        );
         let slugs: Vec<&str> = pair.slugs.iter().map(Slug::as_str).collect();
         assert_eq!(slugs, ["d", "a", "b"]);
     }

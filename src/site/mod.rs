@@ -14,7 +14,6 @@ pub mod stats;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::content::Postmortem;
@@ -242,7 +241,10 @@ impl Site {
         let mut by_year: BTreeMap<i16, Vec<PostmortemId>> = BTreeMap::new();
         let mut by_month: BTreeMap<(i16, i8), Vec<PostmortemId>> = BTreeMap::new();
         for id in ids() {
-            let date: Date = postmortems[id.index()].date;
+            // An undated postmortem is on no year page and not on the timeline.
+            let Some(date) = postmortems[id.index()].date else {
+                continue;
+            };
             by_year.entry(date.year()).or_default().push(id);
             by_month
                 .entry((date.year(), date.month()))

@@ -555,3 +555,70 @@ fn missing_severity_builds_with_a_warning() {
     check.assert_ok();
     assert!(check.stdout.contains("no severity") || check.stderr.contains("no severity"));
 }
+
+/// A missing date is not an error either (an imported report may not say when it
+/// happened, and the importer never invents a date): build and check warn, the page says
+/// "Undated", and it is listed after the dated ones, on no year page. A timeline of
+/// bare `HH:MM` times still needs a date to hang on, so that stays an error.
+#[test]
+fn missing_date_builds_with_a_warning_and_lists_as_undated() {
+    let site = SiteFixture::standard();
+    site.postmortem(
+        "imported/undated.md",
+        "title: Undated outage\nseverity: SEV3\nroot_cause: configuration\n",
+        "Body.\n",
+    );
+    site.postmortem(
+        "2024/dated.md",
+        "title: Dated outage\ndate: 2024-02-01\nseverity: SEV3\nroot_cause: configuration\n",
+        "Body.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_stderr_line("warning: content/imported/undated.md:");
+    assert!(run.stderr.contains("no date"), "{}", run.stderr);
+
+    let page = site.html("postmortems/undated/index.html");
+    let header = crate::fixture::text(crate::fixture::first(&page, ".pm-header"));
+    assert!(
+        header.contains("Undated"),
+        "the header does not say Undated: {header}"
+    );
+    assert!(crate::fixture::select(&page, ".pm-header time").is_empty());
+
+    let home = site.html("index.html");
+    let titles: Vec<String> = crate::fixture::select(&home, ".pm-list .pm-title")
+        .into_iter()
+        .map(crate::fixture::text)
+        .collect();
+    let dated = titles.iter().position(|t| t.contains("Dated outage"));
+    let undated = titles.iter().position(|t| t.contains("Undated outage"));
+    assert!(
+        matches!((dated, undated), (Some(d), Some(u)) if d < u),
+        "undated is not listed after dated: {titles:?}"
+    );
+    let year = crate::fixture::text(crate::fixture::first(
+        &site.html("years/2024/index.html"),
+        "main",
+    ));
+    assert!(
+        year.contains("Dated outage") && !year.contains("Undated outage"),
+        "{year}"
+    );
+
+    let check = site.run(["check"]);
+    check.assert_ok();
+    assert!(check.stdout.contains("no date") || check.stderr.contains("no date"));
+
+    site.postmortem(
+        "imported/undated.md",
+        "title: Undated outage\nseverity: SEV3\ntimeline:\n  - { at: \"14:30\", event: Alert }\n",
+        "Body.\n",
+    );
+    let run = site.run(["build"]);
+    run.assert_failed();
+    assert!(
+        run.stderr.contains("has no date to attach to"),
+        "{}",
+        run.stderr
+    );
+}
