@@ -1666,7 +1666,15 @@ pub fn import_document(text: &str, root_causes: &[RootCauseHint]) -> Import {
     report.found("status: review (an import needs a human's review)".to_string());
 
     let front_matter = serde_yaml::to_string(&fm).unwrap_or_default();
-    let body = body_of(&source.text, title.src);
+    let (body, unlinked) = text::unlink_documents(&body_of(&source.text, title.src));
+    if !unlinked.is_empty() {
+        report.missing(format!(
+            "links: {} link{} to other documents kept as plain text, since the imported file no longer sits next to them: {}",
+            unlinked.len(),
+            if unlinked.len() == 1 { "" } else { "s" },
+            unlinked.join(", ")
+        ));
+    }
     let slug = slug_for(&fm.title, fm.date.as_deref());
     Import::Postmortem(Imported {
         slug,

@@ -567,3 +567,31 @@ fn ambiguous_numeric_dates_are_reported() {
     );
     c.eq("date", "2023-05-04");
 }
+
+/// A report that links to the team's earlier reports by file name: the imported file has a
+/// new name in a new folder, so those links become their text (a build would reject them
+/// as links to missing postmortems); web links, anchors and images stay.
+#[test]
+fn links_to_other_documents_become_text_and_are_reported() {
+    let c = import(
+        "# 2023-03-02 Queue stalled\n\nOn 2023-03-02 from 09:10 to 09:40 UTC the job queue stalled.\n\nSame cause as [the January stall](2023-01-12-queue-stall.md#root-cause), see also [notes](../notes/queue.md) and [the vendor page](https://example.com/queue.md).\n\n![graph](./media/queue.png) and [back to top](#top).\n\n```\nsee [x](y.md)\n```\n",
+    );
+    let body = &c.imported.body;
+    assert!(body.contains("Same cause as the January stall, see also notes and [the vendor page](https://example.com/queue.md)."), "{body}");
+    assert!(
+        body.contains("![graph](./media/queue.png)") && body.contains("[back to top](#top)"),
+        "{body}"
+    );
+    assert!(body.contains("see [x](y.md)"), "code was changed: {body}");
+    let links = c.imported.missing.iter().find(|m| m.starts_with("links:"));
+    assert!(
+        links.is_some_and(
+            |l| l.contains("2 links") && l.contains("2023-01-12-queue-stall.md#root-cause")
+        ),
+        "{:?}",
+        c.imported.missing
+    );
+    c.eq("date", "2023-03-02")
+        .at("started", "2023-03-02T09:10:00Z")
+        .at("resolved", "2023-03-02T09:40:00Z");
+}
