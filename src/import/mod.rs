@@ -1062,6 +1062,60 @@ struct Milestone {
     source: String,
 }
 
+/// A timeline entry that says something was broken: "error rates rise", "site down",
+/// "users unable to log in", "alert fired".
+fn reads_as_impact(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "down",
+        "outage",
+        "error",
+        "errors",
+        "fail",
+        "fails",
+        "failed",
+        "failing",
+        "failure",
+        "failures",
+        "unresponsive",
+        "unavailable",
+        "unreachable",
+        "timeout",
+        "timeouts",
+        "crash",
+        "crashed",
+        "crashes",
+        "slow",
+        "latency",
+        "unable",
+        "cannot",
+        "can't",
+        "broken",
+        "alert",
+        "alerts",
+        "alerted",
+        "degraded",
+        "halt",
+        "halts",
+        "halted",
+        "stall",
+        "stalled",
+        "500",
+        "502",
+        "503",
+        "504",
+        "5xx",
+        "incident",
+        "stops",
+        "spike",
+    ];
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .any(|w| WORDS.contains(&w))
+        || lower.contains("not responding")
+        || lower.contains("not loading")
+}
+
 fn describe_source(line: &str) -> String {
     format!("from {}", quote(line))
 }
@@ -1238,8 +1292,15 @@ pub fn import_document(text: &str, root_causes: &[RootCauseHint]) -> Import {
             source: format!("from the timeline marker {}", quote(&e.source)),
         });
     }
+    // With no stated start, impact began at the first entry that reports it (a detection,
+    // or words of failure); a timeline that opens with preparation ("contract funded",
+    // "frontend tested on staging") does not start the incident. Failing that, the first
+    // entry that is not the trigger.
     if started.is_none()
-        && let Some(e) = entries.iter().find(|e| e.kind != EventKind::Trigger)
+        && let Some(e) = entries
+            .iter()
+            .find(|e| e.kind == EventKind::Detection || reads_as_impact(&e.text))
+            .or_else(|| entries.iter().find(|e| e.kind != EventKind::Trigger))
     {
         started = Some(Milestone {
             at: e.at,

@@ -595,3 +595,26 @@ fn links_to_other_documents_become_text_and_are_reported() {
         .at("started", "2023-03-02T09:10:00Z")
         .at("resolved", "2023-03-02T09:40:00Z");
 }
+
+/// A timeline that opens with preparation, in a report that states no start: impact
+/// begins at the first entry that reports trouble, not at the first line of the timeline.
+#[test]
+fn no_stated_start_skips_preparation_entries() {
+    let c = import(
+        "# Retrospective: coupon launch\n\nOn June 3, 2024 the coupon service buckled under launch traffic. All times in UTC.\n\n## Timeline\n\n- `09:05` Coupon batch uploaded to the store\n- `09:12` Landing page checked on staging\n- `09:30` Shoppers share the coupon link on forums\n- `09:41` Coupon API starts returning 503 errors\n- `09:50` Team adds two replicas\n- `10:20` Error rate back to normal, incident resolved\n",
+    );
+    c.eq("date", "2024-06-03")
+        .at("started", "2024-06-03T09:41:00Z")
+        .at("resolved", "2024-06-03T10:20:00Z")
+        .ordered();
+}
+
+/// The same rule never moves a start the timeline's first entry already reports.
+#[test]
+fn no_stated_start_keeps_a_first_entry_that_reports_trouble() {
+    let c = import(
+        "# Search slow\n\n2024-02-11, times in UTC.\n\n## Timeline\n\n- 13:00: Search latency climbs past two seconds\n- 13:10: On-call engineer paged\n- 13:45: Index rebuilt; search resolved\n",
+    );
+    c.at("started", "2024-02-11T13:00:00Z")
+        .at("resolved", "2024-02-11T13:45:00Z");
+}
