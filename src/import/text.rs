@@ -557,6 +557,69 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Relative links to other Markdown documents (`[the earlier outage](2022-02-18-proxy.md)`)
+/// replaced by their text: the imported file has a new name in a new folder, so the path
+/// no longer points anywhere, and the build rejects a link to a missing postmortem. Links
+/// to web pages, anchors and images are kept. Returns the body and the targets unlinked.
+pub(crate) fn unlink_documents(body: &str) -> (String, Vec<String>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut cuts: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    let mut targets = Vec::new();
+    // The link being read: its whole range, its target, and the range of its text.
+    let mut open: Option<(
+        std::ops::Range<usize>,
+        String,
+        Option<std::ops::Range<usize>>,
+    )> = None;
+    for (event, range) in Parser::new_ext(body, Options::all()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) if is_document_link(&dest_url) => {
+                open = Some((range, dest_url.to_string(), None));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((whole, target, inner)) = open.take() {
+                    let inner = inner.unwrap_or(whole.start..whole.start);
+                    cuts.push((whole, inner));
+                    targets.push(target);
+                }
+            }
+            _ => {
+                if let Some((_, _, inner)) = open.as_mut() {
+                    *inner = Some(match inner.take() {
+                        Some(seen) => seen.start.min(range.start)..seen.end.max(range.end),
+                        None => range,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for (whole, inner) in cuts {
+        if whole.start < at || whole.end > body.len() {
+            continue;
+        }
+        out.push_str(&body[at..whole.start]);
+        out.push_str(body.get(inner).unwrap_or_default());
+        at = whole.end;
+    }
+    out.push_str(&body[at..]);
+    (out, targets)
+}
+
+/// A link the build would resolve as a postmortem file: no scheme, not an anchor, a path
+/// ending in `.md`.
+fn is_document_link(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or_default();
+    let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    !has_scheme && !dest.starts_with('#') && path.ends_with(".md")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,67 +682,4 @@ mod tests {
         );
         assert_eq!(truncate_words("one two three four", 10), "one two…");
     }
-}
-
-/// Relative links to other Markdown documents (`[the earlier outage](2022-02-18-proxy.md)`)
-/// replaced by their text: the imported file has a new name in a new folder, so the path
-/// no longer points anywhere, and the build rejects a link to a missing postmortem. Links
-/// to web pages, anchors and images are kept. Returns the body and the targets unlinked.
-pub(crate) fn unlink_documents(body: &str) -> (String, Vec<String>) {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let mut cuts: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
-    let mut targets = Vec::new();
-    // The link being read: its whole range, its target, and the range of its text.
-    let mut open: Option<(
-        std::ops::Range<usize>,
-        String,
-        Option<std::ops::Range<usize>>,
-    )> = None;
-    for (event, range) in Parser::new_ext(body, Options::all()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. }) if is_document_link(&dest_url) => {
-                open = Some((range, dest_url.to_string(), None));
-            }
-            Event::End(TagEnd::Link) => {
-                if let Some((whole, target, inner)) = open.take() {
-                    let inner = inner.unwrap_or(whole.start..whole.start);
-                    cuts.push((whole, inner));
-                    targets.push(target);
-                }
-            }
-            _ => {
-                if let Some((_, _, inner)) = open.as_mut() {
-                    *inner = Some(match inner.take() {
-                        Some(seen) => seen.start.min(range.start)..seen.end.max(range.end),
-                        None => range,
-                    });
-                }
-            }
-        }
-    }
-    let mut out = String::with_capacity(body.len());
-    let mut at = 0;
-    for (whole, inner) in cuts {
-        if whole.start < at || whole.end > body.len() {
-            continue;
-        }
-        out.push_str(&body[at..whole.start]);
-        out.push_str(body.get(inner).unwrap_or_default());
-        at = whole.end;
-    }
-    out.push_str(&body[at..]);
-    (out, targets)
-}
-
-/// A link the build would resolve as a postmortem file: no scheme, not an anchor, a path
-/// ending in `.md`.
-fn is_document_link(dest: &str) -> bool {
-    let path = dest.split('#').next().unwrap_or_default();
-    let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    !has_scheme && !dest.starts_with('#') && path.ends_with(".md")
 }
