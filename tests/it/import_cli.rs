@@ -135,3 +135,42 @@ fn import_writes_into_out() {
     assert_eq!(files_in(&out).len(), 2, "{}", run.stdout);
     assert!(!site.path("content/imported").exists());
 }
+
+/// Reports as teams keep them: one never says on which day it happened, the other links
+/// to it by file name. Both import into postmortems that build: the undated one with a
+/// warning and shown as Undated (no date is invented), the link turned into its text.
+#[test]
+fn undated_reports_and_links_between_reports_import_into_a_site_that_builds() {
+    let site = SiteFixture::new();
+    site.file(
+        "wiki/cache-flush.md",
+        "# Cache flush took the shop down\n\n## Summary\n\nFrom 09:10 to 09:55 UTC the shop returned errors to every visitor after a cache flush.\n\n## Timeline\n\n- 09:10 UTC: error rate alert\n- 09:55 UTC: cache warmed, resolved\n",
+    );
+    site.file(
+        "wiki/2024-05-02-cache-again.md",
+        "# 2024-05-02 Cache flush again\n\nOn 2024-05-02 from 14:00 to 14:20 UTC the shop was down again, like [last time](cache-flush.md).\n",
+    );
+    let run = site.run(["import".as_ref(), site.path("wiki").as_os_str()]);
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .contains("missing: date: no incident date in the text"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("missing: links: 1 link"),
+        "{}",
+        run.stdout
+    );
+
+    let build = site.build(&["--drafts"]);
+    assert!(build.stderr.contains("no date"), "{}", build.stderr);
+    let again = read_text(&site.path("content/imported/2024-05-02-cache-flush-again.md"));
+    assert!(again.contains("like last time."), "{again}");
+    assert!(again.contains("started: 2024-05-02T14:00:00Z"), "{again}");
+
+    let undated = site.html("postmortems/cache-flush-took-the-shop-down/index.html");
+    let header = crate::fixture::text(crate::fixture::first(&undated, ".pm-header"));
+    assert!(header.contains("Undated"), "{header}");
+}
