@@ -7,33 +7,34 @@
 //! failed rebuild keeps the last good site and shows the diagnostics as an overlay. The
 //! server never exits on a content error; it stops when `shutdown` is set.
 
+pub mod connection;
 pub mod http;
 pub mod reload;
 pub mod watch;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
-
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::pipeline::{BuildFailure, BuildOptions, Session, Update};
 use crate::search;
+use connection::{Acceptor, Limits, Request, Response};
 use http::Resolved;
 pub use reload::ServerState;
 use reload::{POLL_PATH, ReloadKind, SCRIPT, SCRIPT_PATH};
 
-/// HTTP worker threads; long polls get threads of their own.
-const WORKERS: usize = 8;
-/// At most this many tabs wait on the poll endpoint at once; more are answered at once.
+/// At most this many tabs wait on the poll endpoint at once; more are answered at once,
+/// so waiting tabs never take every connection slot (see [`Limits::max_connections`]).
 const MAX_WAITING_POLLS: usize = 512;
 /// How long one long poll waits before answering "no change".
 const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+/// How often a waiting long poll checks that its tab is still there: a closed tab frees
+/// its thread within this.
+const POLL_CLIENT_CHECK: Duration = Duration::from_millis(250);
 
 /// What to serve.
 #[derive(Debug, Clone)]
@@ -88,18 +89,16 @@ pub fn serve(
     report: &dyn Fn(ServeEvent<'_>),
 ) -> Result<(), Error> {
     let addr = SocketAddr::new(options.interface, options.port);
-    let server = Server::http(addr).map_err(|source| {
-        let in_use = source
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
-        let source: Box<dyn std::error::Error + Send + Sync> = if in_use {
-            format!("port {} is already in use; stop the other server, pass --port N, or --port 0 to pick a free one", options.port).into()
-        } else {
-            source
-        };
+    let listener = TcpListener::bind(addr).map_err(|source| {
+        let source: Box<dyn std::error::Error + Send + Sync> =
+            if source.kind() == std::io::ErrorKind::AddrInUse {
+                format!("port {} is already in use; stop the other server, pass --port N, or --port 0 to pick a free one", options.port).into()
+            } else {
+                source.into()
+            };
         Error::Server { addr, source }
     })?;
-    let bound = server.server_addr().to_ip().unwrap_or(addr);
+    let bound = listener.local_addr().unwrap_or(addr);
     let shown_ip = if bound.ip().is_unspecified() {
         IpAddr::from([127, 0, 0, 1])
     } else {
@@ -145,27 +144,18 @@ pub fn serve(
         elapsed: started.elapsed(),
     });
 
-    let server = Arc::new(server);
     let waiting = Arc::new(AtomicUsize::new(0));
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, state, shutdown, waiting) = (
-                server.clone(),
-                state.clone(),
-                shutdown.clone(),
-                waiting.clone(),
-            );
-            thread::spawn(move || {
-                while !shutdown.load(Ordering::Relaxed) {
-                    match server.recv_timeout(Duration::from_millis(200)) {
-                        Ok(Some(request)) => handle(request, &state, &waiting),
-                        Ok(None) => {}
-                        Err(_) => thread::sleep(Duration::from_millis(10)),
-                    }
-                }
-            })
-        })
-        .collect();
+    let handler = {
+        let state = state.clone();
+        move |request: &Request<'_>| handle(request, &state, &waiting)
+    };
+    let acceptor =
+        Acceptor::start(listener, Limits::default(), Arc::new(handler)).map_err(|source| {
+            Error::Server {
+                addr,
+                source: source.into(),
+            }
+        })?;
 
     while !shutdown.load(Ordering::Relaxed) {
         if let Some(indexed) = indexer.finished() {
@@ -254,9 +244,7 @@ pub fn serve(
         }
     }
 
-    for worker in workers {
-        let _ = worker.join();
-    }
+    acceptor.stop();
     Ok(())
 }
 
@@ -282,24 +270,11 @@ fn report_failure(failure: &BuildFailure, report: &dyn Fn(ServeEvent<'_>)) {
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-/// Sends a response with the headers every answer carries: the content type, no-cache
-/// (a browser must revalidate, so it never shows a page older than the last rebuild)
-/// unless `extra` sets its own, nosniff, and a `Content-Length` (never chunked, so a HEAD
-/// answer tells the length of the body it leaves out).
-fn respond(
-    request: Request,
-    status: u16,
-    content_type: &str,
-    body: Vec<u8>,
-    extra: &[(&str, &str)],
-) {
-    let mut response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_chunked_threshold(usize::MAX);
+/// A response with the headers every answer carries: the content type, no-cache (a
+/// browser must revalidate, so it never shows a page older than the last rebuild) unless
+/// `extra` sets its own, and nosniff. The connection adds `Content-Length` (never
+/// chunked, so a HEAD answer tells the length of the body it leaves out).
+fn respond(status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Response {
     let sets_cache = extra
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("Cache-Control"));
@@ -312,29 +287,29 @@ fn respond(
         ("Content-Type", content_type),
         ("X-Content-Type-Options", "nosniff"),
     ];
-    for (name, value) in headers.iter().chain(cache).chain(extra) {
-        if let Some(h) = header(name, value) {
-            response.add_header(h);
-        }
+    Response {
+        status,
+        headers: headers
+            .iter()
+            .chain(cache)
+            .chain(extra)
+            .map(|(name, value)| ((*name).to_string(), (*value).to_string()))
+            .collect(),
+        body,
     }
-    // A client that went away is not the server's problem.
-    let _ = request.respond(response);
 }
 
 /// Answers `body` with an ETag, or 304 when the client already has these bytes.
-fn respond_cached(request: Request, content_type: &str, body: Vec<u8>) {
+fn respond_cached(request: &Request<'_>, content_type: &str, body: Vec<u8>) -> Response {
     let etag = http::etag(&body);
-    let fresh = request.headers().iter().any(|h| {
-        h.field.equiv("If-None-Match")
-            && h.value
-                .as_str()
-                .split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+    let fresh = request.header("If-None-Match").is_some_and(|tags| {
+        tags.split(',')
+            .any(|tag| tag.trim() == etag || tag.trim() == "*")
     });
     if fresh {
-        respond(request, 304, content_type, Vec::new(), &[("ETag", &etag)]);
+        respond(304, content_type, Vec::new(), &[("ETag", &etag)])
     } else {
-        respond(request, 200, content_type, body, &[("ETag", &etag)]);
+        respond(200, content_type, body, &[("ETag", &etag)])
     }
 }
 
@@ -348,30 +323,26 @@ fn fallback_page(title: &str, message: &str, status: &reload::Status) -> Vec<u8>
     reload::inject(page.as_bytes(), status)
 }
 
-fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        respond(
-            request,
+fn handle(request: &Request<'_>, state: &Arc<ServerState>, waiting: &AtomicUsize) -> Response {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return respond(
             405,
             "text/plain; charset=utf-8",
             b"method not allowed\n".to_vec(),
             &[("Allow", "GET, HEAD")],
         );
-        return;
     }
-    let url = request.url().to_string();
-    let path = http::request_path(&url).unwrap_or_default();
+    let url = request.target.as_str();
+    let path = http::request_path(url).unwrap_or_default();
     if path == POLL_PATH {
-        poll(request, &url, state, waiting);
-        return;
+        return poll(request, url, state, waiting);
     }
     if path == SCRIPT_PATH {
-        respond_cached(
+        return respond_cached(
             request,
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes().to_vec(),
         );
-        return;
     }
     // The status is read before the output: a rebuild published in between makes the page
     // newer than the generation it is labelled with, which costs one extra reload; the
@@ -380,7 +351,7 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
     let status = state.status();
     let (resolved, file, not_found, built) = {
         let output = state.output_guard();
-        let resolved = http::resolve(&output, &url);
+        let resolved = http::resolve(&output, url);
         let file = match &resolved {
             Resolved::File(path) => output.get(path).cloned(),
             _ => None,
@@ -395,14 +366,12 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
     match resolved {
         Resolved::File(path) => {
             let Some(data) = file else {
-                respond(
-                    request,
+                return respond(
                     404,
                     "text/plain; charset=utf-8",
                     b"not found\n".to_vec(),
                     &[],
                 );
-                return;
             };
             let content_type = http::content_type(&path);
             let body = if content_type.starts_with("text/html") {
@@ -410,17 +379,14 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
             } else {
                 data.to_vec()
             };
-            respond_cached(request, content_type, body);
+            respond_cached(request, content_type, body)
         }
-        Resolved::Redirect(location) => {
-            respond(
-                request,
-                301,
-                "text/plain; charset=utf-8",
-                format!("moved to {location}\n").into_bytes(),
-                &[("Location", &location)],
-            );
-        }
+        Resolved::Redirect(location) => respond(
+            301,
+            "text/plain; charset=utf-8",
+            format!("moved to {location}\n").into_bytes(),
+            &[("Location", &location)],
+        ),
         Resolved::NotFound if !built => {
             // The first build failed: every path shows why, and reloads once it is fixed.
             let body = fallback_page(
@@ -428,56 +394,57 @@ fn handle(request: Request, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>
                 "The first build failed; fix the errors shown here and save.",
                 &status,
             );
-            respond(request, 503, "text/html; charset=utf-8", body, &[]);
+            respond(503, "text/html; charset=utf-8", body, &[])
         }
         Resolved::NotFound => {
             let body = match not_found {
                 Some(page) => reload::inject(&page, &status),
                 None => fallback_page("Not found", "This page is not part of the site.", &status),
             };
-            respond(request, 404, "text/html; charset=utf-8", body, &[]);
+            respond(404, "text/html; charset=utf-8", body, &[])
         }
-        Resolved::BadRequest => {
-            respond(
-                request,
-                400,
-                "text/plain; charset=utf-8",
-                b"bad request path\n".to_vec(),
-                &[],
-            );
-        }
+        Resolved::BadRequest => respond(
+            400,
+            "text/plain; charset=utf-8",
+            b"bad request path\n".to_vec(),
+            &[],
+        ),
     }
 }
 
-fn poll(request: Request, url: &str, state: &Arc<ServerState>, waiting: &Arc<AtomicUsize>) {
+/// The long-poll endpoint: answers when the generation moves past `since`, after
+/// [`POLL_TIMEOUT`], or gives up as soon as the tab has gone (so tabs that come and go
+/// leave no waiting threads behind).
+fn poll(request: &Request<'_>, url: &str, state: &ServerState, waiting: &AtomicUsize) -> Response {
     let since: Option<u64> = url
         .split_once("since=")
         .and_then(|(_, rest)| rest.split('&').next())
         .and_then(|n| n.parse().ok());
-    let current = state.status();
-    let answer = |request: Request, status: &reload::Status| {
+    let answer = |status: &reload::Status| {
         let body = serde_json::to_vec(status).unwrap_or_default();
         respond(
-            request,
             200,
             "application/json",
             body,
             &[("Cache-Control", "no-store")],
-        );
+        )
     };
+    let current = state.status();
     let Some(since) = since.filter(|s| *s == current.generation) else {
-        answer(request, &current);
-        return;
+        return answer(&current);
     };
     if waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_POLLS {
         waiting.fetch_sub(1, Ordering::SeqCst);
-        answer(request, &current);
-        return;
+        return answer(&current);
     }
-    let (state, waiting) = (state.clone(), waiting.clone());
-    thread::spawn(move || {
-        let status = state.wait_for_change(since, POLL_TIMEOUT);
-        answer(request, &status);
-        waiting.fetch_sub(1, Ordering::SeqCst);
-    });
+    let started = Instant::now();
+    let status = loop {
+        let left = POLL_TIMEOUT.saturating_sub(started.elapsed());
+        let status = state.wait_for_change(since, left.min(POLL_CLIENT_CHECK));
+        if status.generation != since || left <= POLL_CLIENT_CHECK || request.client_gone() {
+            break status;
+        }
+    };
+    waiting.fetch_sub(1, Ordering::SeqCst);
+    answer(&status)
 }
