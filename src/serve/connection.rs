@@ -293,7 +293,12 @@ fn accept_loop(
                 refuse(stream);
                 continue;
             }
-            let Ok(clone) = stream.try_clone() else {
+            // Out of file descriptors for the clone: make room once, then try again.
+            let clone = stream.try_clone().or_else(|_| {
+                open.evict_longest_waiting();
+                stream.try_clone()
+            });
+            let Ok(clone) = clone else {
                 drop(open);
                 refuse(stream);
                 continue;
@@ -437,21 +442,22 @@ fn read_request<'a>(
             .position(|b| !matches!(b, b'\r' | b'\n'))
             .unwrap_or(buffer.len());
         buffer.drain(..start);
-        if let Some(end) = find_head_end(buffer) {
-            break end;
-        }
         let line_end = buffer.iter().position(|&b| b == b'\n');
-        if line_end.map_or(buffer.len(), |at| at) > limits.max_request_line {
+        if line_end.unwrap_or(buffer.len()) > limits.max_request_line {
             return Err(ReadError::Refuse(
                 414,
                 "request line too long: at most 8 KiB",
             ));
         }
-        if buffer.len() > limits.max_head {
+        let head_end = find_head_end(buffer);
+        if head_end.unwrap_or(buffer.len()) > limits.max_head {
             return Err(ReadError::Refuse(
                 431,
                 "request headers too large: at most 64 KiB",
             ));
+        }
+        if let Some(end) = head_end {
+            break end;
         }
         fill(stream, buffer, deadline)?;
     };

@@ -149,12 +149,14 @@ pub fn serve(
         let state = state.clone();
         move |request: &Request<'_>| handle(request, &state, &waiting)
     };
+    let limits = Limits {
+        max_connections: connection_budget(),
+        ..Limits::default()
+    };
     let acceptor =
-        Acceptor::start(listener, Limits::default(), Arc::new(handler)).map_err(|source| {
-            Error::Server {
-                addr,
-                source: source.into(),
-            }
+        Acceptor::start(listener, limits, Arc::new(handler)).map_err(|source| Error::Server {
+            addr,
+            source: source.into(),
         })?;
 
     while !shutdown.load(Ordering::Relaxed) {
@@ -246,6 +248,29 @@ pub fn serve(
 
     acceptor.stop();
     Ok(())
+}
+
+/// How many connections the server keeps open at most: 1000, or fewer when the process
+/// may not open that many files (each connection takes two descriptors, and rebuilds need
+/// some of their own), so clients never starve a rebuild of file descriptors.
+fn connection_budget() -> usize {
+    const MOST: usize = 1000;
+    const FOR_REBUILDS: usize = 128;
+    // Linux tells the soft limit in /proc; elsewhere the accept loop still copes with
+    // running out (it closes the longest-idle connection and tries again).
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            limits
+                .lines()
+                .find(|line| line.starts_with("Max open files"))
+                .and_then(|line| line.split_whitespace().nth(3))
+                .and_then(|soft| soft.parse::<usize>().ok())
+        });
+    match soft {
+        Some(soft) => (soft.saturating_sub(FOR_REBUILDS) / 2).clamp(16, MOST),
+        None => MOST,
+    }
 }
 
 fn overlay_for(failure: &BuildFailure) -> String {

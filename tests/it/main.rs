@@ -23,5 +23,6 @@ mod output;
 mod related;
 mod scaffold;
 mod serve;
+mod serve_attack;
 mod taxonomy;
 mod timeline;

@@ -94,6 +94,12 @@ impl Server {
     pub fn start_in(root: &Path, extra: &[&str]) -> Self {
         let mut command = serve_command(root);
         command.args(["--port", "0"]).args(extra);
+        Self::spawn(command)
+    }
+
+    /// Runs `command` (a `hindsight serve` on a free port, however it is started),
+    /// waiting until it prints its URL.
+    pub fn spawn(mut command: Command) -> Self {
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -163,6 +169,11 @@ impl Server {
             stderr,
             agent,
         }
+    }
+
+    /// The server's process id (for /proc/<pid>/…).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("a running server").id()
     }
 
     /// Everything the server printed on stdout so far.
