@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# `hindsight serve` under load: wrk against the dev server on the example site.
+#
+# Usage: benches/serve-load.sh [DURATION]        (DURATION per run, default 10s)
+#
+# Copies the example site (site.toml, content/, themes/) to a temporary folder, starts
+# the release build of `hindsight serve --port 0` on it, waits for the first build and the
+# background search index, then runs wrk three times, one after the other:
+#   1. steady:   64 connections, 2 threads, GET / (the home page)
+#   2. mix:      64 connections, 2 threads, what a browser fetches: pages, the stylesheet,
+#                the live-reload script, the feed, a bare folder path (301)
+#   3. rebuilds: the same mix while a loop saves a postmortem every 0.5 s and site.toml
+#                every 2 s (full rebuild), so the server rebuilds all along
+#   4. attacked: the same mix while 200 clients hold connections open without sending
+#                anything and 50 more send a header one byte a second (slowloris)
+# and prints requests/s and latency p50/p99 of each, the number of rebuilds during run 3
+# and the server's threads and memory afterwards. It fails if any run had a socket error
+# (connect, read, write, timeout) or a status other than 2xx/3xx.
+# Installs wrk (Debian's package) if it is missing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${1:-10s}
+say() { printf '%s\n' "$*" >&2; }
+
+if ! command -v wrk >/dev/null; then
+    say "installing wrk (Debian package)"
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo=sudo
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
+fi
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+say "building hindsight (release)"
+(cd "$ROOT" && cargo build --release --quiet)
+HS=$CARGO_TARGET_DIR/release/hindsight
+
+WORK=$(mktemp -d /tmp/hindsight-serve-load.XXXXXX)
+SERVER_PID=""
+EDITOR_PID=""
+ATTACK_PID=""
+cleanup() {
+    [[ -n $EDITOR_PID ]] && kill "$EDITOR_PID" 2>/dev/null || true
+    [[ -n $ATTACK_PID ]] && kill "$ATTACK_PID" 2>/dev/null || true
+    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+SITE=$WORK/site
+mkdir -p "$SITE"
+cp -r "$ROOT/site.toml" "$ROOT/content" "$ROOT/themes" "$SITE/"
+for extra in static templates; do
+    [[ -d $ROOT/$extra ]] && cp -r "$ROOT/$extra" "$SITE/"
+done
+
+"$HS" serve --root "$SITE" --port 0 >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 600); do
+    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$WORK/serve.log" | head -n1 || true)
+    [[ -n $URL ]] && grep -q "Search index updated" "$WORK/serve.log" && break
+    sleep 0.1
+done
+[[ -n $URL ]] || { say "the server printed no URL:"; cat "$WORK/serve.log" >&2; exit 1; }
+URL=${URL%/}
+say "serving the example site at $URL/ (pid $SERVER_PID)"
+
+POSTMORTEM=$(find "$SITE/content" -name '*.md' | sort | head -n1)
+POSTMORTEM_URL=$(curl -fsS "$URL/" | grep -o 'href="/postmortems/[^"]*/"' | head -n1 | cut -d'"' -f2)
+[[ -n $POSTMORTEM_URL ]] || POSTMORTEM_URL=/
+# The mix: what a browser fetches, and a bare folder path (301).
+cat >"$WORK/serve-load.lua" <<LUA
+local paths = { "/", "$POSTMORTEM_URL", "/timeline/", "/root-causes/", "/static/style.css",
+                "/__hindsight/live.js", "/insights/", "/atom.xml", "/timeline" }
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+LUA
+
+# run NAME ARGS...: one wrk run; prints a table row and fails on errors.
+FAILED=0
+run() {
+    local name=$1; shift
+    local out=$WORK/wrk-$name.txt
+    wrk -t2 -c64 -d"$DURATION" --latency "$@" >"$out" 2>&1
+    local rps p50 p99 errors non2xx
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+    p50=$(awk '$1 == "50%" { print $2 }' "$out")
+    p99=$(awk '$1 == "99%" { print $2 }' "$out")
+    errors=$(grep -o 'Socket errors:.*' "$out" || true)
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' "$out")
+    non2xx=${non2xx:-0}
+    printf '| %-9s | %10s | %8s | %8s | %s |\n' "$name" "$rps" "$p50" "$p99" \
+        "${errors:-no socket errors}; non-2xx/3xx: $non2xx"
+    if [[ -n $errors ]] || ((non2xx > 0)); then FAILED=1; fi
+}
+
+echo
+echo "wrk -t2 -c64 -d$DURATION --latency, against $URL/ ($(nproc) cores)"
+echo
+echo "| run       | requests/s | p50      | p99      | errors |"
+echo "|-----------|------------|----------|----------|--------|"
+run steady "$URL/"
+run mix -s "$WORK/serve-load.lua" "$URL"
+
+# Rebuilds all along: a postmortem saved every 0.5 s, site.toml every 2 s.
+(
+    n=0
+    while true; do
+        n=$((n + 1))
+        printf '\nLoad test edit %d.\n' "$n" >>"$POSTMORTEM"
+        if ((n % 4 == 0)); then
+            printf '\n# load test %d\n' "$n" >>"$SITE/site.toml"
+        fi
+        sleep 0.5
+    done
+) &
+EDITOR_PID=$!
+before=$(grep -c '^Rebuilt' "$WORK/serve.log" || true)
+run rebuilds -s "$WORK/serve-load.lua" "$URL"
+kill "$EDITOR_PID" 2>/dev/null || true
+wait "$EDITOR_PID" 2>/dev/null || true
+EDITOR_PID=""
+sleep 1
+after=$(grep -c '^Rebuilt' "$WORK/serve.log" || true)
+full=$(grep '^Rebuilt' "$WORK/serve.log" | tail -n +"$((before + 1))" | grep -c '(full)' || true)
+
+# Idle and slow clients all along: 200 connections that send nothing, 50 that send a
+# request line and then one header byte a second (the server closes each after 10 s
+# without a whole request; the attacker opens them again).
+PORT=${URL##*:}
+(
+    while true; do
+        fds=()
+        for _ in $(seq 1 200); do
+            exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" && fds+=("$fd")
+        done
+        slow=()
+        for _ in $(seq 1 50); do
+            exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" && slow+=("$fd")
+            printf 'GET / HTTP/1.1\r\nX-Slow: ' >&"$fd" 2>/dev/null || true
+        done
+        for _ in $(seq 1 10); do
+            for fd in "${slow[@]}"; do printf 'a' >&"$fd" 2>/dev/null || true; done
+            sleep 1
+        done
+        for fd in "${fds[@]}" "${slow[@]}"; do exec {fd}>&-; done
+    done
+) &
+ATTACK_PID=$!
+sleep 1
+attackers=$(($(ls "/proc/$SERVER_PID/task" | wc -l)))
+run attacked -s "$WORK/serve-load.lua" "$URL"
+kill "$ATTACK_PID" 2>/dev/null || true
+wait "$ATTACK_PID" 2>/dev/null || true
+ATTACK_PID=""
+sleep 2
+echo
+echo "rebuilds during the third run: $((after - before)) ($full of them full)"
+echo "server threads when the fourth run began (one per open connection): $attackers"
+
+threads=$(ls "/proc/$SERVER_PID/task" | wc -l)
+rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
+echo "the server afterwards: $threads threads, ${rss} MiB resident"
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    say "the server died"; cat "$WORK/serve.log" >&2; exit 1
+fi
+if ((FAILED)); then
+    say "errors under load: see the table"
+    for f in "$WORK"/wrk-*.txt; do say "--- $f"; cat "$f" >&2; done
+    exit 1
+fi
