@@ -318,6 +318,7 @@ fn oversized_request_lines_and_headers_are_refused() {
 }
 
 #[test]
+#[allow(clippy::print_stdout, reason = "reports the thread and memory figures")]
 fn live_reload_tabs_coming_and_going_leak_no_threads_or_memory() {
     let site = SiteFixture::standard();
     let server = settled_server(&site);
@@ -369,6 +370,10 @@ fn live_reload_tabs_coming_and_going_leak_no_threads_or_memory() {
         thread_count(pid)
     );
     let grew = rss_kib(pid).saturating_sub(rss_before);
+    println!(
+        "1,000 tabs: {threads_at_rest} threads at rest, {peak} at the peak, {} after; RSS {rss_before} KiB before, grew {grew} KiB",
+        thread_count(pid)
+    );
     assert!(grew < 4 * 1024, "RSS grew by {grew} KiB over 1,000 tabs");
 
     // The endpoint still works: a poll waiting now hears about the next change.
