@@ -45,6 +45,47 @@ pub fn request_path(url: &str) -> Option<&str> {
     (!authority.is_empty()).then_some(path)
 }
 
+/// Whether a request's `Host` header names this machine: an IP address, `localhost`, or a
+/// `*.localhost` name, with or without a port.
+///
+/// This is what stops DNS rebinding: a web page whose domain is re-pointed at 127.0.0.1
+/// could otherwise read the dev server (the whole incident library) from the user's
+/// browser, since to the browser it is the page's own origin. Such a request carries the
+/// attacker's domain in `Host`, and is refused. A request without `Host` (HTTP/1.0, not a
+/// browser) is allowed.
+pub fn allowed_host(host: Option<&str>) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [v6 address]:port
+        match rest.split_once(']') {
+            Some((address, port)) if port.is_empty() || is_port(port) => {
+                return address.parse::<std::net::Ipv6Addr>().is_ok();
+            }
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || (name.ends_with(".localhost") && name.len() > ".localhost".len())
+}
+
+fn is_port(text: &str) -> bool {
+    text.strip_prefix(':')
+        .unwrap_or(text)
+        .parse::<u16>()
+        .is_ok()
+}
+
 /// Resolves the path of a request URL (query and fragment are ignored).
 pub fn resolve(output: &Output, url: &str) -> Resolved {
     let Some(raw) = request_path(url) else {
@@ -227,6 +268,38 @@ mod tests {
         );
         assert_eq!(request_path("/a/b?q=1#x"), Some("/a/b"));
         assert_eq!(request_path("a/b"), None);
+    }
+
+    #[test]
+    fn only_hosts_of_this_machine_are_allowed() {
+        for host in [
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "localhost",
+            "LOCALHOST:8080",
+            "preview.localhost:1111",
+            "[::1]:1111",
+            "[::1]",
+            "192.168.1.20:1111",
+            "localhost.",
+        ] {
+            assert!(allowed_host(Some(host)), "{host}");
+        }
+        assert!(allowed_host(None));
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "localhost:http",
+            ".localhost",
+            "[::1",
+            "[evil]:80",
+            "127.0.0.1, evil.example",
+            "",
+        ] {
+            assert!(!allowed_host(Some(host)), "{host}");
+        }
     }
 
     #[test]

@@ -357,6 +357,14 @@ fn handle(request: &Request<'_>, state: &Arc<ServerState>, waiting: &AtomicUsize
             &[("Allow", "GET, HEAD")],
         );
     }
+    if !http::allowed_host(request.header("Host").as_deref()) {
+        return respond(
+            403,
+            "text/plain; charset=utf-8",
+            b"this host name is not allowed: open the preview at http://127.0.0.1:PORT/ or http://localhost:PORT/\n".to_vec(),
+            &[],
+        );
+    }
     let url = request.target.as_str();
     let path = http::request_path(url).unwrap_or_default();
     if path == POLL_PATH {

@@ -506,3 +506,97 @@ fn requests_during_a_long_rebuild_are_answered_from_the_last_good_site() {
         "a request during the rebuild took {slowest:?}"
     );
 }
+
+/// Sends `request` (the whole head, blank line included) and reads the answer until the
+/// server closes.
+fn exchange(port: u16, request: &str) -> String {
+    let mut stream = connect(port);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn requests_for_another_host_name_are_refused_against_dns_rebinding() {
+    let site = SiteFixture::standard();
+    let server = Server::start(&site);
+    let port = server.port;
+    let get = |host: &str| {
+        exchange(
+            port,
+            &format!("GET /postmortems/db/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    // A page on evil.example whose name now points at 127.0.0.1 sends its own name.
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let answer = get(&host);
+        assert!(
+            answer.starts_with("HTTP/1.1 403 "),
+            "Host: {host}\n{answer}"
+        );
+        assert!(
+            !answer.contains("Web app down"),
+            "Host: {host} got the page"
+        );
+    }
+    // Two Host headers are refused too, whatever the second says.
+    let twice = exchange(
+        port,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert!(twice.starts_with("HTTP/1.1 403 "), "{twice}");
+    // The names of this machine work.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("preview.localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let answer = get(&host);
+        assert!(
+            answer.starts_with("HTTP/1.1 200 "),
+            "Host: {host}\n{answer}"
+        );
+        assert!(answer.contains("Web app down"), "Host: {host}");
+    }
+}
+
+#[test]
+fn folders_are_never_listed() {
+    let site = SiteFixture::standard();
+    site.file("static/fonts/a.woff2", "font")
+        .file("static/img/b.png", "png");
+    let server = Server::start(&site);
+    // The files are served (a site's static/ goes to the root of the site), the folders
+    // that hold them are not listed.
+    assert_eq!(server.get("/fonts/a.woff2").status, 200);
+    assert_eq!(server.get("/static/style.css").status, 200);
+    for folder in [
+        "/static/",
+        "/fonts/",
+        "/img/",
+        "/postmortems/",
+    ] {
+        let reply = server.get(folder);
+        let body = reply.text();
+        assert!(
+            reply.status == 404 || body.contains("<h1"),
+            "{folder}: {}",
+            reply.status
+        );
+        for name in ["a.woff2", "b.png"] {
+            assert!(!body.contains(name), "{folder} lists {name}:\n{body}");
+        }
+    }
+}
