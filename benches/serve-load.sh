@@ -74,8 +74,18 @@ URL=${URL%/}
 say "serving the example site at $URL/ (pid $SERVER_PID)"
 
 POSTMORTEM=$(find "$SITE/content" -name '*.md' | sort | head -n1)
-POSTMORTEM_URL=$(curl -fsS "$URL/" | grep -o 'href="/postmortems/[^"]*/"' | head -n1 | cut -d'"' -f2)
-[[ -n $POSTMORTEM_URL ]] || POSTMORTEM_URL=/
+PORT=${URL##*:}
+# The home page, fetched with bash alone (HTTP/1.0: the server closes after answering).
+fetch() {
+    local fd
+    exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&"$fd"
+    cat <&"$fd"
+    exec {fd}>&-
+}
+POSTMORTEM_URL=$(fetch / | grep -o 'href="/postmortems/[^"]*/"' | head -n1 | cut -d'"' -f2 || true)
+[[ -n $POSTMORTEM_URL ]] || { say "no postmortem link on the home page"; exit 1; }
+say "the mix includes $POSTMORTEM_URL"
 # The mix: what a browser fetches, and a bare folder path (301).
 cat >"$WORK/serve-load.lua" <<LUA
 local paths = { "/", "$POSTMORTEM_URL", "/timeline/", "/root-causes/", "/static/style.css",
@@ -138,7 +148,6 @@ full=$(grep '^Rebuilt' "$WORK/serve.log" | tail -n +"$((before + 1))" | grep -c 
 # Idle and slow clients all along: 200 connections that send nothing, 50 that send a
 # request line and then one header byte a second (the server closes each after 10 s
 # without a whole request; the attacker opens them again).
-PORT=${URL##*:}
 (
     while true; do
         fds=()

@@ -143,9 +143,9 @@ fn idle_and_slowloris_clients_do_not_delay_other_clients_and_are_closed() {
             (started.elapsed(), answers)
         })
     };
-    std::thread::sleep(Duration::from_millis(500));
     assert!(
-        thread_count(pid) >= baseline + 200,
+        eventually(Duration::from_secs(10), || thread_count(pid)
+            >= baseline + 200),
         "the attack did not reach the server ({} threads, baseline {baseline})",
         thread_count(pid)
     );
@@ -220,7 +220,11 @@ fn more_connections_than_the_server_keeps_still_let_a_request_through() {
 
     // 400 connections that send nothing: far more than 256 descriptors allow.
     let mut idle = Vec::new();
+    let connecting = Instant::now();
     for _ in 0..400 {
+        if connecting.elapsed() > Duration::from_secs(30) {
+            break;
+        }
         if let Ok(stream) = TcpStream::connect_timeout(
             &([127, 0, 0, 1], server.port).into(),
             Duration::from_secs(2),
@@ -582,12 +586,7 @@ fn folders_are_never_listed() {
     // that hold them are not listed.
     assert_eq!(server.get("/fonts/a.woff2").status, 200);
     assert_eq!(server.get("/static/style.css").status, 200);
-    for folder in [
-        "/static/",
-        "/fonts/",
-        "/img/",
-        "/postmortems/",
-    ] {
+    for folder in ["/static/", "/fonts/", "/img/", "/postmortems/"] {
         let reply = server.get(folder);
         let body = reply.text();
         assert!(
