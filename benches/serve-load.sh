@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `hindsight serve` under load: wrk against the dev server on the example site.
 #
-# Usage: benches/serve-load.sh [DURATION]        (DURATION per run, default 10s)
+# Usage: benches/serve-load.sh [DURATION] [--big]   (DURATION per run, default 10s)
 #
 # Copies the example site (site.toml, content/, themes/) to a temporary folder, starts
 # the release build of `hindsight serve --port 0` on it, waits for the first build and the
@@ -14,7 +14,12 @@
 #   4. attacked: the same mix while 200 clients hold connections open without sending
 #                anything and 50 more send a header one byte a second (slowloris)
 # and prints requests/s and latency p50/p99 of each, the number of rebuilds during run 3
-# and the server's threads and memory afterwards. It fails if any run had a socket error
+# and the server's threads and memory afterwards. With --big, a fifth run:
+#   5. big:      the mix against a server on 10,000 generated postmortems
+#                (../shared/bench/gen_corpus.py, kept in BENCH_DIR, default
+#                /tmp/hindsight-bench, as benches/compare.sh does), with site.toml saved
+#                2 s into the run: the full rebuild takes seconds, and the latency
+#                figures (max included) show what requests waited meanwhile. It fails if any run had a socket error
 # (connect, read, write, timeout) or a status other than 2xx/3xx.
 # Installs wrk (Debian's package) if it is missing. SERVE_LOAD_BIN=path/to/hindsight uses
 # that binary instead of building the release one (CI checks the zero-error claim with the
@@ -22,7 +27,14 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DURATION=${1:-10s}
+DURATION=10s
+BIG=0
+for arg in "$@"; do
+    case $arg in
+        --big) BIG=1 ;;
+        *) DURATION=$arg ;;
+    esac
+done
 say() { printf '%s\n' "$*" >&2; }
 
 if ! command -v wrk >/dev/null; then
@@ -61,20 +73,25 @@ for extra in static templates; do
     [[ -d $ROOT/$extra ]] && cp -r "$ROOT/$extra" "$SITE/"
 done
 
-"$HS" serve --root "$SITE" --port 0 >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 600); do
-    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$WORK/serve.log" | head -n1 || true)
-    [[ -n $URL ]] && grep -q "Search index updated" "$WORK/serve.log" && break
-    sleep 0.1
-done
-[[ -n $URL ]] || { say "the server printed no URL:"; cat "$WORK/serve.log" >&2; exit 1; }
-URL=${URL%/}
+# start_server SITE LOG: starts serve on SITE and waits for its first build and search
+# index; sets SERVER_PID, URL (without the final /) and PORT.
+start_server() {
+    "$HS" serve --root "$1" --port 0 >"$2" 2>&1 &
+    SERVER_PID=$!
+    URL=""
+    for _ in $(seq 1 6000); do
+        URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$2" | head -n1 || true)
+        [[ -n $URL ]] && grep -q "Search index updated" "$2" && break
+        sleep 0.1
+    done
+    [[ -n $URL ]] || { say "the server printed no URL:"; cat "$2" >&2; exit 1; }
+    URL=${URL%/}
+    PORT=${URL##*:}
+}
+start_server "$SITE" "$WORK/serve.log"
 say "serving the example site at $URL/ (pid $SERVER_PID)"
 
 POSTMORTEM=$(find "$SITE/content" -name '*.md' | sort | head -n1)
-PORT=${URL##*:}
 # The home page, fetched with bash alone (HTTP/1.0: the server closes after answering).
 fetch() {
     local fd
@@ -83,11 +100,13 @@ fetch() {
     cat <&"$fd"
     exec {fd}>&-
 }
-POSTMORTEM_URL=$(fetch / | grep -o 'href="/postmortems/[^"]*/"' | head -n1 | cut -d'"' -f2 || true)
-[[ -n $POSTMORTEM_URL ]] || { say "no postmortem link on the home page"; exit 1; }
-say "the mix includes $POSTMORTEM_URL"
-# The mix: what a browser fetches, and a bare folder path (301).
-cat >"$WORK/serve-load.lua" <<LUA
+# write_mix: the mix, what a browser fetches and a bare folder path (301), with the
+# first postmortem the home page links to.
+write_mix() {
+    POSTMORTEM_URL=$(fetch / | grep -o 'href="/postmortems/[^"]*/"' | head -n1 | cut -d'"' -f2 || true)
+    [[ -n $POSTMORTEM_URL ]] || { say "no postmortem link on the home page"; exit 1; }
+    say "the mix includes $POSTMORTEM_URL"
+    cat >"$WORK/serve-load.lua" <<LUA
 local paths = { "/", "$POSTMORTEM_URL", "/timeline/", "/root-causes/", "/static/style.css",
                 "/__hindsight/live.js", "/insights/", "/atom.xml", "/timeline" }
 local i = 0
@@ -96,6 +115,8 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 LUA
+}
+write_mix
 
 # run NAME ARGS...: one wrk run; prints a table row and fails on errors.
 FAILED=0
@@ -103,14 +124,15 @@ run() {
     local name=$1; shift
     local out=$WORK/wrk-$name.txt
     wrk -t2 -c64 -d"$DURATION" --latency "$@" >"$out" 2>&1
-    local rps p50 p99 errors non2xx
+    local rps p50 p99 max errors non2xx
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
     p50=$(awk '$1 == "50%" { print $2 }' "$out")
     p99=$(awk '$1 == "99%" { print $2 }' "$out")
     errors=$(grep -o 'Socket errors:.*' "$out" || true)
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' "$out")
     non2xx=${non2xx:-0}
-    printf '| %-9s | %10s | %8s | %8s | %s |\n' "$name" "$rps" "$p50" "$p99" \
+    max=$(awk '/^    Latency/ { print $4 }' "$out")
+    printf '| %-9s | %10s | %8s | %8s | %8s | %s |\n' "$name" "$rps" "$p50" "$p99" "$max" \
         "${errors:-no socket errors}; non-2xx/3xx: $non2xx"
     if [[ -n $errors ]] || ((non2xx > 0)); then FAILED=1; fi
 }
@@ -118,8 +140,8 @@ run() {
 echo
 echo "wrk -t2 -c64 -d$DURATION --latency, against $URL/ ($(nproc) cores)"
 echo
-echo "| run       | requests/s | p50      | p99      | errors |"
-echo "|-----------|------------|----------|----------|--------|"
+echo "| run       | requests/s | p50      | p99      | max      | errors |"
+echo "|-----------|------------|----------|----------|----------|--------|"
 run steady "$URL/"
 run mix -s "$WORK/serve-load.lua" "$URL"
 
@@ -183,6 +205,34 @@ rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
 echo "the server afterwards: $threads threads, ${rss} MiB resident"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     say "the server died"; cat "$WORK/serve.log" >&2; exit 1
+fi
+
+if ((BIG)); then
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    CORPORA=${BENCH_DIR:-/tmp/hindsight-bench}
+    if [[ ! -f $CORPORA/hs-10000/.complete ]]; then
+        say "generating 10,000 postmortems"
+        rm -rf "$CORPORA/hs-10000" && mkdir -p "$CORPORA/hs-10000/content"
+        python3 "$ROOT/../shared/bench/gen_corpus.py" --n 10000 --out "$CORPORA/hs-10000/content" \
+            --format hindsight --site-toml "$CORPORA/hs-10000/site.toml" 2>/dev/null
+        touch "$CORPORA/hs-10000/.complete"
+    fi
+    BIG_SITE=$WORK/big
+    mkdir -p "$BIG_SITE"
+    cp -r "$CORPORA/hs-10000/site.toml" "$CORPORA/hs-10000/content" "$BIG_SITE/"
+    say "starting serve on 10,000 postmortems (first build and search index)"
+    start_server "$BIG_SITE" "$WORK/big.log"
+    write_mix
+    before=$(grep -c '^Rebuilt' "$WORK/big.log" || true)
+    ( sleep 2; printf '\n# load test: full rebuild\n' >>"$BIG_SITE/site.toml" ) &
+    echo
+    echo "| run       | requests/s | p50      | p99      | max      | errors |"
+    echo "|-----------|------------|----------|----------|----------|--------|"
+    run big -s "$WORK/serve-load.lua" "$URL"
+    rebuilt=$(grep '^Rebuilt' "$WORK/big.log" | tail -n +"$((before + 1))" | head -n1 || true)
+    echo
+    echo "during the fifth run, 2 s in: ${rebuilt:-no rebuild finished within the run}"
+    kill -0 "$SERVER_PID" 2>/dev/null || { say "the server died"; cat "$WORK/big.log" >&2; exit 1; }
 fi
 if ((FAILED)); then
     say "errors under load: see the table"

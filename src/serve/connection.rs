@@ -119,8 +119,8 @@ pub struct Response {
     pub status: u16,
     /// Header names and values.
     pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
+    /// The body (shared: a page the server keeps is sent without a copy).
+    pub body: Arc<[u8]>,
 }
 
 impl Response {
@@ -132,7 +132,7 @@ impl Response {
                 "Content-Type".to_string(),
                 "text/plain; charset=utf-8".to_string(),
             )],
-            body: text.as_bytes().to_vec(),
+            body: text.as_bytes().into(),
         }
     }
 }

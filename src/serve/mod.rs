@@ -12,10 +12,11 @@ pub mod http;
 pub mod reload;
 pub mod watch;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
@@ -147,7 +148,8 @@ pub fn serve(
     let waiting = Arc::new(AtomicUsize::new(0));
     let handler = {
         let state = state.clone();
-        move |request: &Request<'_>| handle(request, &state, &waiting)
+        let prepared = Prepared::default();
+        move |request: &Request<'_>| handle(request, &state, &prepared, &waiting)
     };
     let limits = Limits {
         max_connections: connection_budget(),
@@ -299,7 +301,12 @@ fn report_failure(failure: &BuildFailure, report: &dyn Fn(ServeEvent<'_>)) {
 /// browser must revalidate, so it never shows a page older than the last rebuild) unless
 /// `extra` sets its own, and nosniff. The connection adds `Content-Length` (never
 /// chunked, so a HEAD answer tells the length of the body it leaves out).
-fn respond(status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Response {
+fn respond(
+    status: u16,
+    content_type: &str,
+    body: impl Into<Arc<[u8]>>,
+    extra: &[(&str, &str)],
+) -> Response {
     let sets_cache = extra
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("Cache-Control"));
@@ -320,21 +327,102 @@ fn respond(status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)
             .chain(extra)
             .map(|(name, value)| ((*name).to_string(), (*value).to_string()))
             .collect(),
-        body,
+        body: body.into(),
     }
 }
 
-/// Answers `body` with an ETag, or 304 when the client already has these bytes.
-fn respond_cached(request: &Request<'_>, content_type: &str, body: Vec<u8>) -> Response {
-    let etag = http::etag(&body);
+/// Answers `body` with its ETag, or 304 when the client already has these bytes.
+fn respond_cached(
+    request: &Request<'_>,
+    content_type: &str,
+    body: Arc<[u8]>,
+    etag: &str,
+) -> Response {
     let fresh = request.header("If-None-Match").is_some_and(|tags| {
         tags.split(',')
             .any(|tag| tag.trim() == etag || tag.trim() == "*")
     });
     if fresh {
-        respond(304, content_type, Vec::new(), &[("ETag", &etag)])
+        respond(304, content_type, Vec::new(), &[("ETag", etag)])
     } else {
-        respond(200, content_type, body, &[("ETag", &etag)])
+        respond(200, content_type, body, &[("ETag", etag)])
+    }
+}
+
+/// Files as they are sent, with their ETags: a page with the live-reload script injected
+/// for the current generation, any other file as it is. Preparing a page copies it and
+/// hashing reads it whole, which for the big pages of a big site (the home page lists
+/// every postmortem) cost more than sending them; each is now done once per file and
+/// generation, not once per request.
+#[derive(Debug, Default)]
+struct Prepared {
+    files: Mutex<PreparedFiles>,
+}
+
+#[derive(Debug, Default)]
+struct PreparedFiles {
+    /// The generation the entries were prepared for; a new one clears them all, so the
+    /// cache never holds more than one version of each file.
+    generation: u64,
+    by_path: HashMap<String, PreparedFile>,
+}
+
+#[derive(Debug, Clone)]
+struct PreparedFile {
+    /// The served bytes it was made from: a new output (a rebuild, a new search index)
+    /// has new ones.
+    source: Arc<[u8]>,
+    body: Arc<[u8]>,
+    etag: Arc<str>,
+}
+
+impl Prepared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PreparedFiles> {
+        match self.files.lock() {
+            Ok(files) => files,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The body and ETag of `path` (whose served bytes are `source`) as sent at
+    /// `status`'s generation.
+    fn get(
+        &self,
+        path: &str,
+        source: &Arc<[u8]>,
+        status: &reload::Status,
+    ) -> (Arc<[u8]>, Arc<str>) {
+        {
+            let mut files = self.lock();
+            if files.generation != status.generation {
+                files.generation = status.generation;
+                files.by_path.clear();
+            }
+            if let Some(file) = files.by_path.get(path)
+                && Arc::ptr_eq(&file.source, source)
+            {
+                return (file.body.clone(), file.etag.clone());
+            }
+        }
+        // Prepared outside the lock: other requests go on meanwhile.
+        let body: Arc<[u8]> = if http::content_type(path).starts_with("text/html") {
+            reload::inject(source, status).into()
+        } else {
+            source.clone()
+        };
+        let etag: Arc<str> = http::etag(&body).into();
+        let mut files = self.lock();
+        if files.generation == status.generation {
+            files.by_path.insert(
+                path.to_string(),
+                PreparedFile {
+                    source: source.clone(),
+                    body: body.clone(),
+                    etag: etag.clone(),
+                },
+            );
+        }
+        (body, etag)
     }
 }
 
@@ -348,7 +436,12 @@ fn fallback_page(title: &str, message: &str, status: &reload::Status) -> Vec<u8>
     reload::inject(page.as_bytes(), status)
 }
 
-fn handle(request: &Request<'_>, state: &Arc<ServerState>, waiting: &AtomicUsize) -> Response {
+fn handle(
+    request: &Request<'_>,
+    state: &Arc<ServerState>,
+    prepared: &Prepared,
+    waiting: &AtomicUsize,
+) -> Response {
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return respond(
             405,
@@ -371,10 +464,12 @@ fn handle(request: &Request<'_>, state: &Arc<ServerState>, waiting: &AtomicUsize
         return poll(request, url, state, waiting);
     }
     if path == SCRIPT_PATH {
+        let etag = http::etag(SCRIPT.as_bytes());
         return respond_cached(
             request,
             "text/javascript; charset=utf-8",
-            SCRIPT.as_bytes().to_vec(),
+            SCRIPT.as_bytes().into(),
+            &etag,
         );
     }
     // The status is read before the output: a rebuild published in between makes the page
@@ -406,13 +501,8 @@ fn handle(request: &Request<'_>, state: &Arc<ServerState>, waiting: &AtomicUsize
                     &[],
                 );
             };
-            let content_type = http::content_type(&path);
-            let body = if content_type.starts_with("text/html") {
-                reload::inject(&data, &status)
-            } else {
-                data.to_vec()
-            };
-            respond_cached(request, content_type, body)
+            let (body, etag) = prepared.get(&path, &data, &status);
+            respond_cached(request, http::content_type(&path), body, &etag)
         }
         Resolved::Redirect(location) => respond(
             301,
