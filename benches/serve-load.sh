@@ -192,8 +192,12 @@ full=$(grep '^Rebuilt' "$WORK/serve.log" | tail -n +"$((before + 1))" | grep -c 
     done
 ) &
 ATTACK_PID=$!
-sleep 1
-attackers=$(($(ls "/proc/$SERVER_PID/task" | wc -l)))
+# Wait until the attack holds its connections (one server thread each), 10 s at most.
+for _ in $(seq 1 100); do
+    (($(ls "/proc/$SERVER_PID/task" | wc -l) >= 250)) && break
+    sleep 0.1
+done
+attackers=$(ls "/proc/$SERVER_PID/task" | wc -l)
 run attacked -s "$WORK/serve-load.lua" "$URL"
 kill "$ATTACK_PID" 2>/dev/null || true
 wait "$ATTACK_PID" 2>/dev/null || true
@@ -228,7 +232,8 @@ if ((BIG)); then
     write_mix
     sed -i 's|"/timeline/", ||; s|"/insights/", ||' "$WORK/serve-load.lua"
     before=$(grep -c '^Rebuilt' "$WORK/big.log" || true)
-    ( sleep 2; printf '\n# load test: full rebuild\n' >>"$BIG_SITE/site.toml" ) &
+    # A new title changes every page: a full rebuild whose every page is new.
+    ( sleep 2; sed -i '0,/^title = "/s//title = "Load test: /' "$BIG_SITE/site.toml" ) &
     DURATION=20s
     echo
     echo "| run       | requests/s | p50      | p99      | max      | errors |"
