@@ -49,7 +49,10 @@ try {
     await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
     for (const path of paths) {
       const url = new URL(path, base).href;
-      const response = await page.goto(url, { waitUntil: "networkidle0", timeout: 30000 });
+      // The pages are static: "load" has every stylesheet and image. The search page
+      // builds its results UI from a script, so it is given time for that.
+      const waitUntil = /\/search\/$/.test(path) ? "networkidle0" : "load";
+      const response = await page.goto(url, { waitUntil, timeout: 60000 });
       // 404.html is served with 200 by a plain file server; anything else is a broken page.
       if (!response || !response.ok()) {
         console.log(`FAIL ${url} (${scheme}): HTTP ${response ? response.status() : "no response"}`);
