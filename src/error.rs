@@ -42,7 +42,7 @@ pub enum Error {
     },
     /// Another build holds the output lock.
     #[error(
-        "another hindsight build is writing {} (lock file {}); wait for it to finish, or remove the lock file if no build is running",
+        "another hindsight build is writing {} right now: it holds the lock {}. Wait for it to finish, then build again (the lock is released when that build exits, even if it is killed; there is nothing to delete)",
         output.display(),
         lock.display()
     )]

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -17,6 +17,25 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 /// syntect's bundled themes used for the generated stylesheets.
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
+
+/// The background of code blocks in the default theme's `style.css` (`--code-bg`, light
+/// and dark), which the highlighted colours must be readable on.
+const LIGHT_CODE_BACKGROUND: Color = Color {
+    r: 0xf6,
+    g: 0xf8,
+    b: 0xfa,
+    a: 0xff,
+};
+const DARK_CODE_BACKGROUND: Color = Color {
+    r: 0x16,
+    g: 0x1b,
+    b: 0x22,
+    a: 0xff,
+};
+
+/// WCAG AA asks 4.5:1 for normal text; a little more, so rounding never tips a colour
+/// under it.
+const MIN_CONTRAST: f64 = 4.6;
 
 /// Highlights code blocks; loads syntaxes lazily.
 #[derive(Debug, Default)]
@@ -75,17 +94,90 @@ fn alias(lang: &str) -> Option<&'static str> {
     })
 }
 
-/// The light and dark stylesheets for the highlighted classes.
+/// The light and dark stylesheets for the highlighted classes. syntect's themes have
+/// colours too faint to read on our code background (comments at 2.7:1); each one is
+/// darkened (light) or lightened (dark) just enough to reach [`MIN_CONTRAST`].
 pub fn stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
+    let css = |name: &str, background: Color| {
         themes
             .themes
             .get(name)
-            .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
+            .map(|theme| readable(theme.clone(), background))
+            .and_then(|theme| css_for_theme_with_class_style(&theme, CLASS_STYLE).ok())
             .unwrap_or_default()
     };
-    (css(LIGHT_THEME), css(DARK_THEME))
+    (
+        css(LIGHT_THEME, LIGHT_CODE_BACKGROUND),
+        css(DARK_THEME, DARK_CODE_BACKGROUND),
+    )
+}
+
+/// `theme` with every foreground colour readable on its background: the scope's own
+/// background when it has an opaque one, `code_background` otherwise.
+fn readable(mut theme: Theme, code_background: Color) -> Theme {
+    if let Some(foreground) = theme.settings.foreground.as_mut() {
+        *foreground = with_contrast(*foreground, code_background);
+    }
+    for item in &mut theme.scopes {
+        let background = item
+            .style
+            .background
+            .filter(|b| b.a == 0xff)
+            .unwrap_or(code_background);
+        if let Some(foreground) = item.style.foreground.as_mut() {
+            *foreground = with_contrast(*foreground, background);
+        }
+    }
+    theme
+}
+
+/// `foreground` (drawn on `background`), moved towards black or white, whichever
+/// contrasts more with the background, until it reaches [`MIN_CONTRAST`].
+fn with_contrast(foreground: Color, background: Color) -> Color {
+    let black = Color::BLACK;
+    let white = Color::WHITE;
+    // A translucent colour is seen blended with what is behind it.
+    let seen = mix(background, foreground, f64::from(foreground.a) / 255.0);
+    let towards = if contrast(black, background) >= contrast(white, background) {
+        black
+    } else {
+        white
+    };
+    (0..=50)
+        .map(|step| mix(seen, towards, f64::from(step) / 50.0))
+        .find(|c| contrast(*c, background) >= MIN_CONTRAST)
+        .unwrap_or(towards)
+}
+
+/// `a` moved a fraction `t` of the way to `b`; opaque.
+fn mix(a: Color, b: Color, t: f64) -> Color {
+    let channel = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
+    Color {
+        r: channel(a.r, b.r),
+        g: channel(a.g, b.g),
+        b: channel(a.b, b.b),
+        a: 0xff,
+    }
+}
+
+/// WCAG 2 contrast ratio of two opaque colours.
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// WCAG 2 relative luminance.
+fn luminance(c: Color) -> f64 {
+    let linear = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
 }
 
 /// Minimal HTML escaping for text inside elements.
@@ -116,6 +208,78 @@ mod tests {
         assert!(!sql.contains("style="), "{sql}");
         let unknown = highlighter.highlight("<script>\n", "klingon");
         assert_eq!(unknown, "&lt;script&gt;\n");
+    }
+
+    fn hex(value: &str) -> Color {
+        let byte = |i: usize| u8::from_str_radix(&value[i..i + 2], 16).unwrap();
+        Color {
+            r: byte(0),
+            g: byte(2),
+            b: byte(4),
+            a: 0xff,
+        }
+    }
+
+    /// Every rule's `color` of a generated stylesheet, with its `background-color` if
+    /// it has one.
+    fn colours(css: &str) -> Vec<(Color, Option<Color>)> {
+        css.split('}')
+            .filter_map(|rule| {
+                let value = |property: &str| {
+                    rule.lines()
+                        .find_map(|line| line.trim().strip_prefix(property))
+                        .map(hex)
+                };
+                Some((value("color: #")?, value("background-color: #")))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_highlighted_colour_is_readable_on_its_background() {
+        let (light, dark) = stylesheets();
+        for (css, code_background) in [(light, LIGHT_CODE_BACKGROUND), (dark, DARK_CODE_BACKGROUND)]
+        {
+            let colours = colours(&css);
+            assert!(colours.len() > 10, "{css}");
+            for (colour, background) in colours {
+                let background = background.unwrap_or(code_background);
+                assert!(
+                    contrast(colour, background) >= 4.5,
+                    "{colour:?} on {background:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_code_backgrounds_are_those_of_the_default_theme() {
+        let css = include_str!("../themes/default/static/style.css");
+        assert!(css.contains("--code-bg: #f6f8fa;"));
+        assert!(css.contains("--code-bg: #161b22;"));
+    }
+
+    #[test]
+    fn readable_colours_keep_their_hue_and_change_only_when_needed() {
+        let dark_enough = Color {
+            r: 0x18,
+            g: 0x36,
+            b: 0x91,
+            a: 0xff,
+        };
+        assert_eq!(
+            with_contrast(dark_enough, LIGHT_CODE_BACKGROUND),
+            dark_enough
+        );
+        let comment = Color {
+            r: 0x96,
+            g: 0x98,
+            b: 0x96,
+            a: 0xff,
+        };
+        let fixed = with_contrast(comment, LIGHT_CODE_BACKGROUND);
+        assert!(contrast(fixed, LIGHT_CODE_BACKGROUND) >= MIN_CONTRAST);
+        assert!(fixed.r < comment.r && fixed.r > 0x40, "{fixed:?}");
     }
 
     #[test]

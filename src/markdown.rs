@@ -101,8 +101,10 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                 } else {
                     format!(" data-lang=\"{}\"", escape(&lang))
                 };
+                // Focusable, so a block wider than the page can be scrolled with the
+                // keyboard (it scrolls sideways rather than wrap).
                 Event::Html(CowStr::from(format!(
-                    "<pre class=\"code\"{lang_attr}><code>{body}</code></pre>\n"
+                    "<pre class=\"code\"{lang_attr} tabindex=\"0\"><code>{body}</code></pre>\n"
                 )))
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -184,6 +186,13 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                     id,
                 })
             }
+            // pulldown-cmark's checkbox has no accessible name; screen readers would say
+            // only "checkbox". The state is the checkbox's own; the name says what it means.
+            Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Done\"> "
+            })),
             Event::Html(html) | Event::InlineHtml(html) => {
                 has_raw_html = true;
                 Event::Html(html)
@@ -310,7 +319,7 @@ pub fn sanitize(html: &str) -> String {
     builder
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("pre", ["data-lang"])
+        .add_tag_attributes("pre", ["data-lang", "tabindex"])
         .add_generic_attributes(["id", "class", "aria-label"]);
     builder.clean(html).to_string()
 }
@@ -404,14 +413,15 @@ mod tests {
     fn code_blocks_are_highlighted_with_classes() {
         let (r, _) = render_body("```sql\nSELECT 1;\n```\n\n```\n<b>\n```\n", false);
         assert!(
-            r.html
-                .contains("<pre class=\"code\" data-lang=\"sql\"><code><span class=\"hl-"),
+            r.html.contains(
+                "<pre class=\"code\" data-lang=\"sql\" tabindex=\"0\"><code><span class=\"hl-"
+            ),
             "{}",
             r.html
         );
         assert!(
             r.html
-                .contains("<pre class=\"code\"><code>&lt;b&gt;\n</code></pre>"),
+                .contains("<pre class=\"code\" tabindex=\"0\"><code>&lt;b&gt;\n</code></pre>"),
             "{}",
             r.html
         );

@@ -72,60 +72,92 @@ impl Output {
     }
 }
 
-/// Holds the output lock; released on drop.
+/// The right to write one output folder, held from the start of a build to its end: an
+/// exclusive advisory lock (`flock`) on a file beside the output. The kernel releases it
+/// when the process ends, however it ends, so a killed build never leaves a lock behind
+/// that the next one would have to guess about.
 #[derive(Debug)]
-struct OutputLock {
+pub struct OutputLock {
+    out_dir: PathBuf,
     path: PathBuf,
+    // Held open: closing it releases the lock.
+    file: fs::File,
 }
 
 impl OutputLock {
-    fn acquire(out_dir: &Path) -> Result<Self, Error> {
+    /// Takes the lock of `out_dir` (creating the folder it goes in), then clears what
+    /// builds that were killed left beside it ([`clean_up_interrupted`]). Fails at once,
+    /// naming the lock file, when another build holds it.
+    pub fn acquire(out_dir: &Path) -> Result<Self, Error> {
+        if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|source| Error::Output {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
         let path = sibling(out_dir, "lock");
-        for _ in 0..2 {
-            match fs::OpenOptions::new()
+        let io = |source| Error::Output {
+            path: path.clone(),
+            source,
+        };
+        loop {
+            let mut file = fs::OpenOptions::new()
+                .read(true)
                 .write(true)
-                .create_new(true)
+                .create(true)
+                .truncate(false)
                 .open(&path)
-            {
-                Ok(mut file) => {
-                    let _ = writeln!(file, "{}", std::process::id());
-                    return Ok(Self { path });
-                }
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if lock_is_stale(&path) {
-                        let _ = fs::remove_file(&path);
-                        continue;
-                    }
+                .map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
                     return Err(Error::Locked {
                         output: out_dir.to_path_buf(),
                         lock: path,
                     });
                 }
-                Err(source) => return Err(Error::Output { path, source }),
+                Err(fs::TryLockError::Error(source)) => return Err(io(source)),
+            }
+            // The build that held the lock removes the file before releasing it; if it
+            // did so after we opened it, we locked a file that no one else can see.
+            if is_same_file(&file, &path) {
+                // Who holds it, for someone looking at the file; the lock is the flock.
+                let _ = file.set_len(0);
+                let _ = writeln!(file, "{}", std::process::id());
+                let lock = Self {
+                    out_dir: out_dir.to_path_buf(),
+                    path,
+                    file,
+                };
+                clean_up_interrupted(out_dir)?;
+                return Ok(lock);
             }
         }
-        Err(Error::Locked {
-            output: out_dir.to_path_buf(),
-            lock: path,
-        })
     }
-}
-
-/// A lock left by a build that was killed: its process no longer exists.
-fn lock_is_stale(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else {
-        return false;
-    };
-    let Ok(pid) = text.trim().parse::<u32>() else {
-        return false;
-    };
-    cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 impl Drop for OutputLock {
     fn drop(&mut self) {
+        // Removed while still locked, then released when `file` closes.
         let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
+}
+
+/// True when `path` still names the open `file`.
+#[cfg(unix)]
+fn is_same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(_file: &fs::File, path: &Path) -> bool {
+    // Elsewhere an open file cannot be removed, so the path still names it.
+    path.exists()
 }
 
 /// `<parent>/.<name>.hindsight-<what>`.
@@ -186,42 +218,39 @@ pub fn check_replaceable(out_dir: &Path, site_root: &Path) -> Result<(), Error> 
         return Ok(());
     }
     Err(unsafe_output(&format!(
-        "it holds files that hindsight did not write (no {MARKER} marker); check --output, or empty or delete the folder yourself if it really is an old build"
+        "it holds files that hindsight did not write (it has no {MARKER} file); check --output. If everything in it may be replaced, delete the folder, or create an empty {} to let hindsight replace it",
+        out_dir.join(MARKER).display()
     )))
 }
 
-/// Writes `output` to `out_dir` atomically: stage beside it, then swap with renames. On
-/// any error the previous output is left byte-for-byte as it was.
+/// Writes `output` to `out_dir` atomically: stage beside it, then swap. On any error the
+/// previous output is left byte-for-byte as it was.
 pub fn write_atomically(output: &Output, out_dir: &Path, site_root: &Path) -> Result<(), Error> {
-    write_atomically_with(out_dir, site_root, |staging| {
+    let lock = OutputLock::acquire(out_dir)?;
+    write_atomically_with(&lock, site_root, |staging| {
         output
             .iter()
             .try_for_each(|(rel, data)| staging.write(rel, data))
     })
 }
 
-/// Like [`write_atomically`], but `fill` writes the files into the [`Staging`] folder
-/// itself, from as many threads as it likes: `build` streams each page to disk as soon
-/// as it is rendered instead of holding the whole site in memory.
+/// Like [`write_atomically`], for the output folder that `lock` holds, but `fill` writes
+/// the files into the [`Staging`] folder itself, from as many threads as it likes:
+/// `build` streams each page to disk as soon as it is rendered instead of holding the
+/// whole site in memory.
 pub fn write_atomically_with(
-    out_dir: &Path,
+    lock: &OutputLock,
     site_root: &Path,
     fill: impl FnOnce(&Staging) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|source| Error::Output {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
-    let _lock = OutputLock::acquire(out_dir)?;
+    let out_dir = lock.out_dir.as_path();
     check_replaceable(out_dir, site_root)?;
     let staging = Staging::create(sibling(out_dir, &format!("staging-{}", std::process::id())))?;
     let result = fill(&staging)
         .and_then(|()| staging.finish())
         .and_then(|()| swap(&staging.dir, out_dir));
     if result.is_err() {
-        let _ = fs::remove_dir_all(&staging.dir);
+        let _ = remove_tree(&staging.dir);
     }
     result
 }
@@ -331,6 +360,13 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     fs::remove_dir(dir)
 }
 
+/// Puts the staged site in place of the previous output, and removes the previous one.
+///
+/// On Linux the two folders trade places in one `renameat2(RENAME_EXCHANGE)`, so there is
+/// no moment at which the output path holds nothing. Where that is not available (another
+/// system, a file system without it) the previous output is first renamed aside as
+/// `old-<pid>`; a build killed before the staged folder takes its place leaves it there
+/// whole, and the next build puts it back ([`clean_up_interrupted`]).
 fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -338,6 +374,10 @@ fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
     };
     if !out_dir.exists() {
         return fs::rename(staging, out_dir).map_err(io(out_dir));
+    }
+    if exchange(staging, out_dir).is_ok() {
+        // The previous output is now where the staging folder was.
+        return remove_tree(staging).map_err(io(staging));
     }
     let old = sibling(out_dir, &format!("old-{}", std::process::id()));
     if old.exists() {
@@ -352,5 +392,67 @@ fn swap(staging: &Path, out_dir: &Path) -> Result<(), Error> {
             source,
         });
     }
-    remove_tree(&old).map_err(io(&old))
+    // An `old-` folder is always a whole previous output (see above): it is deleted under
+    // the staging name, which is free again.
+    let doomed = if fs::rename(&old, staging).is_ok() {
+        staging
+    } else {
+        &old
+    };
+    remove_tree(doomed).map_err(io(doomed))
+}
+
+/// Swaps two folders atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Clears what builds that were killed left beside the output; called under the lock, so
+/// no running build owns any of it. A `staging-<pid>` folder is a half-written site or a
+/// previous output being deleted: it is removed. An `old-<pid>` folder is a whole previous
+/// output set aside by [`swap`]: it is put back when the output is missing (the build was
+/// killed between the two renames), and removed otherwise.
+fn clean_up_interrupted(out_dir: &Path) -> Result<(), Error> {
+    let Some(prefix) = sibling(out_dir, "")
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return Ok(());
+    };
+    let parent = sibling(out_dir, "")
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Ok(());
+    };
+    let mut leftovers: Vec<(bool, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let what = name.strip_prefix(&prefix)?;
+            let is_old = what.starts_with("old-");
+            (is_old || what.starts_with("staging-")).then(|| (is_old, entry.path()))
+        })
+        .collect();
+    leftovers.sort();
+    for (is_old, path) in leftovers {
+        if is_old && !out_dir.exists() && path.join(MARKER).is_file() {
+            fs::rename(&path, out_dir).map_err(|source| Error::Output {
+                path: out_dir.to_path_buf(),
+                source,
+            })?;
+            continue;
+        }
+        remove_tree(&path).map_err(|source| Error::Output { path, source })?;
+    }
+    Ok(())
 }

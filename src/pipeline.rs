@@ -147,6 +147,8 @@ fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
 pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
     let start = Instant::now();
     let output_dir = options.output_dir();
+    // Held to the end: no other build writes this output, or its cache, meanwhile.
+    let lock = output::OutputLock::acquire(&output_dir)?;
     let previous = cache::Manifest::load(&output_dir).unwrap_or_default();
     let inputs = input_fingerprint(options);
     if inputs.is_some() && previous.inputs == inputs && previous.output_is_intact(&output_dir) {
@@ -202,7 +204,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
     } else {
         None
     };
-    output::write_atomically_with(&output_dir, &options.root, |staging| {
+    output::write_atomically_with(&lock, &options.root, |staging| {
         let mut pages = render::Page::all(&site);
         // Pages that list a large share of the postmortems take up to a hundred times
         // longer than the others; started last, one of them would keep a core busy after

@@ -472,6 +472,19 @@ fn markdown_tables_task_lists_and_footnotes_render() {
     assert!(boxes[0].value().attr("checked").is_some());
     assert!(boxes[1].value().attr("checked").is_none());
     assert!(boxes.iter().all(|b| b.value().attr("disabled").is_some()));
+    // Named for screen readers (axe-core's `label` rule): the state says done or not.
+    assert!(
+        boxes
+            .iter()
+            .all(|b| b.value().attr("aria-label") == Some("Done"))
+    );
+    // Code blocks scroll sideways, so they take keyboard focus.
+    assert!(!select(&page, "main pre.code").is_empty());
+    assert!(
+        select(&page, "main pre.code")
+            .iter()
+            .all(|pre| pre.value().attr("tabindex") == Some("0"))
+    );
     // The footnote reference links to its definition on the same page.
     let reference = first(&page, "main sup a[href^='#']");
     let target = reference

@@ -20,6 +20,7 @@ mod fixture;
 mod import_cli;
 mod insights;
 mod output;
+mod output_interrupted;
 mod related;
 mod scaffold;
 mod serve;

@@ -43,6 +43,27 @@ fn output_refuses_to_replace_a_folder_it_did_not_write() {
 }
 
 #[test]
+fn output_replaces_a_foreign_folder_once_told_to() {
+    let site = SiteFixture::standard();
+    site.file("docs/old-generator/index.html", "<p>an old site</p>\n");
+    let run = site.run(["build", "--output", "docs"]);
+    run.assert_failed();
+    // The message says how to let hindsight replace the folder.
+    assert!(
+        run.stderr
+            .contains("create an empty docs/.hindsight-output to let hindsight replace it"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.path("docs/old-generator/index.html").is_file());
+    site.file("docs/.hindsight-output", "");
+    site.build(&["--output", "docs"]);
+    assert!(!site.path("docs/old-generator").exists());
+    assert!(site.path("docs/postmortems/db/index.html").is_file());
+    assert_eq!(site.leftovers(), Vec::<String>::new());
+}
+
+#[test]
 fn output_refuses_to_replace_the_site_itself() {
     let site = SiteFixture::standard();
     let root = site.root().to_string_lossy().into_owned();
