@@ -689,6 +689,13 @@ impl Session {
             return Err(BuildFailure::Invalid(diagnostics));
         }
 
+        if rendered
+            .iter()
+            .all(|(index, new)| only_the_page_changes(&self.site.postmortems[*index], new))
+        {
+            return self.apply_page_edits(rendered, diagnostics);
+        }
+
         // What depended on the edited postmortems before the edit: those pages change
         // too (a severity or year page it leaves, a root cause it no longer has).
         let old_longest = longest_ttr(&self.site);
@@ -815,6 +822,36 @@ impl Session {
         Ok(update)
     }
 
+    /// Edits that leave every page but the postmortem's own as it was (see
+    /// [`only_the_page_changes`]): the model keeps its shape, and only those pages are
+    /// rendered. This is the common edit while writing, and it must show at once.
+    fn apply_page_edits(
+        &mut self,
+        edits: Vec<(usize, content::Postmortem)>,
+        warnings: Diagnostics,
+    ) -> Result<Update, BuildFailure> {
+        let mut pages = Vec::new();
+        for (index, postmortem) in edits {
+            self.site.postmortems[index] = postmortem;
+            pages.push(render::Page::Postmortem(crate::site::PostmortemId(
+                index as u32,
+            )));
+        }
+        let views = render::view::Views::new(&self.site);
+        let fresh = render::render_pages(&self.site, &self.theme, &views, &pages)?;
+        let mut update = Update {
+            warnings,
+            ..Update::default()
+        };
+        for (path, data) in fresh.iter() {
+            if self.output.get(path).is_none_or(|old| **old != *data) {
+                update.changed.push(path.to_string());
+            }
+        }
+        self.output.merge(fresh);
+        Ok(update)
+    }
+
     /// Every postmortem page, for a search index of the whole site (empty when the site
     /// has search turned off).
     pub fn search_documents(&self) -> Vec<search::Document> {
@@ -908,6 +945,17 @@ fn search_pages(site: &Site) -> impl Iterator<Item = (String, String)> + '_ {
         let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
         (url, path)
     })
+}
+
+/// True when replacing `old` by `new` changes no page but the postmortem's own: the same
+/// file with the same front matter, and the body changed only after the part that
+/// related incidents read. Nothing but its own page shows the body (lists, feeds,
+/// insights and `postmortems.json` are made of front matter), so every other page and the
+/// whole site model but this postmortem's text stay as they are.
+fn only_the_page_changes(old: &content::Postmortem, new: &content::Postmortem) -> bool {
+    old.source == new.source
+        && old.file_text.get(..old.body_offset) == new.file_text.get(..new.body_offset)
+        && related::body_read(old) == related::body_read(new)
 }
 
 /// The output path of every page of `site`.
@@ -1117,6 +1165,21 @@ The log host filled up.
         let edits: Vec<(&str, Edit)> = vec![
             ("body", Box::new(|t| t.replace("mistyped.", "typed twice."))),
             (
+                "long body",
+                Box::new(|t| {
+                    let padding = "Nothing to see in this sentence. ".repeat(25);
+                    t.replace(
+                        "typed twice.",
+                        &format!("typed twice.\n\n{padding}\n\nThe end."),
+                    )
+                }),
+            ),
+            // After the start of the body that related incidents read: only the page.
+            (
+                "end of the body",
+                Box::new(|t| t.replace("The end.", "The end, see [the outage](../2023/conn.md).")),
+            ),
+            (
                 "title",
                 Box::new(|t| t.replace("Database password", "DB password")),
             ),
@@ -1165,6 +1228,9 @@ The log host filled up.
                 problems.join("\n")
             );
             assert!(!update.changed.is_empty(), "{what}: nothing changed");
+            if what == "end of the body" {
+                assert_eq!(update.changed, ["postmortems/db/index.html"], "{what}");
+            }
         }
     }
 

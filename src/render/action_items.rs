@@ -232,7 +232,7 @@ fn action_row(
     item: ActionItemRef,
 ) -> ActionRow {
     let action = site.action_item(item);
-    let summary = &views.summaries[item.postmortem.index()];
+    let summary = views.summary(item.postmortem);
     let owner_url = owner_urls.get(&action.owner).cloned().unwrap_or_default();
     ActionRow {
         task: action.task.clone(),

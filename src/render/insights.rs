@@ -367,7 +367,7 @@ impl InsightsView {
                         .iter()
                         .take(RECURRING_SHOWN)
                         .map(|id| {
-                            let s = &views.summaries[id.index()];
+                            let s = views.summary(*id);
                             PostmortemLink {
                                 url: s.url.clone(),
                                 title: s.title.clone(),

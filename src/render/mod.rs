@@ -154,7 +154,7 @@ pub fn page_context(
     let summaries = |ids: &[crate::site::PostmortemId]| views.summary_refs(ids);
     match page {
         Page::Home => {
-            let all: Vec<SummaryRef<'_>> = (0..views.summaries.len())
+            let all: Vec<SummaryRef<'_>> = (0..site.postmortems.len())
                 .map(|i| views.summary_ref(crate::site::PostmortemId(i as u32)))
                 .collect();
             context.insert("recent", &all[..all.len().min(10)]);
@@ -327,7 +327,8 @@ pub fn page_context(
             let entries: Vec<FeedEntry<'_>> = site
                 .postmortems
                 .iter()
-                .zip(&views.summaries)
+                .enumerate()
+                .map(|(i, p)| (p, views.summary(crate::site::PostmortemId(i as u32))))
                 .filter(|(p, _)| p.status != crate::content::postmortem::Status::Draft)
                 .take(50)
                 .map(|(p, summary)| FeedEntry {
@@ -550,7 +551,8 @@ fn export_json(site: &Site, views: &Views<'_>) -> Vec<u8> {
     let postmortems = site
         .postmortems
         .iter()
-        .zip(&views.summaries)
+        .enumerate()
+        .map(|(i, p)| (p, views.summary(crate::site::PostmortemId(i as u32))))
         .map(|(p, summary)| {
             let metrics = p.milestones.metrics();
             ExportPostmortem {

@@ -6,7 +6,8 @@
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use rayon::prelude::*;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::content::postmortem::{ActionItem, Postmortem, TimelineEntry};
@@ -205,20 +206,26 @@ pub struct Summary {
 }
 
 /// Builds references and summaries for one site.
+///
+/// Summaries and their template values are made on first use, once each: a full build
+/// uses them all, while the dev server re-rendering one edited page needs only a handful
+/// of a library of thousands, and must not pay for the rest.
 pub struct Views<'a> {
     site: &'a Site,
     zone: TimeZone,
     /// The site view.
     pub site_view: SiteView,
+    /// The longest time to resolve, the scale of every summary's bar.
+    longest: SignedDuration,
     /// One summary per postmortem, indexed like `Site::postmortems`.
-    pub summaries: Vec<Summary>,
+    summaries: Vec<OnceLock<Summary>>,
     /// The same summaries as template values, converted once: a summary appears in a
     /// dozen lists (home, timeline, its root causes, services, severity, year…), and
     /// converting it again for each was a tenth of a build. tera shares these values
     /// (reference-counted), so listing one costs a pointer copy.
-    summary_values: Vec<tera::Value>,
+    summary_values: Vec<OnceLock<tera::Value>>,
     /// The fingerprint of each summary (see [`SummaryRef`]'s `Serialize`).
-    summary_keys: Vec<Option<u128>>,
+    summary_keys: Vec<OnceLock<Option<u128>>>,
 }
 
 /// A [`Summary`] as lists hand it to templates: it serialises as its ready-made template
@@ -227,7 +234,7 @@ pub struct Views<'a> {
 pub struct SummaryRef<'a> {
     summary: &'a Summary,
     value: &'a tera::Value,
-    key: Option<u128>,
+    key: &'a OnceLock<Option<u128>>,
 }
 
 impl std::ops::Deref for SummaryRef<'_> {
@@ -244,7 +251,7 @@ impl Serialize for SummaryRef<'_> {
             // For the build cache's page fingerprints: the summary's own fingerprint
             // stands for it, so each summary is hashed once, not once per list. Without
             // one, the page gets no fingerprint and is always rendered.
-            match self.key {
+            match *self.key.get_or_init(|| summary_fingerprint(self.summary)) {
                 Some(key) => serializer.serialize_u128(key),
                 None => Err(serde::ser::Error::custom("summary without a fingerprint")),
             }
@@ -255,47 +262,39 @@ impl Serialize for SummaryRef<'_> {
 }
 
 impl<'a> Views<'a> {
-    /// Prepares the shared views.
+    /// Prepares the shared views; summaries are made as they are asked for.
     pub fn new(site: &'a Site) -> Self {
-        let zone = site.config.display_zone();
-        let site_view = SiteView::new(site);
-        let longest = site
-            .postmortems
-            .iter()
-            .filter_map(|p| p.milestones.metrics().ttr)
-            .max()
-            .unwrap_or(SignedDuration::ZERO);
-        let mut views = Self {
+        let count = site.postmortems.len();
+        Self {
             site,
-            zone,
-            site_view,
-            summaries: Vec::new(),
-            summary_values: Vec::new(),
-            summary_keys: Vec::new(),
-        };
-        views.summaries = site
-            .postmortems
-            .iter()
-            .map(|p| views.summary(p, longest))
-            .collect();
-        (views.summary_values, views.summary_keys) = views
-            .summaries
-            .par_iter()
-            .map(|summary| {
-                let mut key = crate::cache::Fingerprint::new();
-                key.add_json(summary);
-                (tera::Value::from_serializable(summary), key.finish())
-            })
-            .unzip();
-        views
+            zone: site.config.display_zone(),
+            site_view: SiteView::new(site),
+            longest: site
+                .postmortems
+                .iter()
+                .filter_map(|p| p.milestones.metrics().ttr)
+                .max()
+                .unwrap_or(SignedDuration::ZERO),
+            summaries: (0..count).map(|_| OnceLock::new()).collect(),
+            summary_values: (0..count).map(|_| OnceLock::new()).collect(),
+            summary_keys: (0..count).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The summary of postmortem `id`.
+    pub fn summary(&self, id: PostmortemId) -> &Summary {
+        self.summaries[id.index()]
+            .get_or_init(|| self.make_summary(&self.site.postmortems[id.index()], self.longest))
     }
 
     /// The summary of postmortem `id`, for a list.
     pub fn summary_ref(&self, id: PostmortemId) -> SummaryRef<'_> {
+        let summary = self.summary(id);
         SummaryRef {
-            summary: &self.summaries[id.index()],
-            value: &self.summary_values[id.index()],
-            key: self.summary_keys[id.index()],
+            summary,
+            value: self.summary_values[id.index()]
+                .get_or_init(|| tera::Value::from_serializable(summary)),
+            key: &self.summary_keys[id.index()],
         }
     }
 
@@ -331,7 +330,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn summary(&self, p: &Postmortem, longest: SignedDuration) -> Summary {
+    fn make_summary(&self, p: &Postmortem, longest: SignedDuration) -> Summary {
         let ttr = p.milestones.metrics().ttr;
         let root_causes: Vec<TermRef> = p
             .root_causes
@@ -374,7 +373,7 @@ impl<'a> Views<'a> {
         let metrics = p.milestones.metrics();
         let started = p.milestones.started;
         PostmortemView {
-            summary: self.summaries[index].clone(),
+            summary: self.summary(PostmortemId(index as u32)).clone(),
             started: moment(p.milestones.started),
             detected: moment(p.milestones.detected),
             acknowledged: moment(p.milestones.acknowledged),
@@ -433,7 +432,7 @@ impl<'a> Views<'a> {
 
     fn related(&self, related: &crate::site::Related) -> RelatedView {
         use crate::site::related::Reason;
-        let summary = &self.summaries[related.id.index()];
+        let summary = self.summary(related.id);
         let cause_names = |keys: &[RootCauseKey]| {
             join_names(keys.iter().map(|k| self.root_cause_ref(k).name).collect())
         };
@@ -495,6 +494,13 @@ impl<'a> Views<'a> {
             figure("Median time to detect", &self.site.ttd),
         ]
     }
+}
+
+/// The fingerprint of a summary, for the build cache.
+fn summary_fingerprint(summary: &Summary) -> Option<u128> {
+    let mut key = crate::cache::Fingerprint::new();
+    key.add_json(summary);
+    key.finish()
 }
 
 /// `a`, `a and b`, `a, b and c`.

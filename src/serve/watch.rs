@@ -74,17 +74,24 @@ impl SiteWatcher {
     /// it would be missed.
     pub fn next_changes(&mut self, timeout: Duration) -> Result<Vec<Change>, Error> {
         let mut paths = BTreeSet::new();
-        match self.events.recv_timeout(timeout) {
-            Ok(event) => collect(event, &mut paths),
+        let mut saved = match self.events.recv_timeout(timeout) {
+            Ok(event) => self.collect(event, &mut paths),
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
                 return Ok(Vec::new());
             }
-        }
+        };
         let started = Instant::now();
+        // A postmortem written in place and closed is a finished save: waiting for the
+        // quiet window would only delay it. Events still in the queue join the batch.
         while started.elapsed() < MAX_WAIT {
-            match self.events.recv_timeout(QUIET) {
-                Ok(event) => collect(event, &mut paths),
-                Err(_) => break,
+            let next = if saved {
+                self.events.try_recv().map_err(|_| ())
+            } else {
+                self.events.recv_timeout(QUIET).map_err(|_| ())
+            };
+            match next {
+                Ok(event) => saved |= self.collect(event, &mut paths),
+                Err(()) => break,
             }
         }
         let changes: BTreeSet<Change> = paths
@@ -124,12 +131,22 @@ fn watch(
     })
 }
 
-fn collect(event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
-    if let Ok(event) = event {
-        if matches!(event.kind, notify::EventKind::Access(_)) {
-            return;
+impl SiteWatcher {
+    /// Adds the paths of `event` to `paths`; true when it is a postmortem closed after
+    /// writing (the end of an in-place save).
+    fn collect(&self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) -> bool {
+        use notify::event::{AccessKind, AccessMode};
+        let Ok(event) = event else { return false };
+        if let notify::EventKind::Access(access) = event.kind {
+            return access == AccessKind::Close(AccessMode::Write)
+                && event.paths.iter().any(|path| {
+                    paths.contains(path)
+                        && path.extension().is_some_and(|e| e == "md")
+                        && matches!(classify(&self.root, path), Some(Change::Content(_)))
+                });
         }
         paths.extend(event.paths);
+        false
     }
 }
 

@@ -451,15 +451,21 @@ fn count_common(a: &[u32], b: &[u32]) -> u32 {
     common(a, b).count() as u32
 }
 
-/// Every title word, plus the most frequent words of the start of the body; lowercase,
-/// at least four letters, not a common English or postmortem-template word.
-fn distinctive_words(p: &Postmortem) -> Vec<String> {
-    let mut out: Vec<String> = tokens(&p.title).map(Cow::into_owned).collect();
+/// The start of the body that words are taken from (up to [`BODY_BYTES`]): an edit
+/// after it cannot change any related list.
+pub fn body_read(p: &Postmortem) -> &str {
     let mut end = p.body_markdown.len().min(BODY_BYTES);
     while !p.body_markdown.is_char_boundary(end) {
         end -= 1;
     }
-    let mut all: Vec<Cow<'_, str>> = tokens(&p.body_markdown[..end]).collect();
+    &p.body_markdown[..end]
+}
+
+/// Every title word, plus the most frequent words of the start of the body; lowercase,
+/// at least four letters, not a common English or postmortem-template word.
+fn distinctive_words(p: &Postmortem) -> Vec<String> {
+    let mut out: Vec<String> = tokens(&p.title).map(Cow::into_owned).collect();
+    let mut all: Vec<Cow<'_, str>> = tokens(body_read(p)).collect();
     all.sort_unstable();
     let mut body: Vec<(Cow<'_, str>, u32)> = Vec::new();
     for word in all {

@@ -685,6 +685,38 @@ fn serve_shows_an_edit_on_every_page_that_depends_on_it() {
 }
 
 #[test]
+fn serve_shows_an_edit_at_the_end_of_a_long_body_and_keeps_the_other_pages() {
+    // Past the start of the body that related incidents read, an edit changes only the
+    // postmortem's own page (the server renders that page alone).
+    let site = SiteFixture::standard();
+    let server = Server::start(&site);
+    let padding = "Nothing else to add in this sentence. ".repeat(20);
+    edit(&site, "content/2024/db.md", |t| {
+        format!("{t}\n\n{padding}\n\nFirst ending.\n")
+    });
+    server.wait_for_text("/postmortems/db/", "First ending.");
+    edit(&site, "content/2024/db.md", |t| {
+        t.replace("First ending.", "Second ending.")
+    });
+    let page = server.wait_for_text("/postmortems/db/", "Second ending.");
+    assert!(!page.text().contains("First ending."));
+    for path in [
+        "/",
+        "/root-causes/configuration/",
+        "/services/mysql/",
+        "/timeline/",
+        "/postmortems.json",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            reply.text().contains(DB_TITLE),
+            "{path} lost the postmortem"
+        );
+    }
+}
+
+#[test]
 fn serve_picks_up_a_save_by_rename() {
     // Many editors write a temporary file and rename it over the original.
     let site = SiteFixture::standard();
