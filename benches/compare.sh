@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hindsight against Hugo on the same synthetic postmortems, side by side in one run.
 #
-# Usage: benches/compare.sh [--quick]
+# Usage: benches/compare.sh [--quick] [--no-serve] [--search-off-only]
 #
 # For 1,000 and 10,000 postmortems (../shared/bench/gen_corpus.py), builds each size with
 # hindsight (release build, full default theme) and with Hugo (benches/hugo-site/,
@@ -13,6 +13,9 @@
 # (../shared/bench/edit_latency.py) on the 10,000 corpus.
 #
 # --quick: fewer runs, no 100,000 corpus, fewer edits (a few minutes instead of ~15).
+# --search-off-only: build hindsight with --no-search only (search on costs the most time).
+# --no-serve: skip the dev servers' latency (the longest part with search on).
+# RUNS=N overrides the number of runs per figure (5, or 3 with --quick).
 # BENCH_DIR (default /tmp/hindsight-bench) holds the corpora and outputs; corpora are
 # reused between runs. Installs Hugo and GNU time from Debian's packages if missing.
 set -euo pipefail
@@ -20,9 +23,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$ROOT/../shared/bench
 WORK=${BENCH_DIR:-/tmp/hindsight-bench}
-QUICK=0
-[[ ${1:-} == --quick ]] && QUICK=1
-if ((QUICK)); then RUNS=3; TRIALS=5; else RUNS=5; TRIALS=10; fi
+QUICK=0 SERVE=1 SEARCH_ON=1
+for arg in "$@"; do
+    case $arg in
+        --quick) QUICK=1 ;;
+        --no-serve) SERVE=0 ;;
+        --search-off-only) SEARCH_ON=0 ;;
+        *) echo "usage: $0 [--quick] [--no-serve] [--search-off-only]" >&2; exit 2 ;;
+    esac
+done
+if ((QUICK)); then RUNS=${RUNS:-3}; TRIALS=5; else RUNS=${RUNS:-5}; TRIALS=10; fi
 SIZES=(1000 10000)
 BIG=100000
 
@@ -45,17 +55,18 @@ SEARCH_FLAG=""
 "$HS" build --help | grep -q -- '--no-search' && SEARCH_FLAG="--no-search"
 
 # --- measuring -------------------------------------------------------------------------
-# run CMD...: runs it once, quietly; prints "<milliseconds> <max RSS in KB>". Fails loudly.
-# Dirty pages of the previous run are flushed first, so no run pays for another's writes.
+# run CMD...: runs it once, quietly; prints "<milliseconds> <max RSS in KB> <CPU ms>" (CPU:
+# user + system time of the process and its threads). Fails loudly. Dirty pages of the
+# previous run are flushed first, so no run pays for another's writes.
 run() {
     local stats=$WORK/.time t0 t1
     sync
     t0=$(date +%s%N)
-    if ! /usr/bin/time -f '%M' -o "$stats" "$@" >"$WORK/.log" 2>&1; then
+    if ! /usr/bin/time -f '%M %U %S' -o "$stats" "$@" >"$WORK/.log" 2>&1; then
         say "failed: $*"; cat "$WORK/.log" >&2; exit 1
     fi
     t1=$(date +%s%N)
-    echo "$(( (t1 - t0) / 1000000 )) $(tail -n1 "$stats")"
+    echo "$(( (t1 - t0) / 1000000 )) $(tail -n1 "$stats" | awk '{ printf "%d %.0f", $1, 1000 * ($2 + $3) }')"
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 max() { sort -g | tail -n1; }
@@ -98,31 +109,34 @@ mkdir -p "$WORK"
 say "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 say "hindsight $("$HS" --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f2)"
 echo
-printf '%-34s %12s %10s %12s %10s %8s %8s\n' "cold build" "hindsight" "peak" "Hugo" "peak" "time" "memory"
+printf '%-34s %12s %10s %12s %10s %8s %8s %8s\n' "cold build" "hindsight" "peak" "Hugo" "peak" "time" "memory" "CPU"
 
 declare -A COLD_MS
 for n in "${SIZES[@]}"; do
     corpus "$n"
     variants=("")
     [[ -n $SEARCH_FLAG ]] && variants=("" "$SEARCH_FLAG")
+    [[ -n $SEARCH_FLAG ]] && ((!SEARCH_ON)) && variants=("$SEARCH_FLAG")
     for flag in "${variants[@]}"; do
-        hs_t=() hs_m=() hu_t=() hu_m=() ratios=()
+        hs_t=() hs_m=() hu_t=() hu_m=() ratios=() cpu_ratios=()
         for ((i = 0; i < RUNS; i++)); do
             # shellcheck disable=SC2086 # $flag is one word or nothing
-            read -r t m < <(hs_cold "$WORK/hs-$n" $flag); hs_t+=("$t"); hs_m+=("$m")
-            read -r t2 m2 < <(hugo_cold "$WORK/hugo-$n"); hu_t+=("$t2"); hu_m+=("$m2")
+            read -r t m c < <(hs_cold "$WORK/hs-$n" $flag); hs_t+=("$t"); hs_m+=("$m")
+            read -r t2 m2 c2 < <(hugo_cold "$WORK/hugo-$n"); hu_t+=("$t2"); hu_m+=("$m2")
             ratios+=("$(ratio "$t" "$t2")")
+            cpu_ratios+=("$(ratio "$c" "$c2")")
         done
         ht=$(printf '%s\n' "${hs_t[@]}" | median); hm=$(printf '%s\n' "${hs_m[@]}" | max)
         ut=$(printf '%s\n' "${hu_t[@]}" | median); um=$(printf '%s\n' "${hu_m[@]}" | max)
         r=$(printf '%s\n' "${ratios[@]}" | median)
         COLD_MS[$n$flag]=$ht
         label="$n postmortems${flag:+ ($flag)}"
-        printf '%-34s %12s %10s %12s %10s %8s %8s\n' "$label" "$(ms "$ht")" "$(mb "$hm")" \
-            "$(ms "$ut")" "$(mb "$um")" "${r}x" "$(ratio "$hm" "$um")x"
+        cr=$(printf '%s\n' "${cpu_ratios[@]}" | median)
+        printf '%-34s %12s %10s %12s %10s %8s %8s %8s\n' "$label" "$(ms "$ht")" "$(mb "$hm")" \
+            "$(ms "$ut")" "$(mb "$um")" "${r}x" "$(ratio "$hm" "$um")x" "${cr}x"
     done
 done
-echo "(median of $RUNS runs each, pair by pair; time = median of the per-pair ratios hindsight/Hugo; memory = ratio of peak RSS)"
+echo "(median of $RUNS runs each, pair by pair; time = median of the per-pair ratios hindsight/Hugo; memory = ratio of peak RSS; CPU = median of the per-pair ratios of user + system time)"
 echo
 
 # --- linear cost -----------------------------------------------------------------------
@@ -133,30 +147,42 @@ if ((!QUICK)); then
     started_wait=$(date +%s)
     corpus "$BIG"
     sleep $((60 - ($(date +%s) - started_wait) > 0 ? 60 - ($(date +%s) - started_wait) : 0))
+    # hindsight only: Hugo's peak memory grows with the site (about 2 GB at 10,000), so at
+    # 100,000 it would need most of this machine's memory, and the target is about
+    # hindsight's own cost per postmortem. Without search, like the 1,000 figure it is
+    # compared with. Swap used during the runs is read from /proc/vmstat (pswpout).
+    swap_before=$(awk '/^pswpout/ { print $2 }' /proc/vmstat)
     big_t=() big_m=()
     for ((i = 0; i < 2; i++)); do
-        # Without search: Pagefind's in-memory index of 100,000 pages would not fit.
         # shellcheck disable=SC2086
-        read -r t m < <(hs_cold "$WORK/hs-$BIG" $SEARCH_FLAG); big_t+=("$t"); big_m+=("$m")
+        read -r t m _ < <(hs_cold "$WORK/hs-$BIG" $SEARCH_FLAG); big_t+=("$t"); big_m+=("$m")
     done
+    swapped=$(($(awk '/^pswpout/ { print $2 }' /proc/vmstat) - swap_before))
     bt=$(printf '%s\n' "${big_t[@]}" | median); bm=$(printf '%s\n' "${big_m[@]}" | max)
     per_small=$(awk -v t="${COLD_MS[1000$SEARCH_FLAG]}" 'BEGIN { print t / 1000 }')
     per_big=$(awk -v t="$bt" -v n="$BIG" 'BEGIN { print t / n }')
     printf 'linear cost%s: %s postmortems in %s (peak %s): %.3f ms per postmortem, against %.3f ms at 1,000: %sx\n' \
         "${SEARCH_FLAG:+ ($SEARCH_FLAG)}" "$BIG" "$(ms "$bt")" "$(mb "$bm")" "$per_big" "$per_small" "$(ratio "$per_big" "$per_small")"
+    printf '  (median of 2 runs; %s pages swapped out during them; swap configured: %s)\n' \
+        "$swapped" "$(awk '/SwapTotal/ { printf "%.0f MB", $2 / 1024 }' /proc/meminfo)"
 fi
 
 # --- no-change rebuild -------------------------------------------------------------------
 n=10000
+warm_flag=""
+((SEARCH_ON)) || warm_flag=$SEARCH_FLAG
 warm_out=$(fresh warm)
-run "$HS" build --root "$WORK/hs-$n" --output "$warm_out" >/dev/null
+# shellcheck disable=SC2086 # $warm_flag is one word or nothing
+run "$HS" build --root "$WORK/hs-$n" --output "$warm_out" $warm_flag >/dev/null
 warm_t=()
 for ((i = 0; i < RUNS; i++)); do
-    read -r t _ < <(run "$HS" build --root "$WORK/hs-$n" --output "$warm_out"); warm_t+=("$t")
+    # shellcheck disable=SC2086
+    read -r t _ < <(run "$HS" build --root "$WORK/hs-$n" --output "$warm_out" $warm_flag); warm_t+=("$t")
 done
 wt=$(printf '%s\n' "${warm_t[@]}" | median)
 pct() { awk -v w="$1" -v c="$2" 'BEGIN { printf "%.1f%%", 100 * w / c }'; }
-printf 'no-change rebuild of %s: %s, %s of the cold build (%s)' "$n" "$(ms "$wt")" \
+printf 'no-change rebuild of %s%s: %s' "$n" "${warm_flag:+ ($warm_flag)}" "$(ms "$wt")"
+[[ -n ${COLD_MS[$n]:-} ]] && printf ', %s of the cold build (%s)' \
     "$(pct "$wt" "${COLD_MS[$n]}")" "$(ms "${COLD_MS[$n]}")"
 [[ -n $SEARCH_FLAG ]] && printf ', %s of the cold build with %s (%s)' \
     "$(pct "$wt" "${COLD_MS[$n$SEARCH_FLAG]}")" "$SEARCH_FLAG" "$(ms "${COLD_MS[$n$SEARCH_FLAG]}")"
@@ -167,16 +193,25 @@ ex_hugo=$WORK/hugo-example
 rm -rf "$ex_hugo" && mkdir -p "$ex_hugo/content/postmortems"
 cp -r "$ROOT/benches/hugo-site/config.toml" "$ROOT/benches/hugo-site/layouts" "$ex_hugo/"
 (cd "$ROOT/content" && cp -r . "$ex_hugo/content/postmortems/")
-hs_s=() hu_s=()
+hs_s=() hs_ns=() hu_s=() su_ratios=() su_ratios_ns=()
 for ((i = 0; i < RUNS * 2; i++)); do
     read -r t _ < <(run "$HS" build --root "$ROOT" --output "$(fresh example)"); hs_s+=("$t")
-    read -r t _ < <(hugo_cold "$ex_hugo"); hu_s+=("$t")
+    read -r t2 _ < <(hugo_cold "$ex_hugo"); hu_s+=("$t2")
+    su_ratios+=("$(ratio "$t" "$t2")")
+    if [[ -n $SEARCH_FLAG ]]; then
+        read -r t3 _ < <(run "$HS" build --root "$ROOT" --output "$(fresh example)" "$SEARCH_FLAG")
+        hs_ns+=("$t3"); su_ratios_ns+=("$(ratio "$t3" "$t2")")
+    fi
 done
-printf 'start-up, example site (%s postmortems): hindsight %s, Hugo %s on the same files\n' \
+printf 'start-up, example site (%s postmortems): hindsight %s, Hugo %s on the same files: %sx' \
     "$(find "$ROOT/content" -name '*.md' | wc -l)" "$(ms "$(printf '%s\n' "${hs_s[@]}" | median)")" \
-    "$(ms "$(printf '%s\n' "${hu_s[@]}" | median)")"
+    "$(ms "$(printf '%s\n' "${hu_s[@]}" | median)")" "$(printf '%s\n' "${su_ratios[@]}" | median)"
+[[ -n $SEARCH_FLAG ]] && printf '; hindsight %s %s: %sx' "$SEARCH_FLAG" \
+    "$(ms "$(printf '%s\n' "${hs_ns[@]}" | median)")" "$(printf '%s\n' "${su_ratios_ns[@]}" | median)"
+echo
 
 # --- dev server: save → served -----------------------------------------------------------------
+((SERVE)) || exit 0
 file=$(find "$WORK/hs-$n/content" -name '*.md' | sort | sed -n 5000p)
 slug=$(basename "$file" .md)
 latency() { python3 "$SHARED/edit_latency.py" --trials "$TRIALS" "$@" 2>&1 | tail -n1; }

@@ -2,30 +2,39 @@
 //!
 //! [`Highlighter`] is a value built once per build and shared by reference. Syntax
 //! definitions are loaded the first time a page has a fenced code block with a language,
-//! so sites without code never pay for them.
+//! so sites without code never pay for them. Highlighted blocks are kept by language and
+//! code, so a snippet repeated across postmortems is highlighted once.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+#[cfg(test)]
 use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+#[cfg(test)]
+use syntect::html::css_for_theme_with_class_style;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 /// Class prefix of highlighted spans, so they cannot clash with the theme's classes.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// syntect's bundled themes used for the generated stylesheets.
+/// syntect's bundled themes the kept stylesheets were generated from.
+#[cfg(test)]
 const LIGHT_THEME: &str = "InspiredGitHub";
+#[cfg(test)]
 const DARK_THEME: &str = "base16-ocean.dark";
 
 /// The background of code blocks in the default theme's `style.css` (`--code-bg`, light
 /// and dark), which the highlighted colours must be readable on.
+#[cfg(test)]
 const LIGHT_CODE_BACKGROUND: Color = Color {
     r: 0xf6,
     g: 0xf8,
     b: 0xfa,
     a: 0xff,
 };
+#[cfg(test)]
 const DARK_CODE_BACKGROUND: Color = Color {
     r: 0x16,
     g: 0x1b,
@@ -35,12 +44,21 @@ const DARK_CODE_BACKGROUND: Color = Color {
 
 /// WCAG AA asks 4.5:1 for normal text; a little more, so rounding never tips a colour
 /// under it.
+#[cfg(test)]
 const MIN_CONTRAST: f64 = 4.6;
+
+/// At most this many highlighted blocks are kept; a long `serve` session with many edits
+/// to code blocks stops adding to the cache rather than growing without bound.
+const MAX_CACHED_BLOCKS: usize = 100_000;
 
 /// Highlights code blocks; loads syntaxes lazily.
 #[derive(Debug, Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    /// Highlighted HTML by (language, code). Postmortems repeat snippets (the same config
+    /// excerpt, query or runbook command), and syntect's regex matching is the costliest
+    /// part of rendering a body; highlighting is a pure function, so reuse is exact.
+    highlighted: Mutex<HashMap<(String, String), Arc<str>>>,
 }
 
 impl Highlighter {
@@ -55,11 +73,35 @@ impl Highlighter {
 
     /// The inner HTML of a `<code>` element: classed spans for a known language, escaped
     /// text otherwise.
-    pub fn highlight(&self, code: &str, lang: &str) -> String {
+    pub fn highlight(&self, code: &str, lang: &str) -> Arc<str> {
         let lang = lang.trim();
         if lang.is_empty() || matches!(lang, "text" | "plain" | "txt" | "log" | "console") {
-            return escape(code);
+            return escape(code).into();
         }
+        // The lock is held only to look up and to insert, never while highlighting, so
+        // the two cores do not wait on each other; two threads highlighting the same new
+        // block at once both compute the same HTML.
+        let key = (lang.to_owned(), code.to_owned());
+        let cached = self.cache().get(&key).cloned();
+        if let Some(html) = cached {
+            return html;
+        }
+        let html: Arc<str> = self.highlight_uncached(code, lang).into();
+        let mut cache = self.cache();
+        if cache.len() < MAX_CACHED_BLOCKS {
+            cache.insert(key, Arc::clone(&html));
+        }
+        html
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Arc<str>>> {
+        // A panic elsewhere while holding the lock cannot leave a half-written entry.
+        self.highlighted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn highlight_uncached(&self, code: &str, lang: &str) -> String {
         let syntaxes = self.syntaxes();
         let Some(syntax) = syntaxes
             .find_syntax_by_token(lang)
@@ -94,10 +136,22 @@ fn alias(lang: &str) -> Option<&'static str> {
     })
 }
 
-/// The light and dark stylesheets for the highlighted classes. syntect's themes have
-/// colours too faint to read on our code background (comments at 2.7:1); each one is
-/// darkened (light) or lightened (dark) just enough to reach [`MIN_CONTRAST`].
+/// The light and dark stylesheets for the highlighted classes, generated once from
+/// syntect's themes and kept in the repository (`src/highlight/`), because loading
+/// syntect's theme set and generating them took a tenth of a small site's build. A test
+/// checks they are what `generate_stylesheets` makes.
 pub fn stylesheets() -> (String, String) {
+    (LIGHT_CSS.to_owned(), DARK_CSS.to_owned())
+}
+
+const LIGHT_CSS: &str = include_str!("highlight/syntax-light.css");
+const DARK_CSS: &str = include_str!("highlight/syntax-dark.css");
+
+/// syntect's stylesheets, made readable: its themes have colours too faint to read on our
+/// code background (comments at 2.7:1); each one is darkened (light) or lightened (dark)
+/// just enough to reach [`MIN_CONTRAST`].
+#[cfg(test)]
+fn generate_stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str, background: Color| {
         themes
@@ -113,6 +167,7 @@ pub fn stylesheets() -> (String, String) {
     )
 }
 
+#[cfg(test)]
 /// `theme` with every foreground colour readable on its background: the scope's own
 /// background when it has an opaque one, `code_background` otherwise.
 fn readable(mut theme: Theme, code_background: Color) -> Theme {
@@ -132,6 +187,7 @@ fn readable(mut theme: Theme, code_background: Color) -> Theme {
     theme
 }
 
+#[cfg(test)]
 /// `foreground` (drawn on `background`), moved towards black or white, whichever
 /// contrasts more with the background, until it reaches [`MIN_CONTRAST`].
 fn with_contrast(foreground: Color, background: Color) -> Color {
@@ -150,6 +206,7 @@ fn with_contrast(foreground: Color, background: Color) -> Color {
         .unwrap_or(towards)
 }
 
+#[cfg(test)]
 /// `a` moved a fraction `t` of the way to `b`; opaque.
 fn mix(a: Color, b: Color, t: f64) -> Color {
     let channel = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
@@ -161,12 +218,14 @@ fn mix(a: Color, b: Color, t: f64) -> Color {
     }
 }
 
+#[cfg(test)]
 /// WCAG 2 contrast ratio of two opaque colours.
 fn contrast(a: Color, b: Color) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
+#[cfg(test)]
 /// WCAG 2 relative luminance.
 fn luminance(c: Color) -> f64 {
     let linear = |v: u8| {
@@ -207,7 +266,48 @@ mod tests {
         assert!(sql.contains("class=\"hl-"), "{sql}");
         assert!(!sql.contains("style="), "{sql}");
         let unknown = highlighter.highlight("<script>\n", "klingon");
-        assert_eq!(unknown, "&lt;script&gt;\n");
+        assert_eq!(&*unknown, "&lt;script&gt;\n");
+    }
+
+    #[test]
+    fn a_repeated_block_is_highlighted_once_and_identically() {
+        let highlighter = Highlighter::new();
+        let first = highlighter.highlight("SELECT 1;\n", "sql");
+        let again = highlighter.highlight("SELECT 1;\n", "sql");
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the second block came from the cache"
+        );
+        assert_eq!(
+            &*first,
+            highlighter.highlight_uncached("SELECT 1;\n", "sql")
+        );
+        let other = highlighter.highlight("SELECT 2;\n", "sql");
+        assert_ne!(first, other);
+    }
+
+    /// The kept stylesheets are the generated ones: after a syntect upgrade or a change
+    /// to the generation, `HINDSIGHT_WRITE_SYNTAX_CSS=1 cargo test --lib highlight`
+    /// rewrites them.
+    #[test]
+    fn kept_stylesheets_are_the_generated_ones() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/highlight");
+        let (light, dark) = generate_stylesheets();
+        for (generated, kept, file) in [
+            (light, LIGHT_CSS, "syntax-light.css"),
+            (dark, DARK_CSS, "syntax-dark.css"),
+        ] {
+            assert!(generated.contains(".hl-"), "{generated}");
+            if std::env::var_os("HINDSIGHT_WRITE_SYNTAX_CSS").is_some() {
+                std::fs::write(dir.join(file), &generated).unwrap();
+            } else {
+                assert!(
+                    kept == generated,
+                    "src/highlight/{file} is not the generated stylesheet: \
+                     run HINDSIGHT_WRITE_SYNTAX_CSS=1 cargo test --lib highlight"
+                );
+            }
+        }
     }
 
     fn hex(value: &str) -> Color {
