@@ -4,7 +4,8 @@
 //! value for two consumers. [`write_atomically`] writes into a staging folder beside the
 //! output and swaps it in with renames only when every file is written, so a failed or
 //! killed build never leaves a half-written site in place. It refuses to replace a
-//! folder that hindsight did not create, or one that contains the site itself.
+//! folder that hindsight did not create, or one that contains the site itself. An
+//! [`OutputLock`], held for a whole build, keeps two builds from writing one output.
 
 use std::collections::BTreeMap;
 use std::fs;

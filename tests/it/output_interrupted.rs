@@ -12,7 +12,7 @@ use crate::fixture::{CONFIG, SiteFixture};
 
 /// Postmortems in the generated site: enough that a debug build takes long enough
 /// to be killed at many different points.
-const POSTMORTEMS: usize = 200;
+const POSTMORTEMS: usize = 120;
 
 /// A site of [`POSTMORTEMS`] postmortems titled after `title`.
 fn large_site(title: &str) -> SiteFixture {
@@ -99,44 +99,81 @@ fn difference(dir: &Path, reference: &BTreeMap<String, Vec<u8>>) -> String {
     )
 }
 
+/// Files under `dir`, at any depth; 0 when it does not exist (yet, or any more).
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| match entry.file_type() {
+                Ok(t) if t.is_dir() => count_files(&entry.path()),
+                Ok(_) => 1,
+                Err(_) => 0,
+            })
+            .sum()
+    })
+}
+
 #[test]
 fn a_build_killed_at_any_point_leaves_a_whole_site_in_place() {
     let site = large_site("Library A");
     // The two complete sites the output may hold, built into folders of their own.
     site.build(&["--output", "ref-a"]);
     site.config(&site_toml("Library B"));
-    let started = Instant::now();
     site.build(&["--output", "ref-b"]);
-    let build_time = started.elapsed();
     let references = [
         ("A", SiteFixture::snapshot(&site.path("ref-a"))),
         ("B", SiteFixture::snapshot(&site.path("ref-b"))),
     ];
     assert_ne!(references[0].1, references[1].1);
+    let total = references[1].1.len();
 
     site.config(&site_toml("Library A"));
     site.build(&[]);
     let mut current = "A";
-    let attempts = 10;
+    // By progress, not by the clock (the machine may be busy): ten kills once the staging
+    // folder holds a share of the site, from none (still loading the content) to all of
+    // it (finishing, swapping); then three the moment the output folder holds fewer files
+    // than a whole site, which a correct swap never lets happen (the build then ends).
+    let by_progress = 10;
+    let attempts = by_progress + 3;
     let mut killed_mid_build = 0;
     for attempt in 0..attempts {
-        // Every build replaces every page (the title is on each), from the first file
-        // written to the swap and the removal of the previous site.
+        // Every build replaces every page (the title is on each).
         let next = if current == "A" { "B" } else { "A" };
         site.config(&site_toml(&format!("Library {next}")));
         let mut child = spawn_build(&site, &[]);
-        // Spread over the whole build, and a little past it.
-        let delay = build_time.mul_f64((attempt as f64 + 0.5) / attempts as f64 * 1.1);
-        std::thread::sleep(delay);
-        if child.try_wait().unwrap().is_none() {
-            killed_mid_build += 1;
+        let staging = site.path(&format!(".public.hindsight-staging-{}", child.id()));
+        let written = total * attempt.min(by_progress - 1) / (by_progress - 1);
+        let kill_now = || {
+            if attempt < by_progress {
+                attempt == 0 || count_files(&staging) >= written
+            } else {
+                count_files(&site.public()) < total
+            }
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut running = true;
+        while !kill_now() {
+            if child.try_wait().unwrap().is_some() {
+                running = false;
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "attempt {attempt}: the build stalled"
+            );
+            if attempt < by_progress {
+                std::thread::sleep(Duration::from_millis(1));
+            }
         }
+        running &= child.try_wait().unwrap().is_none();
         child.kill().unwrap();
         child.wait().unwrap();
+        killed_mid_build += usize::from(running);
         let holds = which_build(&site.public(), &references);
         assert!(
             holds.is_some(),
-            "after a kill at {delay:?} (attempt {attempt}) the output is neither whole site: {}",
+            "after a kill (attempt {attempt}, {written} of {total} files staged) the output is neither whole site: {}",
             difference(&site.public(), &references[0].1)
         );
         current = if holds.as_deref() == Some("A") {
@@ -146,8 +183,8 @@ fn a_build_killed_at_any_point_leaves_a_whole_site_in_place() {
         };
     }
     assert!(
-        killed_mid_build >= attempts / 2,
-        "only {killed_mid_build} of {attempts} kills landed during a build ({build_time:?}); the test proves little"
+        killed_mid_build >= by_progress / 2,
+        "only {killed_mid_build} of {attempts} kills landed during a build; the test proves little"
     );
 
     // The next build clears what the killed ones left and writes the site.
