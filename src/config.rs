@@ -353,7 +353,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         );
     }
 
-    if theme != "default" && theme.contains(['/', '\\']) {
+    if theme != "default" && (theme.contains(['/', '\\']) || theme == "." || theme == "..") {
         diagnostics.push(
             Diagnostic::error(
                 CONFIG_FILE,

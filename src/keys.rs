@@ -54,27 +54,41 @@ pub fn is_url_safe_key(key: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// Turns any text (a file stem, a service name) into a URL segment: lowercase
-/// alphanumerics (Unicode letters kept, so non-Latin names stay distinct), everything
-/// else folded into single `-`. Invisible and bidi-control characters are dropped.
+/// Turns any text (a file stem, a service name, a heading) into a URL segment of ASCII
+/// lowercase letters, digits, `-` and `_`. Other letters are transliterated (`Ü` → `u`,
+/// `ß` → `ss`, Cyrillic `а` → `a`, `事故` → `shi-gu`), so a look-alike name gives the same
+/// segment as the name it imitates and the duplicate is reported instead of published
+/// under a URL that reads the same. Everything else folds into single `-`; invisible
+/// and bidi-control characters are dropped.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
-            if pending_dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_dash = false;
-            slug.extend(c.to_lowercase());
-        } else if c == '_' && !slug.is_empty() {
-            if pending_dash {
-                slug.push('-');
+        if is_invisible(c) {
+            continue;
+        }
+        let mut utf8 = [0; 4];
+        let ascii = if c.is_ascii() {
+            &*c.encode_utf8(&mut utf8)
+        } else {
+            deunicode::deunicode_char(c).unwrap_or(" ")
+        };
+        for a in ascii.chars() {
+            if a.is_ascii_alphanumeric() {
+                if pending_dash && !slug.is_empty() {
+                    slug.push('-');
+                }
                 pending_dash = false;
+                slug.push(a.to_ascii_lowercase());
+            } else if a == '_' && !slug.is_empty() {
+                if pending_dash {
+                    slug.push('-');
+                    pending_dash = false;
+                }
+                slug.push('_');
+            } else {
+                pending_dash = true;
             }
-            slug.push('_');
-        } else if !is_invisible(c) {
-            pending_dash = true;
         }
     }
     slug
@@ -94,7 +108,12 @@ mod tests {
         assert_eq!(slugify("DB Auth Failure (2024)"), "db-auth-failure-2024");
         assert_eq!(slugify("  --already-kebab--  "), "already-kebab");
         assert_eq!(slugify("snake_case_name"), "snake_case_name");
-        assert_eq!(slugify("Ünïcode Straße"), "ünïcode-straße");
+        assert_eq!(slugify("Ünïcode Straße"), "unicode-strasse");
+        // A Cyrillic look-alike gives the Latin name's segment, so the two collide.
+        assert_eq!(slugify("\u{0430}dmin"), "admin");
+        assert_eq!(slugify("Ｆｕｌｌｗｉｄｔｈ"), "fullwidth");
+        assert!(slugify("事故").is_ascii());
+        assert!(!slugify("事故").is_empty());
         assert_eq!(slugify("zero\u{200B}width\u{202E}bidi"), "zerowidthbidi");
         assert_eq!(slugify("!!!"), "");
     }

@@ -132,7 +132,7 @@ pub fn load_site(root: &Path, drafts: bool) -> Result<(Site, Diagnostics), Build
 /// A site's own `static/` folder is copied to the output root as it is.
 fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
     let mut files = std::collections::BTreeMap::new();
-    render::theme::read_dir_bytes_into(&root.join("static"), &mut files)?;
+    render::theme::read_dir_bytes_into(&root.join("static"), root, &mut files)?;
     for (path, data) in files {
         output.insert(path, data);
     }
@@ -249,7 +249,11 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
             }
         }
         // The site's own static files come last: they win over generated ones.
-        render::theme::read_dir_bytes_into(&options.root.join("static"), &mut extra)?;
+        render::theme::read_dir_bytes_into(
+            &options.root.join("static"),
+            &options.root,
+            &mut extra,
+        )?;
         for (path, data) in extra {
             staging.write(&path, &data)?;
             files.insert(
@@ -602,6 +606,11 @@ impl Session {
                     return self.reload();
                 }
                 continue;
+            }
+            if path.is_symlink() {
+                // Only the walk decides whether a link may be followed (not out of the
+                // site, not in a loop); a full reload goes through it.
+                return self.reload();
             }
             if !path.is_file() {
                 if existing.is_some() || self.broken.contains_key(&rel) {

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
 use crate::highlight::Highlighter;
 use crate::markdown::{self, LinkResolver};
+use crate::text;
 pub use postmortem::Postmortem;
 
 /// The content folder's name in the site root.
@@ -223,6 +224,7 @@ pub fn parse_source(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    let text = remove_control_characters(rel_path, text, diagnostics);
     if text.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(rel_path, Some(LineCol::line(1)), "the file is empty").with_help(
@@ -279,6 +281,7 @@ pub fn parse_source(
             return None;
         }
     };
+    warn_bidi_controls(rel_path, split.yaml, split.yaml_first_line, diagnostics);
     let keys = front_matter::KeyLines::index(split.yaml, split.yaml_first_line);
     let body_offset = split.body_offset;
     let body = split.body.to_string();
@@ -287,6 +290,83 @@ pub fn parse_source(
     postmortem.body_offset = body_offset;
     postmortem.file_text = text;
     Some(postmortem)
+}
+
+/// At most this many warnings about invisible characters per file; a file full of them
+/// gets a count instead of one line each.
+const MAX_CHARACTER_WARNINGS: usize = 5;
+
+/// Removes the control characters no page may carry (see [`crate::text`]), with a
+/// warning for each line that had one. Line breaks are kept, so line numbers hold.
+fn remove_control_characters(
+    rel_path: &Path,
+    text: String,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    if !text.chars().any(text::is_forbidden_control) {
+        return text;
+    }
+    let mut lines = 0;
+    for (index, line) in text.split('\n').enumerate() {
+        let Some((col, c)) = line
+            .chars()
+            .enumerate()
+            .find(|&(_, c)| text::is_forbidden_control(c))
+        else {
+            continue;
+        };
+        lines += 1;
+        if lines <= MAX_CHARACTER_WARNINGS {
+            diagnostics.push(
+                Diagnostic::warning(
+                    rel_path,
+                    Some(LineCol { line: index + 1, col: col + 1 }),
+                    format!("control character {} removed", text::code_point(c)),
+                )
+                .with_help("delete it: control characters are invisible and make pages invalid HTML and the feed invalid XML"),
+            );
+        }
+    }
+    if lines > MAX_CHARACTER_WARNINGS {
+        diagnostics.push(Diagnostic::warning(
+            rel_path,
+            None,
+            format!(
+                "control characters removed from {} more lines",
+                lines - MAX_CHARACTER_WARNINGS
+            ),
+        ));
+    }
+    text::without(&text, text::is_forbidden_control).into_owned()
+}
+
+/// Front-matter values lose their text-direction controls (see [`crate::text`]) as
+/// they are read; this says where they were.
+fn warn_bidi_controls(
+    rel_path: &Path,
+    yaml: &str,
+    first_line: usize,
+    diagnostics: &mut Diagnostics,
+) {
+    if !yaml.chars().any(text::is_bidi_control) {
+        return;
+    }
+    let found = yaml.split('\n').enumerate().filter_map(|(index, line)| {
+        line.chars()
+            .enumerate()
+            .find(|&(_, c)| text::is_bidi_control(c))
+            .map(|(col, c)| (index, col, c))
+    });
+    for (index, col, c) in found.take(MAX_CHARACTER_WARNINGS) {
+        diagnostics.push(
+            Diagnostic::warning(
+                rel_path,
+                Some(LineCol { line: first_line + index, col: col + 1 }),
+                format!("invisible text-direction control {} removed", text::code_point(c)),
+            )
+            .with_help("delete it: it makes the text after it read in another order than it is written (U+200E and U+200F marks are kept)"),
+        );
+    }
 }
 
 /// serde_yaml appends " at line N column M" to messages; the diagnostic has that already.

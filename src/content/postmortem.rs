@@ -1027,10 +1027,17 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A scalar as text (numbers and booleans too, as YAML users write `title: 404`).
+/// A scalar as text (numbers and booleans too, as YAML users write `title: 404`),
+/// without text-direction or control characters: `parse_source` warns about those
+/// written as such, and removes them here when written as escapes (`"\u202E"`).
 fn scalar_string(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(
+            crate::text::without(s, |c| {
+                crate::text::is_bidi_control(c) || crate::text::is_forbidden_control(c)
+            })
+            .into_owned(),
+        ),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(tagged) => scalar_string(&tagged.value),

@@ -57,8 +57,8 @@ pub fn template_sources(root: &Path, theme: &str) -> Result<BTreeMap<String, Str
             ),
         });
     }
-    read_dir_into(&theme_dir.join("templates"), &mut sources)?;
-    read_dir_into(&root.join("templates"), &mut sources)?;
+    read_dir_into(&theme_dir.join("templates"), root, &mut sources)?;
+    read_dir_into(&root.join("templates"), root, &mut sources)?;
     Ok(sources)
 }
 
@@ -92,9 +92,13 @@ fn collect_embedded_bytes(dir: &Dir<'_>, prefix: &str, out: &mut BTreeMap<String
 }
 
 /// Reads every file under `dir` (if it exists) into `out`, keyed by relative path.
-fn read_dir_into(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<(), Error> {
+fn read_dir_into(
+    dir: &Path,
+    site_root: &Path,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), Error> {
     let mut bytes = BTreeMap::new();
-    read_dir_bytes_into(dir, &mut bytes)?;
+    read_dir_bytes_into(dir, site_root, &mut bytes)?;
     for (name, data) in bytes {
         let text = String::from_utf8(data).map_err(|_| Error::Template {
             name: name.clone(),
@@ -105,23 +109,49 @@ fn read_dir_into(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<(), E
     Ok(())
 }
 
-/// Reads every non-hidden file under `dir` (if it exists) into `out`.
-pub fn read_dir_bytes_into(dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+/// Reads every non-hidden file under `dir` (if it exists) into `out`. Symbolic links are
+/// followed only while they stay inside `site_root`: one that leads out of the site (to
+/// `/etc`, another user's files) or loops is an error naming the link, never copied into
+/// the output.
+pub fn read_dir_bytes_into(
+    dir: &Path,
+    site_root: &Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), Error> {
     if !dir.is_dir() {
         return Ok(());
     }
+    let canonical_root = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
+        // walkdir's only error that is not I/O is a loop.
         let entry = entry.map_err(|err| Error::Io {
             path: err.path().unwrap_or(dir).to_path_buf(),
             source: err
                 .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+                .unwrap_or_else(|| std::io::Error::other("symbolic link loop; not followed")),
         })?;
+        if entry.path_is_symlink() {
+            let real = entry.path().canonicalize().map_err(|source| Error::Io {
+                path: entry.path().to_path_buf(),
+                source,
+            })?;
+            if !real.starts_with(&canonical_root) {
+                return Err(Error::Io {
+                    path: entry.path().to_path_buf(),
+                    source: std::io::Error::other(format!(
+                        "symbolic link points outside the site, to {}; not followed (copy the files into the site instead)",
+                        real.display()
+                    )),
+                });
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -151,6 +181,7 @@ impl Theme {
         }
         read_dir_bytes_into(
             &root.join("themes").join(theme).join("static"),
+            root,
             &mut static_files,
         )?;
         Ok(Self { tera, static_files })

@@ -47,7 +47,7 @@ fn hostile_site() -> SiteFixture {
 }
 
 /// Problems an injected value would cause on a parsed page.
-fn injections(html: &Html) -> Vec<String> {
+pub fn injections(html: &Html) -> Vec<String> {
     let mut found = Vec::new();
     for script in select(html, "script") {
         if script.inner_html().contains("alert(") {

@@ -17,6 +17,7 @@ mod check;
 mod errors;
 mod escaping;
 mod fixture;
+mod hostile;
 mod import_cli;
 mod insights;
 mod output;
