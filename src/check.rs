@@ -25,7 +25,9 @@ use crate::config::BaseUrl;
 use crate::content::CONTENT_DIR;
 use crate::content::front_matter::{self, KeyLines};
 use crate::content::postmortem::{EventKind, Postmortem, Status};
-use crate::diagnostics::{Diagnostic, Diagnostics, Level, LineCol, did_you_mean, suggestion};
+use crate::diagnostics::{
+    Diagnostic, Diagnostics, Level, LineCol, LineCursor, did_you_mean, suggestion,
+};
 use crate::keys::RootCauseKey;
 use crate::output::Output;
 use crate::site::Site;
@@ -400,8 +402,8 @@ fn body_links(postmortem: &Postmortem) -> Vec<BodyLink> {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let at =
-        |offset: usize| LineCol::of_offset(&postmortem.file_text, postmortem.body_offset + offset);
+    let mut cursor = LineCursor::new(&postmortem.file_text);
+    let mut at = |offset: usize| cursor.at(postmortem.body_offset + offset);
     let mut links = Vec::new();
     for (event, range) in Parser::new_ext(&postmortem.body_markdown, options).into_offset_iter() {
         match event {

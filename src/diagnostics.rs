@@ -50,6 +50,55 @@ impl LineCol {
     }
 }
 
+/// Byte offsets → line:col for offsets that mostly grow, as a parser's events give them.
+/// Each step counts only the text since the previous offset, so positions for every
+/// link of a body cost one pass over it; [`LineCol::of_offset`] from the start each
+/// time is quadratic over a large file with many links.
+#[derive(Debug, Clone)]
+pub struct LineCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    pos: LineCol,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            offset: 0,
+            pos: LineCol { line: 1, col: 1 },
+        }
+    }
+
+    /// The position of `offset` (clamped to the text, rounded down to a character).
+    pub fn at(&mut self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.offset {
+            // Rare (a parser going back into the same line): step back to the line start.
+            let back = &self.text[offset..self.offset];
+            let line = self.pos.line - back.matches('\n').count();
+            let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let col = self.text[line_start..offset].chars().count() + 1;
+            self.pos = LineCol { line, col };
+        } else {
+            let step = &self.text[self.offset..offset];
+            match step.rfind('\n') {
+                Some(last) => {
+                    self.pos.line += step.matches('\n').count();
+                    self.pos.col = step[last + 1..].chars().count() + 1;
+                }
+                None => self.pos.col += step.chars().count(),
+            }
+        }
+        self.offset = offset;
+        self.pos
+    }
+}
+
 /// One problem found in the user's files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -221,6 +270,15 @@ mod tests {
         // 'é' is two bytes; the colon after it is the third character.
         assert_eq!(LineCol::of_offset(text, 6), LineCol { line: 2, col: 3 });
         assert_eq!(LineCol::of_offset(text, 5), LineCol { line: 2, col: 2 });
+        // The cursor agrees with of_offset at every offset, in order and going back.
+        let mut cursor = LineCursor::new(text);
+        for offset in (0..=text.len() + 2).chain([5, 0, 6, 3]) {
+            assert_eq!(
+                cursor.at(offset),
+                LineCol::of_offset(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

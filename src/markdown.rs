@@ -7,13 +7,13 @@
 //! unless the site opts out. Input: one body and a [`RenderContext`]. Output: HTML and
 //! the headings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::postmortem::Heading;
-use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, LineCursor};
 use crate::highlight::{Highlighter, escape};
 use crate::keys::slugify;
 
@@ -65,17 +65,14 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut toc = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
     let mut has_raw_html = false;
 
+    let mut cursor = LineCursor::new(cx.file_text);
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        let pos = || {
-            Some(LineCol::of_offset(
-                cx.file_text,
-                cx.body_offset + range.start,
-            ))
-        };
+        let mut pos = || Some(cursor.at(cx.body_offset + range.start));
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -131,11 +128,13 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                 } else {
                     base
                 };
+                // `base`, then `base-1`, `base-2`...; the next suffix to try is kept per
+                // base, so 10,000 headings of the same text are not a quadratic search.
                 let mut id = base.clone();
-                let mut n = 1;
+                let next = next_suffix.entry(base.clone()).or_insert(1);
                 while !used_ids.insert(id.clone()) {
-                    id = format!("{base}-{n}");
-                    n += 1;
+                    id = format!("{base}-{next}");
+                    *next += 1;
                 }
                 let level = open.level as u8;
                 events.push(Event::Html(CowStr::from(format!(

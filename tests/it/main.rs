@@ -20,6 +20,7 @@ mod fixture;
 mod hostile;
 mod import_cli;
 mod insights;
+mod large_inputs;
 mod output;
 mod output_interrupted;
 mod related;

@@ -1,0 +1,312 @@
+//! Large and deep inputs: a 20 MB postmortem, 10,000 timeline entries, 10,000 levels of
+//! nesting, a 1 MB line, a 20 MB freeform import. Each completes without a panic or a
+//! stack overflow, and the work grows linearly: each scaling check times the same work
+//! on 1× and 8× the input in one run and bounds the ratio generously (a quadratic step
+//! would give 64×). Timings are printed for fuzz/README.md; wall-clock bounds only catch
+//! hangs.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use hindsight::config::Config;
+use hindsight::content::parse_source;
+use hindsight::diagnostics::Diagnostics;
+use hindsight::highlight::Highlighter;
+use hindsight::import::{Import, RootCauseHint, import_document};
+use hindsight::markdown::{LinkResolver, RenderContext, render};
+
+use crate::fixture::{CONFIG, SiteFixture, first, select};
+
+/// 8× the input may take at most this many times as long (linear is 8×; quadratic 64×).
+const MAX_RATIO: f64 = 20.0;
+
+const HEADER: &str = "title: Large\nstarted: 2024-05-01T10:00:00Z\nresolved: 2024-05-01T11:00:00Z\nseverity: SEV2\nroot_cause: capacity\n";
+
+/// A block of ordinary Markdown (~1 KB): the same heading every time, links, a list, a
+/// table, code, raw HTML (so the sanitiser runs), a footnote.
+fn markdown_block(n: usize) -> String {
+    format!(
+        "## Investigation\n\nAt step {n} we looked at [the dashboard](https://example.org/d/{n}) and at \
+         [another postmortem](../2024/other.md), then *emphasis*, **strong** and `code`.\n\n\
+         - item one with <b>raw html</b>\n- item two\n  - nested\n\n| a | b |\n|---|---|\n| {n} | x |\n\n\
+         ```sql\nSELECT * FROM orders WHERE id = {n};\n```\n\nA footnote[^f{n}].\n\n[^f{n}]: Note {n}.\n\n"
+    )
+}
+
+fn markdown_of_size(bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + 2048);
+    let mut n = 0;
+    while out.len() < bytes {
+        out.push_str(&markdown_block(n));
+        n += 1;
+    }
+    out
+}
+
+fn config() -> Config {
+    let mut diagnostics = Diagnostics::new();
+    hindsight::config::parse(CONFIG, &mut diagnostics).expect("fixture config")
+}
+
+struct AnyFile;
+
+impl LinkResolver for AnyFile {
+    fn resolve(&self, _from: &Path, _target: &str) -> Option<String> {
+        Some("/postmortems/other/".to_string())
+    }
+}
+
+/// Parses, validates and renders one postmortem file, as a build does.
+fn parse_and_render(file: &str, config: &Config, highlighter: &Highlighter) -> usize {
+    let mut diagnostics = Diagnostics::new();
+    let postmortem = parse_source(
+        Path::new("content/2024/large.md"),
+        file.as_bytes().to_vec(),
+        config,
+        &mut diagnostics,
+    )
+    .unwrap_or_else(|| panic!("{diagnostics}"));
+    let cx = RenderContext {
+        source: &postmortem.source,
+        file_text: &postmortem.file_text,
+        body_offset: postmortem.body_offset,
+        unsafe_html: false,
+        highlighter,
+        resolver: &AnyFile,
+    };
+    render(&postmortem.body_markdown, &cx, &mut diagnostics)
+        .html
+        .len()
+}
+
+fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = work();
+    (out, start.elapsed())
+}
+
+/// CPU time this thread has used, in clock ticks (Linux), or `None` elsewhere. Other
+/// processes on a busy machine do not count in it, unlike wall-clock time.
+fn thread_cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// The cost of `work`: thread CPU ticks where available, else wall-clock milliseconds.
+fn cost<T>(work: impl FnOnce() -> T) -> (f64, Duration) {
+    let ticks = thread_cpu_ticks();
+    let (_, wall) = timed(work);
+    match (ticks, thread_cpu_ticks()) {
+        (Some(before), Some(after)) => ((after - before) as f64, wall),
+        _ => (wall.as_millis() as f64, wall),
+    }
+}
+
+/// Runs `work` on the 1× and the 8× input and checks that the time grows linearly.
+#[track_caller]
+fn assert_linear(what: &str, small: &str, large: &str, work: impl Fn(&str) -> usize) {
+    work(small); // warm up (syntax sets, allocator)
+    let (c1, t1) = cost(|| work(small));
+    let (c8, t8) = cost(|| work(large));
+    let ratio = c8 / c1.max(1.0);
+    eprintln!(
+        "scaling {what}: {} bytes {:.3}s, {} bytes {:.3}s, ratio {ratio:.1}",
+        small.len(),
+        t1.as_secs_f64(),
+        large.len(),
+        t8.as_secs_f64()
+    );
+    assert!(
+        ratio < MAX_RATIO,
+        "{what}: 8× the input took {ratio:.1}× as long ({t1:?} → {t8:?}): not linear"
+    );
+}
+
+#[test]
+fn a_large_body_renders_in_linear_time() {
+    let config = config();
+    let highlighter = Highlighter::new();
+    let file = |bytes| format!("---\n{HEADER}---\n{}", markdown_of_size(bytes));
+    assert_linear(
+        "body (parse + render)",
+        &file(100_000),
+        &file(800_000),
+        |f| parse_and_render(f, &config, &highlighter),
+    );
+}
+
+#[test]
+fn a_2_mb_postmortem_builds() {
+    large_postmortem_builds(2);
+}
+
+#[test]
+#[ignore = "minutes in a debug build; run with `cargo test --release --test it -- --ignored large_inputs`"]
+fn a_20_mb_postmortem_builds() {
+    large_postmortem_builds(20);
+}
+
+fn large_postmortem_builds(megabytes: usize) {
+    let site = SiteFixture::new();
+    let body = markdown_of_size(megabytes * 1024 * 1024);
+    let last = body.matches("## Investigation").count();
+    site.file(
+        "content/2024/other.md",
+        format!("---\n{HEADER}---\nOther.\n"),
+    );
+    site.file(
+        "content/2024/large.md",
+        format!("---\n{HEADER}---\n{body}\nThe last line.\n"),
+    );
+    let (run, took) = timed(|| site.run(["build", "--no-search"]));
+    run.assert_ok();
+    eprintln!(
+        "{megabytes} MB postmortem: build {:.1}s",
+        took.as_secs_f64()
+    );
+    let page = site.read("postmortems/large/index.html");
+    assert!(page.len() > megabytes * 1024 * 1024);
+    // Every heading of the same text got its own id, the last one too.
+    assert!(page.contains(&format!("id=\"investigation-{}\"", last - 1)));
+    assert!(page.contains("The last line."));
+}
+
+fn timeline_file(entries: usize) -> String {
+    let mut yaml = String::from(HEADER.replace("resolved: 2024-05-01T11:00:00Z\n", ""));
+    yaml.push_str("timeline:\n");
+    for i in 0..entries {
+        // One entry a second from 10:00:00 (10,000 entries end before 12:47).
+        let at = 10 * 3600 + i;
+        yaml.push_str(&format!(
+            "  - {{ at: \"2024-05-01T{:02}:{:02}:{:02}Z\", kind: investigation, event: Step {i} checked <b>the</b> logs }}\n",
+            at / 3600,
+            at / 60 % 60,
+            at % 60
+        ));
+    }
+    format!("---\n{yaml}---\nBody.\n")
+}
+
+#[test]
+fn ten_thousand_timeline_entries_build_and_scale_linearly() {
+    let config = config();
+    let highlighter = Highlighter::new();
+    assert_linear(
+        "timeline (parse + validate)",
+        &timeline_file(1_250),
+        &timeline_file(10_000),
+        |f| parse_and_render(f, &config, &highlighter),
+    );
+
+    let site = SiteFixture::new();
+    site.file("content/2024/long.md", timeline_file(10_000));
+    let (run, took) = timed(|| site.run(["build", "--no-search"]));
+    run.assert_ok();
+    eprintln!("10,000 timeline entries: build {:.1}s", took.as_secs_f64());
+    let page = site.html("postmortems/long/index.html");
+    assert_eq!(
+        select(&page, "main ol.incident-timeline > li").len(),
+        10_000
+    );
+}
+
+#[test]
+fn ten_thousand_levels_of_nesting_build_without_overflowing_the_stack() {
+    let depth = 10_000;
+    let quotes = "> ".repeat(depth);
+    let bullets = "- ".repeat(depth);
+    let mixed = "> - ".repeat(depth / 2);
+    let indented: String = (0..2_000)
+        .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+        .collect();
+    let html = "<div>".repeat(depth);
+    let body = format!(
+        "{quotes}deep quote\n\n{bullets}deep item\n\n{mixed}deep mix\n\n{indented}\n{html}deep html\n\nAfter.\n"
+    );
+    let site = SiteFixture::new();
+    site.file("content/2024/deep.md", format!("---\n{HEADER}---\n{body}"));
+    let (run, took) = timed(|| site.run(["build"]));
+    run.assert_ok();
+    eprintln!("10,000 levels of nesting: build {:.1}s", took.as_secs_f64());
+    let page = site.read("postmortems/deep/index.html");
+    for text in [
+        "deep quote",
+        "deep item",
+        "deep mix",
+        "level 1999",
+        "deep html",
+        "After.",
+    ] {
+        assert!(page.contains(text), "{text} missing");
+    }
+}
+
+#[test]
+fn a_line_of_1_mb_builds() {
+    let words = "lorem ipsum dolor sit amet ".repeat(40_000); // ~1 MB, no line break
+    let title = "t".repeat(1024 * 1024);
+    let site = SiteFixture::new();
+    site.file(
+        "content/2024/line.md",
+        format!(
+            "---\n{}---\n{words}\n\n```sql\n{}\n```\n\n`{words}`\n",
+            HEADER.replace("title: Large", &format!("title: {title}")),
+            "SELECT 1, ".repeat(100_000)
+        ),
+    );
+    let (run, took) = timed(|| site.run(["build"]));
+    run.assert_ok();
+    eprintln!("1 MB lines: build {:.1}s", took.as_secs_f64());
+    let page = site.html("postmortems/line/index.html");
+    assert_eq!(
+        first(&page, "main h1").text().collect::<String>().len(),
+        title.len()
+    );
+}
+
+fn freeform_of_size(bytes: usize) -> String {
+    let seed = include_str!("../fixtures/seeds/000-database-connection-failure.txt");
+    let mut out = String::with_capacity(bytes + seed.len());
+    while out.len() < bytes {
+        out.push_str(seed);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn hints() -> Vec<RootCauseHint> {
+    config()
+        .root_causes
+        .iter()
+        .map(|(key, def)| RootCauseHint {
+            key: key.to_string(),
+            name: def.name.clone(),
+            description: def.description.clone(),
+        })
+        .collect()
+}
+
+fn import_len(text: &str, hints: &[RootCauseHint]) -> usize {
+    match import_document(text, hints) {
+        Import::Postmortem(imported) => imported.front_matter.len() + imported.body.len(),
+        Import::NotAPostmortem { reason } => reason.len(),
+    }
+}
+
+#[test]
+fn the_importer_reads_20_mb_in_linear_time() {
+    let hints = hints();
+    assert_linear(
+        "import",
+        &freeform_of_size(100_000),
+        &freeform_of_size(800_000),
+        |t| import_len(t, &hints),
+    );
+    let (len, took) = timed(|| import_len(&freeform_of_size(20 * 1024 * 1024), &hints));
+    eprintln!("import of 20 MB: {:.1}s", took.as_secs_f64());
+    assert!(len > 0);
+}
