@@ -61,6 +61,9 @@ pub struct Highlighter {
     highlighted: Mutex<HashMap<(String, String), Arc<str>>>,
 }
 
+/// Longer lines are not highlighted (see [`Highlighter::highlight`]).
+pub const MAX_HIGHLIGHTED_LINE: usize = 5_000;
+
 impl Highlighter {
     /// A highlighter that has loaded nothing yet.
     pub fn new() -> Self {
@@ -76,6 +79,12 @@ impl Highlighter {
     pub fn highlight(&self, code: &str, lang: &str) -> Arc<str> {
         let lang = lang.trim();
         if lang.is_empty() || matches!(lang, "text" | "plain" | "txt" | "log" | "console") {
+            return escape(code).into();
+        }
+        // syntect's regexes rescan a line from each token, so its time grows with the
+        // square of a line's length: a minified file or a 1 MB log line pasted in a fence
+        // would take minutes. Such a block is shown as plain text.
+        if code.lines().any(|line| line.len() > MAX_HIGHLIGHTED_LINE) {
             return escape(code).into();
         }
         // The lock is held only to look up and to insert, never while highlighting, so
@@ -258,6 +267,16 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_very_long_line_is_shown_plain_and_fast() {
+        let long = format!("SELECT {} <x>;\n", "1, ".repeat(100_000));
+        let start = std::time::Instant::now();
+        let html = Highlighter::new().highlight(&long, "sql");
+        assert!(start.elapsed() < std::time::Duration::from_secs(30));
+        assert!(!html.contains("<span"));
+        assert!(html.ends_with("&lt;x&gt;;\n"));
+    }
 
     #[test]
     fn known_languages_get_classes_and_unknown_ones_are_escaped() {

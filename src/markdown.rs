@@ -55,6 +55,9 @@ struct OpenHeading<'a> {
     text: String,
 }
 
+/// How deep block quotes and list items may nest; deeper ones are flattened.
+pub const MAX_NESTING: usize = 100;
+
 /// Renders one body.
 pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnostics) -> Rendered {
     let options = Options::ENABLE_TABLES
@@ -71,8 +74,32 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
     let mut has_raw_html = false;
 
     let mut cursor = LineCursor::new(cx.file_text);
+    let mut nesting = 0usize;
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         let mut pos = || Some(cursor.at(cx.body_offset + range.start));
+        // Quotes and list items nested deeper than MAX_NESTING are flattened into the
+        // deepest one kept: HTML parsers (the sanitiser's, browsers') check the whole
+        // stack of open elements at each tag, so 10,000 levels cost 10,000² steps.
+        // Lists go with their items, so the flattened text always sits in a quote or an
+        // item, never directly in a list.
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item) => {
+                nesting += 1;
+                if nesting > MAX_NESTING {
+                    continue;
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item) => {
+                nesting -= 1;
+                if nesting >= MAX_NESTING {
+                    continue;
+                }
+            }
+            Event::Start(Tag::List(_)) | Event::End(TagEnd::List(_)) if nesting >= MAX_NESTING => {
+                continue;
+            }
+            _ => {}
+        }
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -435,6 +462,36 @@ mod tests {
         assert!(r.html.contains("type=\"checkbox\""));
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_flattened_and_keeps_the_text() {
+        let deep = format!(
+            "{}quote\n\n{}item\n\n{}mixed\n",
+            "> ".repeat(10_000),
+            "- ".repeat(10_000),
+            "> - ".repeat(5_000)
+        );
+        let (r, _) = render_body(&deep, false);
+        for text in ["quote", "item", "mixed"] {
+            assert!(r.html.contains(text), "{text}");
+        }
+        assert_eq!(
+            r.html.matches("<blockquote>").count(),
+            MAX_NESTING + MAX_NESTING / 2
+        );
+        assert_eq!(
+            r.html.matches("<li>").count(),
+            MAX_NESTING + MAX_NESTING / 2
+        );
+        assert_eq!(
+            r.html.matches("<blockquote>").count(),
+            r.html.matches("</blockquote>").count()
+        );
+        assert_eq!(
+            r.html.matches("<ul>").count(),
+            r.html.matches("</ul>").count()
+        );
     }
 
     #[test]
