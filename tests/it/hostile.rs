@@ -181,10 +181,10 @@ fn output_problems(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
             }
         } else if path.ends_with(".xml") {
             problems.extend(xml_problems(path, source));
-        } else if path.ends_with(".json") {
-            if let Err(err) = serde_json::from_str::<serde_json::Value>(source) {
-                problems.push(format!("{path}: not JSON: {err}"));
-            }
+        } else if path.ends_with(".json")
+            && let Err(err) = serde_json::from_str::<serde_json::Value>(source)
+        {
+            problems.push(format!("{path}: not JSON: {err}"));
         }
     }
     problems

@@ -5,6 +5,11 @@
 //! would give 64×). Timings are printed for fuzz/README.md; wall-clock bounds only catch
 //! hangs.
 
+#![allow(
+    clippy::print_stderr,
+    reason = "timings are printed for fuzz/README.md"
+)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -176,7 +181,7 @@ fn large_postmortem_builds(megabytes: usize) {
 }
 
 fn timeline_file(entries: usize) -> String {
-    let mut yaml = String::from(HEADER.replace("resolved: 2024-05-01T11:00:00Z\n", ""));
+    let mut yaml = HEADER.replace("resolved: 2024-05-01T11:00:00Z\n", "");
     yaml.push_str("timeline:\n");
     for i in 0..entries {
         // One entry a second from 10:00:00 (10,000 entries end before 12:47).
