@@ -103,11 +103,10 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
     }
     line(&p.tags.join(" "));
 
-    let date = p.date.strftime("%-d %b %Y").to_string();
-    let mut meta = BTreeMap::from([
-        ("title".to_string(), p.title.clone()),
-        ("date".to_string(), date),
-    ]);
+    let mut meta = BTreeMap::from([("title".to_string(), p.title.clone())]);
+    if let Some(date) = p.date {
+        meta.insert("date".to_string(), date.strftime("%-d %b %Y").to_string());
+    }
     if !p.severity.is_empty() {
         meta.insert("severity".to_string(), p.severity.clone());
     }
@@ -115,7 +114,10 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
         meta.insert("root_cause".to_string(), first.clone());
     }
     let mut filters = BTreeMap::from([
-        ("year".to_string(), vec![p.date.year().to_string()]),
+        (
+            "year".to_string(),
+            p.year().map(|y| y.to_string()).into_iter().collect(),
+        ),
         ("root cause".to_string(), root_causes),
         ("service".to_string(), services),
     ]);
