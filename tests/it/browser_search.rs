@@ -394,6 +394,29 @@ fn search_journey(test: &str, base: &str) {
         &context,
     );
     let unfiltered = result_links(&tab);
+    // Every filter of the issue is offered, each with the values of the example site.
+    let legends = eval(
+        &tab,
+        "[...document.querySelectorAll('.search-filter legend')].map(l => l.textContent)",
+    );
+    assert_eq!(
+        legends,
+        serde_json::json!(["Root cause", "Service", "Severity", "Year"]),
+        "{}",
+        context()
+    );
+    for filter in ["service", "severity", "year"] {
+        let values = eval(
+            &tab,
+            &format!(
+                "document.querySelectorAll(\"input[type=checkbox][data-filter='{filter}']\").length"
+            ),
+        );
+        assert!(
+            values.as_u64().is_some_and(|n| n > 0),
+            "no value for the {filter} filter"
+        );
+    }
     let capacity: Vec<String> = slugs_with_root_cause(&out, "capacity")
         .into_iter()
         .map(|slug| format!("{base}postmortems/{slug}/"))
