@@ -58,6 +58,45 @@ struct OpenHeading<'a> {
 /// How deep block quotes and list items may nest; deeper ones are flattened.
 pub const MAX_NESTING: usize = 100;
 
+/// The words of a body as plain text, for the search index: text, inline code and code
+/// blocks, each block on its own line; markup, raw HTML and link targets left out.
+pub fn plain_text(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => text.push(' '),
+            // Words are split on whitespace: a block never runs into the next (inline
+            // ends, like the end of `**bold**`, join the text that follows).
+            Event::End(end)
+                if !matches!(
+                    end,
+                    TagEnd::Emphasis
+                        | TagEnd::Strong
+                        | TagEnd::Strikethrough
+                        | TagEnd::Link
+                        | TagEnd::Image
+                        | TagEnd::Superscript
+                        | TagEnd::Subscript
+                ) =>
+            {
+                text.truncate(text.trim_end_matches(' ').len());
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    text.truncate(text.trim_end().len());
+    text
+}
+
 /// Renders one body.
 pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnostics) -> Rendered {
     let options = Options::ENABLE_TABLES
@@ -352,6 +391,18 @@ pub fn sanitize(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_text_keeps_the_words_of_every_block_apart_and_drops_markup() {
+        let text = super::plain_text(
+            "## Root cause\n\nThe **db**'s [password](https://x.example/) was `mistyped`.\n\n\
+             | a | b |\n|---|---|\n| one | two |\n\n```text\nERROR refused\n```\n- item\n",
+        );
+        assert_eq!(
+            text,
+            "Root cause\nThe db's password was mistyped.\na b\none two\nERROR refused\nitem"
+        );
+    }
+
     use super::*;
     use std::path::PathBuf;
 

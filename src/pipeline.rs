@@ -193,14 +193,9 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
         postmortems: site.postmortems.len(),
         ..cache::Manifest::default()
     };
+    let mut indexed = 0;
     let mut search_index = if config.search {
-        // Pages arrive from the parallel render in any order; reserving their places in
-        // site order keeps the index byte-identical from build to build.
-        let mut index = SearchIndex::new()?;
-        for (url, _) in search_pages(&site) {
-            index.reserve(&url)?;
-        }
-        Some(index)
+        Some(SearchIndex::new()?)
     } else {
         None
     };
@@ -220,19 +215,13 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
             templates,
         };
         let mut files = match search_index.as_mut() {
-            None => stream.write_all(&pages, None)?,
-            // Pagefind indexes one page at a time; it runs on this thread while the
-            // rayon pool renders, fed postmortem pages through a bounded channel so
-            // rendered pages never pile up in memory.
+            None => stream.write_all(&pages)?,
+            // The index is fed from the model, not from the rendered pages: it fills on
+            // this thread, in site order (so the same bytes from build to build), while
+            // the rayon pool renders.
             Some(index) => std::thread::scope(|scope| {
-                let (send, receive) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(64);
-                let writer = scope.spawn(|| stream.write_all(&pages, Some(send)));
-                let mut indexed = Ok(());
-                for (url, html) in receive {
-                    if indexed.is_ok() {
-                        indexed = index.add(&url, &html);
-                    }
-                }
+                let writer = scope.spawn(|| stream.write_all(&pages));
+                let indexed = search::records(&site).try_for_each(|record| index.add(record));
                 let files = writer
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
@@ -243,8 +232,9 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
         for (path, data) in render::assets(&theme, &syntax_css) {
             extra.insert(path, data.to_vec());
         }
-        if let Some(index) = search_index.as_mut() {
-            for (path, data) in index.files()?.iter() {
+        if let Some(index) = search_index.take() {
+            indexed = index.len();
+            for (path, data) in index.into_files()?.iter() {
                 extra.insert(path.to_string(), data.to_vec());
             }
         }
@@ -273,7 +263,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
     if manifest.files.is_empty() {
         manifest.inputs = None;
     }
-    manifest.indexed = search_index.as_ref().map_or(0, SearchIndex::len);
+    manifest.indexed = indexed;
     manifest.save(&output_dir);
     Ok(Built {
         postmortems: manifest.postmortems,
@@ -320,43 +310,21 @@ struct PageStream<'a> {
 type FileRecords = std::collections::BTreeMap<String, Option<cache::FileRecord>>;
 
 impl PageStream<'_> {
-    /// Writes `pages`; postmortem pages also go to `search` as (URL, HTML).
-    fn write_all(
-        &self,
-        pages: &[render::Page],
-        search: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
-    ) -> Result<FileRecords, Error> {
+    /// Writes `pages`.
+    fn write_all(&self, pages: &[render::Page]) -> Result<FileRecords, Error> {
         use rayon::prelude::*;
         pages
             .par_iter()
-            .map_with(search, |search, page| {
+            .map(|page| {
                 let path = page.output_path(self.site);
-                let (record, html) = self.write(page, &path)?;
-                if let (Some(search), render::Page::Postmortem(_)) = (search.as_ref(), page) {
-                    let html = match html {
-                        Some(html) => html,
-                        None => std::fs::read(self.staging.path(&path)).map_err(|source| {
-                            Error::Output {
-                                path: self.staging.path(&path),
-                                source,
-                            }
-                        })?,
-                    };
-                    let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
-                    // The receiver only hangs up after an indexing error, which it reports.
-                    let _ = search.send((url, html));
-                }
+                let record = self.write(page, &path)?;
                 Ok((path, record))
             })
             .collect()
     }
 
-    /// Writes one page; returns its record and its bytes unless it was reused.
-    fn write(
-        &self,
-        page: &render::Page,
-        path: &str,
-    ) -> Result<(Option<cache::FileRecord>, Option<Vec<u8>>), Error> {
+    /// Writes one page (or links it from the previous output); returns its record.
+    fn write(&self, page: &render::Page, path: &str) -> Result<Option<cache::FileRecord>, Error> {
         let (bytes, key) = match page {
             render::Page::Json | render::Page::NoJekyll => (
                 render::render_page(self.site, self.theme, self.views, page)?,
@@ -372,7 +340,7 @@ impl PageStream<'_> {
                     key.finish()
                 });
                 if let Some(record) = self.reusable(path, key.flatten()) {
-                    return Ok((Some(record), None));
+                    return Ok(Some(record));
                 }
                 (
                     render::render_context(self.theme, page, &context)?,
@@ -381,8 +349,7 @@ impl PageStream<'_> {
             }
         };
         self.staging.write(path, &bytes)?;
-        let record = cache::FileRecord::of(&self.staging.path(path), key);
-        Ok((record, Some(bytes)))
+        Ok(cache::FileRecord::of(&self.staging.path(path), key))
     }
 
     /// The previous build's record of `path`, when it was rendered from the same inputs,
@@ -861,30 +828,29 @@ impl Session {
         Ok(update)
     }
 
-    /// Every postmortem page, for a search index of the whole site (empty when the site
-    /// has search turned off).
-    pub fn search_documents(&self) -> Vec<search::Document> {
-        self.search_documents_where(|_| true)
+    /// Every postmortem's search record, for an index of the whole site (empty when the
+    /// site has search turned off).
+    pub fn search_records(&self) -> Vec<search::Record> {
+        self.search_records_where(|_| true)
     }
 
-    /// The postmortem pages `update` changed, to re-index (all of them after a full
-    /// reload, which also renumbers pages: index those from scratch).
-    pub fn search_documents_changed(&self, update: &Update) -> Vec<search::Document> {
+    /// The search records of the postmortems whose pages `update` changed, to re-index
+    /// (all of them after a full reload, which also renumbers pages: index those from
+    /// scratch).
+    pub fn search_records_changed(&self, update: &Update) -> Vec<search::Record> {
         let changed: std::collections::BTreeSet<&str> =
             update.changed.iter().map(String::as_str).collect();
-        self.search_documents_where(|path| changed.contains(path))
+        self.search_records_where(|path| changed.contains(path))
     }
 
-    fn search_documents_where(&self, keep: impl Fn(&str) -> bool) -> Vec<search::Document> {
+    fn search_records_where(&self, keep: impl Fn(&str) -> bool) -> Vec<search::Record> {
         if !self.config.search {
             return Vec::new();
         }
-        search_pages(&self.site)
-            .filter(|(_, path)| keep(path))
-            .filter_map(|(url, path)| {
-                let html = self.output.get(&path)?.clone();
-                Some(search::Document { url, html })
-            })
+        (0..self.site.postmortems.len())
+            .map(|i| crate::site::PostmortemId(i as u32))
+            .filter(|id| keep(&render::Page::Postmortem(*id).output_path(&self.site)))
+            .map(|id| search::record(&self.site, id))
             .collect()
     }
 
@@ -944,16 +910,6 @@ impl Session {
             }
         }
     }
-}
-
-/// The pages the search index holds: every postmortem page, as (URL from the site root
-/// without the base path, output path).
-fn search_pages(site: &Site) -> impl Iterator<Item = (String, String)> + '_ {
-    (0..site.postmortems.len()).map(|i| {
-        let path = render::Page::Postmortem(crate::site::PostmortemId(i as u32)).output_path(site);
-        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
-        (url, path)
-    })
 }
 
 /// True when replacing `old` by `new` changes no page but the postmortem's own: the same

@@ -1,25 +1,29 @@
-//! Full-text search: rendered postmortem pages → Pagefind's index and browser bundle.
+//! Full-text search: the postmortems of the model → Pagefind's index and browser bundle.
 //!
-//! Input: the HTML of every postmortem page, as rendered (the theme marks what to index
-//! with `data-pagefind-body`, the filters with `data-pagefind-filter` and the result's
-//! title and date with `data-pagefind-meta`). Output: the files of Pagefind's `pagefind/`
-//! folder (`pagefind.js`, its worker and WebAssembly, `pagefind-entry.json`, the index,
-//! filter and fragment chunks), as an [`Output`] whose paths start with [`BUNDLE_DIR`].
+//! Input: the [`Site`]. Each postmortem becomes one [`Record`]: its URL, its words as
+//! plain text (title, root causes, services, impact, trigger, timeline, the Markdown
+//! body, action items), the result's title, date, severity and root cause as metadata,
+//! and the filters of the search page (root cause, service, severity, year). Output: the
+//! files of Pagefind's `pagefind/` folder (`pagefind.js`, its worker and WebAssembly,
+//! `pagefind-entry.json`, the index, filter and fragment chunks), as an [`Output`] whose
+//! paths start with [`BUNDLE_DIR`].
 //!
 //! Pagefind is used as a library (`pagefind::api`), so `hindsight build` indexes the site
 //! itself in memory: nothing is read from or written to disk here, and there is no
-//! second tool to run. Pagefind's API is async; a [`SearchIndex`] owns a small
-//! current-thread tokio runtime to drive it, so the rest of hindsight stays synchronous.
+//! second tool to run. Records are built from the model rather than handed over as
+//! rendered pages: Pagefind then has no HTML to parse (parsing was most of its time), it
+//! indexes only what a reader searches for, and indexing does not wait for rendering:
+//! `build` indexes on its own thread while the pages render. Pagefind's API is async; a
+//! [`SearchIndex`] owns a small current-thread tokio runtime to drive it, so the rest of
+//! hindsight stays synchronous.
 //!
-//! An index keeps the pages it was given: an edited page is added again (same URL,
-//! replaced in place) and the files are asked for again, without re-reading the others.
-//! Building the files still costs time in proportion to the whole site (Pagefind rebuilds
-//! every chunk: about 12 s for 10,000 postmortems, see BENCHMARKS.md), so the dev server
-//! does it off the edit path, in an [`Indexer`] thread, and swaps the bundle in when it
-//! is ready.
+//! An index keeps the records it was given: an edited postmortem is added again (same
+//! URL, replaced in place) and the files are asked for again, without re-reading the
+//! others. Building the files still costs time in proportion to the whole site (Pagefind
+//! rebuilds every chunk, see BENCHMARKS.md), so the dev server does it off the edit path,
+//! in an [`Indexer`] thread, and swaps the bundle in when it is ready.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use pagefind::api::PagefindIndex;
@@ -27,23 +31,125 @@ use pagefind::options::PagefindServiceConfig;
 
 use crate::error::Error;
 use crate::output::Output;
+use crate::site::{PostmortemId, Site};
 
 /// The output folder of the search bundle (`pagefind/`), as the browser side expects it
 /// next to the site's pages.
 pub const BUNDLE_DIR: &str = "pagefind/";
 
+/// The language of the index: Pagefind stems English words and ships the English
+/// WebAssembly (postmortems are written in the site's language; English is the theme's).
+const LANGUAGE: &str = "en";
+
+/// One postmortem as Pagefind indexes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The page's path from the site root, without the base path
+    /// (`/postmortems/db-auth/`): the browser side prefixes the folder `pagefind/` is
+    /// served from, so one index works under any base URL.
+    pub url: String,
+    /// The words to find, as plain text; results show an excerpt of it.
+    pub content: String,
+    /// What a result shows: `title`, `date`, `severity`, `root_cause`.
+    pub meta: BTreeMap<String, String>,
+    /// Filter name (`root cause`, `service`, `severity`, `year`) → values.
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// The record of the postmortem `id`.
+pub fn record(site: &Site, id: PostmortemId) -> Record {
+    let p = site.postmortem(id);
+    let root_causes: Vec<String> = p
+        .root_causes
+        .iter()
+        .map(|key| {
+            site.root_causes
+                .get(key)
+                .map_or_else(|| key.to_string(), |term| term.name.clone())
+        })
+        .collect();
+    let services: Vec<String> = p
+        .services
+        .iter()
+        .map(|key| {
+            site.services
+                .get(key)
+                .map_or_else(|| key.to_string(), |term| term.name.clone())
+        })
+        .collect();
+
+    let body = crate::markdown::plain_text(&p.body_markdown);
+    let mut content = String::with_capacity(body.len() + 1024);
+    let mut line = |text: &str| {
+        if !text.trim().is_empty() {
+            content.push_str(text.trim());
+            content.push('\n');
+        }
+    };
+    line(&p.title);
+    line(&format!("Root cause: {}.", root_causes.join(", ")));
+    line(&format!("Services: {}.", services.join(", ")));
+    line(p.impact.summary.as_deref().unwrap_or_default());
+    line(p.trigger.as_deref().unwrap_or_default());
+    for factor in &p.contributing_factors {
+        line(factor);
+    }
+    for entry in &p.timeline {
+        line(&entry.text);
+    }
+    line(&body);
+    for item in &p.action_items {
+        line(&item.task);
+    }
+    line(&p.tags.join(" "));
+
+    let mut meta = BTreeMap::from([("title".to_string(), p.title.clone())]);
+    if let Some(date) = p.date {
+        meta.insert("date".to_string(), date.strftime("%-d %b %Y").to_string());
+    }
+    if !p.severity.is_empty() {
+        meta.insert("severity".to_string(), p.severity.clone());
+    }
+    if let Some(first) = root_causes.first() {
+        meta.insert("root_cause".to_string(), first.clone());
+    }
+    let mut filters = BTreeMap::from([
+        (
+            "year".to_string(),
+            p.year().map(|y| y.to_string()).into_iter().collect(),
+        ),
+        ("root cause".to_string(), root_causes),
+        ("service".to_string(), services),
+    ]);
+    if !p.severity.is_empty() {
+        filters.insert("severity".to_string(), vec![p.severity.clone()]);
+    }
+    filters.retain(|_, values| !values.is_empty());
+    Record {
+        url: format!("/postmortems/{}/", p.slug),
+        content,
+        meta,
+        filters,
+    }
+}
+
+/// The record of every postmortem, in site order.
+pub fn records(site: &Site) -> impl Iterator<Item = Record> + '_ {
+    (0..site.postmortems.len()).map(|i| record(site, PostmortemId(i as u32)))
+}
+
 /// A Pagefind index being filled, and the runtime that drives it.
 pub struct SearchIndex {
     runtime: tokio::runtime::Runtime,
     index: PagefindIndex,
-    /// URLs of the pages added.
-    pages: BTreeSet<String>,
+    /// URLs of the records added.
+    urls: BTreeSet<String>,
 }
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("pages", &self.pages.len())
+            .field("records", &self.urls.len())
             .finish_non_exhaustive()
     }
 }
@@ -64,93 +170,90 @@ impl SearchIndex {
         let options = PagefindServiceConfig::builder()
             // URLs are given explicitly, ending in `/`; never rewritten.
             .keep_index_url(true)
+            .force_language(LANGUAGE.to_string())
             .build();
         let index = PagefindIndex::new(Some(options)).map_err(search_error)?;
         Ok(Self {
             runtime,
             index,
-            pages: BTreeSet::new(),
+            urls: BTreeSet::new(),
         })
     }
 
-    /// Reserves the place of the page at `url`: Pagefind numbers pages in the order they
-    /// are first added, and the numbers end up in every chunk. A build that renders in
-    /// parallel reserves every page in site order first, then adds the pages as they
-    /// come; each replaces its placeholder in place, so the index is the same bytes
-    /// whatever order the pages arrive in. A placeholder never filled has no words and
-    /// is left out of the index.
-    pub fn reserve(&mut self, url: &str) -> Result<(), Error> {
+    /// Adds a record, or replaces the record with the same URL. Pagefind numbers
+    /// records in the order they are first added, and the numbers end up in every
+    /// chunk: add them in site order for the same bytes from build to build.
+    pub fn add(&mut self, record: Record) -> Result<(), Error> {
+        let Record {
+            url,
+            content,
+            meta,
+            filters,
+        } = record;
         self.runtime
             .block_on(self.index.add_custom_record(
-                url.to_string(),
-                String::new(),
-                "en".to_string(),
-                None,
-                None,
+                url.clone(),
+                content,
+                LANGUAGE.to_string(),
+                Some(meta),
+                Some(filters),
                 None,
             ))
             .map_err(|err| Error::Search {
                 message: format!("cannot index {url}: {err:#}"),
             })?;
+        self.urls.insert(url);
         Ok(())
     }
 
-    /// Adds a page, or replaces the page with the same `url`. `url` is the page's path
-    /// from the site root, without the base path (`/postmortems/db-auth/`): the browser
-    /// side prefixes the folder `pagefind/` is served from, so one index works under any
-    /// base URL.
-    pub fn add(&mut self, url: &str, html: &[u8]) -> Result<(), Error> {
-        let html = String::from_utf8_lossy(html).into_owned();
-        self.runtime
-            .block_on(self.index.add_html_file(None, Some(url.to_string()), html))
-            .map_err(|err| Error::Search {
-                message: format!("cannot index {url}: {err:#}"),
-            })?;
-        self.pages.insert(url.to_string());
-        Ok(())
-    }
-
-    /// Number of pages added.
+    /// Number of records added.
     pub fn len(&self) -> usize {
-        self.pages.len()
+        self.urls.len()
     }
 
-    /// True when no page was added.
+    /// True when no record was added.
     pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
+        self.urls.is_empty()
     }
 
-    /// Builds the index and returns Pagefind's bundle, paths under [`BUNDLE_DIR`].
+    /// Builds the index and returns Pagefind's bundle, paths under [`BUNDLE_DIR`]. The
+    /// records stay, for [`SearchIndex::add`] to replace some and build again.
     pub fn files(&mut self) -> Result<Output, Error> {
         let files = self
             .runtime
             .block_on(self.index.get_files())
             .map_err(search_error)?;
-        let mut output = Output::default();
-        for file in files {
-            let name = file.filename.to_string_lossy().replace('\\', "/");
-            output.insert(format!("{BUNDLE_DIR}{name}"), file.contents);
-        }
-        Ok(output)
+        Ok(bundle(files))
+    }
+
+    /// Builds the index and returns the bundle, handing the records over to the index
+    /// being built instead of copying them (half the memory); nothing can be added after.
+    pub fn into_files(mut self) -> Result<Output, Error> {
+        let files = self
+            .runtime
+            .block_on(self.index.take_files())
+            .map_err(search_error)?;
+        Ok(bundle(files))
     }
 }
 
-/// Indexes `pages` (URL from the site root, HTML) and returns the bundle.
-pub fn index<'a>(pages: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Output, Error> {
+/// Pagefind's files as an [`Output`], paths under [`BUNDLE_DIR`].
+fn bundle(files: Vec<pagefind::api::SyntheticFile>) -> Output {
+    let mut output = Output::default();
+    for file in files {
+        let name = file.filename.to_string_lossy().replace('\\', "/");
+        output.insert(format!("{BUNDLE_DIR}{name}"), file.contents);
+    }
+    output
+}
+
+/// Indexes `records` and returns the bundle.
+pub fn index(records: impl IntoIterator<Item = Record>) -> Result<Output, Error> {
     let mut index = SearchIndex::new()?;
-    for (url, html) in pages {
-        index.add(url, html)?;
+    for record in records {
+        index.add(record)?;
     }
-    index.files()
-}
-
-/// A page to index: its URL from the site root (see [`SearchIndex::add`]) and its HTML.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// `/postmortems/<slug>/`.
-    pub url: String,
-    /// The rendered page.
-    pub html: Arc<[u8]>,
+    index.into_files()
 }
 
 /// A bundle built by the [`Indexer`].
@@ -158,17 +261,17 @@ pub struct Document {
 pub struct Bundle {
     /// The files, paths under [`BUNDLE_DIR`].
     pub files: Output,
-    /// Pages in the index.
+    /// Records in the index.
     pub pages: usize,
     /// Time from picking up the jobs to the finished files.
     pub elapsed: std::time::Duration,
 }
 
 enum Job {
-    /// Index these pages from scratch (the site was reloaded).
-    All(Vec<Document>),
-    /// These pages changed; the others are as they were.
-    Changed(Vec<Document>),
+    /// Index these records from scratch (the site was reloaded).
+    All(Vec<Record>),
+    /// These records changed; the others are as they were.
+    Changed(Vec<Record>),
 }
 
 /// Indexes in a background thread, so an edit is served without waiting for the index.
@@ -197,16 +300,16 @@ impl Indexer {
         Self { jobs, finished }
     }
 
-    /// Indexes `documents`, replacing whatever was indexed before.
-    pub fn index_all(&self, documents: Vec<Document>) {
+    /// Indexes `records`, replacing whatever was indexed before.
+    pub fn index_all(&self, records: Vec<Record>) {
         // The thread only stops when `self` is dropped; nothing to report before that.
-        let _ = self.jobs.send(Job::All(documents));
+        let _ = self.jobs.send(Job::All(records));
     }
 
-    /// Re-indexes `documents`, which were indexed before with the same URLs.
-    pub fn index_changed(&self, documents: Vec<Document>) {
-        if !documents.is_empty() {
-            let _ = self.jobs.send(Job::Changed(documents));
+    /// Re-indexes `records`, which were indexed before with the same URLs.
+    pub fn index_changed(&self, records: Vec<Record>) {
+        if !records.is_empty() {
+            let _ = self.jobs.send(Job::Changed(records));
         }
     }
 
@@ -234,17 +337,17 @@ fn run_jobs(pending: &Receiver<Job>, done: &Sender<Result<Bundle, Error>>) {
         let mut apply = || -> Result<Option<Bundle>, Error> {
             for job in jobs.drain(from..) {
                 match job {
-                    Job::All(documents) => {
+                    Job::All(records) => {
                         let mut fresh = SearchIndex::new()?;
-                        for document in &documents {
-                            fresh.add(&document.url, &document.html)?;
+                        for record in records {
+                            fresh.add(record)?;
                         }
                         index = Some(fresh);
                     }
-                    Job::Changed(documents) => {
+                    Job::Changed(records) => {
                         if let Some(index) = index.as_mut() {
-                            for document in &documents {
-                                index.add(&document.url, &document.html)?;
+                            for record in records {
+                                index.add(record)?;
                             }
                         }
                     }
@@ -289,18 +392,23 @@ fn search_error(err: anyhow::Error) -> Error {
 mod tests {
     use super::*;
 
-    const PAGE: &str = r#"<!doctype html><html lang="en"><head><title>x</title></head><body>
-<nav>Navigation words</nav>
-<main><article data-pagefind-body>
-<h1 data-pagefind-meta="title">MySQL password mistyped</h1>
-<p><span data-pagefind-filter="root cause">Configuration</span>
-<span data-pagefind-filter="severity">SEV2</span></p>
-<p>The web app could not reach the database after a credential change.</p>
-</article></main></body></html>"#;
+    fn record(url: &str, content: &str) -> Record {
+        Record {
+            url: url.to_string(),
+            content: content.to_string(),
+            meta: BTreeMap::from([("title".to_string(), "MySQL password mistyped".to_string())]),
+            filters: BTreeMap::from([
+                ("root cause".to_string(), vec!["Configuration".to_string()]),
+                ("severity".to_string(), vec!["SEV2".to_string()]),
+            ]),
+        }
+    }
+
+    const TEXT: &str = "MySQL password mistyped\nThe web app could not reach the database after a credential change.";
 
     #[test]
     fn index_holds_the_browser_bundle_and_the_chunks() {
-        let output = index([("/postmortems/mysql/", PAGE.as_bytes())]).unwrap();
+        let output = index([record("/postmortems/mysql/", TEXT)]).unwrap();
         for name in [
             "pagefind/pagefind.js",
             "pagefind/pagefind-worker.js",
@@ -322,59 +430,35 @@ mod tests {
 
     #[test]
     fn index_is_deterministic() {
-        let pages = [
-            ("/postmortems/a/", PAGE.as_bytes()),
-            ("/postmortems/b/", PAGE.as_bytes()),
-        ];
-        assert_eq!(index(pages).unwrap(), index(pages).unwrap());
-    }
-
-    #[test]
-    fn reserved_order_wins_over_arrival_order() {
-        let in_order = index([
-            ("/postmortems/a/", PAGE.as_bytes()),
-            ("/postmortems/b/", PAGE.replace("MySQL", "Redis").as_bytes()),
-        ]);
-        let mut reversed = SearchIndex::new().unwrap();
-        reversed.reserve("/postmortems/a/").unwrap();
-        reversed.reserve("/postmortems/b/").unwrap();
-        reversed
-            .add("/postmortems/b/", PAGE.replace("MySQL", "Redis").as_bytes())
-            .unwrap();
-        reversed.add("/postmortems/a/", PAGE.as_bytes()).unwrap();
-        assert_eq!(reversed.files().unwrap(), in_order.unwrap());
+        let records = || {
+            [
+                record("/postmortems/a/", TEXT),
+                record("/postmortems/b/", TEXT),
+            ]
+        };
+        assert_eq!(index(records()).unwrap(), index(records()).unwrap());
     }
 
     #[test]
     fn indexer_builds_in_the_background_and_follows_changes() {
-        let document = |url: &str, html: &str| Document {
-            url: url.to_string(),
-            html: Arc::from(html.as_bytes()),
-        };
         let indexer = Indexer::start();
-        indexer.index_all(vec![document("/postmortems/a/", PAGE)]);
+        indexer.index_all(vec![record("/postmortems/a/", TEXT)]);
         let timeout = std::time::Duration::from_secs(60);
         let first = indexer.wait(timeout).unwrap().unwrap().files;
-        assert_eq!(
-            first,
-            index([("/postmortems/a/", PAGE.as_bytes())]).unwrap()
-        );
-        let edited = PAGE.replace("credential change", "credential change in Zanzibar");
-        indexer.index_changed(vec![document("/postmortems/a/", &edited)]);
+        assert_eq!(first, index([record("/postmortems/a/", TEXT)]).unwrap());
+        let edited = TEXT.replace("credential change", "credential change in Zanzibar");
+        indexer.index_changed(vec![record("/postmortems/a/", &edited)]);
         let second = indexer.wait(timeout).unwrap().unwrap().files;
-        assert_eq!(
-            second,
-            index([("/postmortems/a/", edited.as_bytes())]).unwrap()
-        );
+        assert_eq!(second, index([record("/postmortems/a/", &edited)]).unwrap());
         assert_ne!(first, second);
     }
 
     #[test]
-    fn adding_a_page_again_replaces_it() {
+    fn adding_a_record_again_replaces_it() {
         let mut index = SearchIndex::new().unwrap();
-        index.add("/postmortems/a/", PAGE.as_bytes()).unwrap();
+        index.add(record("/postmortems/a/", TEXT)).unwrap();
         let first = index.files().unwrap();
-        index.add("/postmortems/a/", PAGE.as_bytes()).unwrap();
+        index.add(record("/postmortems/a/", TEXT)).unwrap();
         assert_eq!(index.len(), 1);
         assert_eq!(index.files().unwrap(), first);
     }

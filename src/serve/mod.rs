@@ -132,7 +132,7 @@ pub fn serve(
     if let Some(session) = session.as_ref()
         && session.site().config.search
     {
-        indexer.index_all(session.search_documents());
+        indexer.index_all(session.search_records());
     }
     if let Some(failure) = &first_failure {
         // The server still starts: fixing the file brings the site up.
@@ -231,9 +231,9 @@ pub fn serve(
                     && (!update.changed.is_empty() || !update.removed.is_empty())
                 {
                     if update.full {
-                        indexer.index_all(current.search_documents());
+                        indexer.index_all(current.search_records());
                     } else {
-                        indexer.index_changed(current.search_documents_changed(&update));
+                        indexer.index_changed(current.search_records_changed(&update));
                     }
                 }
                 report(ServeEvent::Rebuilt {

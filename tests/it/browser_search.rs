@@ -394,6 +394,29 @@ fn search_journey(test: &str, base: &str) {
         &context,
     );
     let unfiltered = result_links(&tab);
+    // Every filter of the issue is offered, each with the values of the example site.
+    let legends = eval(
+        &tab,
+        "[...document.querySelectorAll('.search-filter legend')].map(l => l.textContent)",
+    );
+    assert_eq!(
+        legends,
+        serde_json::json!(["Root cause", "Service", "Severity", "Year"]),
+        "{}",
+        context()
+    );
+    for filter in ["service", "severity", "year"] {
+        let values = eval(
+            &tab,
+            &format!(
+                "document.querySelectorAll(\"input[type=checkbox][data-filter='{filter}']\").length"
+            ),
+        );
+        assert!(
+            values.as_u64().is_some_and(|n| n > 0),
+            "no value for the {filter} filter"
+        );
+    }
     let capacity: Vec<String> = slugs_with_root_cause(&out, "capacity")
         .into_iter()
         .map(|slug| format!("{base}postmortems/{slug}/"))
@@ -568,4 +591,83 @@ fn serve_reindexes_an_edited_postmortem() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The measurement behind BENCHMARKS.md's "what a search downloads", on a large site
+/// built beforehand: serves `HINDSIGHT_SEARCH_SITE` (a built output folder) under
+/// `HINDSIGHT_SEARCH_BASE` (its base path, `/` by default), opens the search page with
+/// `HINDSIGHT_SEARCH_QUERY` (`database failover` by default) and prints every file the
+/// page fetched, with its size, once the first results are shown.
+#[test]
+#[ignore = "a measurement: set HINDSIGHT_SEARCH_SITE to a built site and run with --ignored"]
+#[allow(clippy::print_stderr, reason = "the measurement is the output")]
+fn measure_what_a_search_downloads() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let test = "measure_what_a_search_downloads";
+    let Some(site) = std::env::var_os("HINDSIGHT_SEARCH_SITE") else {
+        eprintln!("skipping {test}: HINDSIGHT_SEARCH_SITE is not set");
+        return;
+    };
+    let base = std::env::var("HINDSIGHT_SEARCH_BASE").unwrap_or_else(|_| "/".to_string());
+    let query =
+        std::env::var("HINDSIGHT_SEARCH_QUERY").unwrap_or_else(|_| "database failover".into());
+    let Some(chromium) = Chromium::start(test) else {
+        return;
+    };
+    let site = PathBuf::from(site);
+    let server = StaticServer::start(&site, &base);
+    let context = || format!("requests: {:#?}", server.requests());
+    let encoded: String = query
+        .chars()
+        .map(|c| if c == ' ' { '+' } else { c })
+        .collect();
+    let tab = chromium.open(&format!("{}{base}search/?q={encoded}", server.url));
+    wait_until(
+        &tab,
+        "the first results",
+        "document.getElementById('search-app').dataset.ready !== undefined \
+         && document.querySelectorAll('#search-results .search-result').length > 0",
+        &context,
+    );
+    let shown = eval(
+        &tab,
+        "document.querySelectorAll('#search-results .search-result').length",
+    );
+    let requests = server.requests();
+    assert!(
+        requests.iter().all(|r| r.starts_with(&base)),
+        "{requests:#?}"
+    );
+    let mut totals: std::collections::BTreeMap<&str, (usize, u64)> = Default::default();
+    for request in &requests {
+        let path = request.split(['?', '#']).next().unwrap_or("");
+        let relative = path.strip_prefix(&base).unwrap_or(path);
+        let mut file = site.join(relative);
+        if relative.is_empty() || relative.ends_with('/') {
+            file = file.join("index.html");
+        }
+        let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+        let kind = match relative {
+            r if r.starts_with("pagefind/fragment/") => "pagefind fragments",
+            r if r.starts_with("pagefind/index/") => "pagefind index chunks",
+            r if r.starts_with("pagefind/filter/") => "pagefind filter chunks",
+            r if r.ends_with(".pf_meta") => "pagefind metadata",
+            r if r.starts_with("pagefind/wasm.") => "pagefind WebAssembly",
+            r if r.starts_with("pagefind/") => "pagefind scripts and entry",
+            _ => "the page and the theme",
+        };
+        eprintln!("{size:>10}  {path}");
+        let total = totals.entry(kind).or_default();
+        total.0 += 1;
+        total.1 += size;
+    }
+    eprintln!("query {query:?}: {shown} results shown");
+    let mut search = 0;
+    for (kind, (files, bytes)) in &totals {
+        eprintln!("{kind:>28}: {files:>3} files {bytes:>10} bytes");
+        if kind.starts_with("pagefind") {
+            search += bytes;
+        }
+    }
+    eprintln!("{:>28}: {search} bytes", "search (pagefind/) in all");
 }
