@@ -63,7 +63,7 @@ cleanup() {
 trap cleanup EXIT
 
 cargo build --release --locked --quiet
-hindsight="$repo/target/release/hindsight"
+hindsight="${CARGO_TARGET_DIR:-$repo/target}/release/hindsight"
 
 # The default build lives at /postmortems/ (site.toml's base_url path), so it is served
 # from a folder holding it under that name; the root build is served as it is.
