@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         },
     };
     let anchor = Anchor {
-        date,
+        date: Some(date),
         zone: anchor_zone,
     };
     let mut first = None;
