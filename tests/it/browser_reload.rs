@@ -5,81 +5,16 @@
 //! Without Chromium the tests print why and return; with Chromium installed, a browser
 //! that fails to start is a failure, never a skip.
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Page;
-use headless_chrome::{Browser, LaunchOptions, Tab};
 
+use crate::chromium::{Chromium, ONE_BROWSER};
 use crate::fixture::SiteFixture;
 use crate::serve::{REBUILD_TIMEOUT, Server, edit, line_of};
-
-/// Where Debian installs Chromium.
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// One Chromium at a time: several on a small CI machine make the timings meaningless.
-static ONE_BROWSER: Mutex<()> = Mutex::new(());
-
-/// A headless Chromium with a fresh profile, killed on drop.
-struct Chromium {
-    browser: Browser,
-    _profile: tempfile::TempDir,
-}
-
-impl Chromium {
-    /// Starts Chromium, or returns `None` (saying why) when it is not installed.
-    #[allow(clippy::print_stderr, reason = "a skipped test says why")]
-    fn start(test: &str) -> Option<Self> {
-        let path = PathBuf::from(CHROMIUM);
-        if !path.is_file() {
-            eprintln!(
-                "skipping {test}: {CHROMIUM} is not installed (apt-get install chromium); \
-                 the live-reload browser tests need it"
-            );
-            return None;
-        }
-        let profile = tempfile::Builder::new()
-            .prefix("hindsight-chromium-")
-            .tempdir()
-            .unwrap();
-        let args: Vec<&OsStr> = [
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ]
-        .into_iter()
-        .map(OsStr::new)
-        .collect();
-        let options = LaunchOptions::default_builder()
-            .path(Some(path))
-            .headless(true)
-            .sandbox(false)
-            .user_data_dir(Some(profile.path().to_path_buf()))
-            .args(args)
-            .idle_browser_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap();
-        // Chromium is installed: failing to start it is a failure, not a skip.
-        let browser = Browser::new(options).expect("start headless Chromium");
-        Some(Self {
-            browser,
-            _profile: profile,
-        })
-    }
-
-    /// A new tab showing `url`, loaded.
-    fn open(&self, url: &str) -> Arc<Tab> {
-        let tab = self.browser.new_tab().unwrap();
-        tab.set_default_timeout(REBUILD_TIMEOUT);
-        tab.navigate_to(url).unwrap();
-        tab.wait_until_navigated().unwrap();
-        tab
-    }
-}
 
 /// Evaluates `expression` in the tab and returns its JSON value (null for undefined).
 fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
@@ -129,7 +64,7 @@ fn browser_shows_a_saved_edit_without_being_told_to_reload() {
     };
     let site = SiteFixture::standard();
     let server = Server::start(&site);
-    let tab = chromium.open(&server.url_of("/postmortems/db/"));
+    let tab = chromium.open(&server.url_of("/postmortems/db/"), REBUILD_TIMEOUT);
     wait_until(
         &tab,
         &server,
@@ -183,7 +118,7 @@ fn browser_swaps_styles_after_a_css_edit_without_reloading() {
         "body { background-color: rgb(1, 2, 3); }\n",
     );
     let server = Server::start(&site);
-    let tab = chromium.open(&server.url_of("/postmortems/db/"));
+    let tab = chromium.open(&server.url_of("/postmortems/db/"), REBUILD_TIMEOUT);
     let background = "getComputedStyle(document.body).backgroundColor";
     wait_until(
         &tab,
@@ -216,7 +151,7 @@ fn browser_shows_the_overlay_for_a_broken_save_and_clears_it_after_the_fix() {
     };
     let site = SiteFixture::standard();
     let server = Server::start(&site);
-    let tab = chromium.open(&server.url_of("/postmortems/conn/"));
+    let tab = chromium.open(&server.url_of("/postmortems/conn/"), REBUILD_TIMEOUT);
     wait_until(
         &tab,
         &server,

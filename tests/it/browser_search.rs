@@ -8,22 +8,19 @@
 //! Without Chromium the tests print why and return; with Chromium installed, a browser
 //! that fails to start is a failure, never a skip.
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
-use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
 
+use crate::chromium::{Chromium, ONE_BROWSER};
 use crate::fixture::{DB_BODY, DB_FRONT_MATTER, SiteFixture};
 use crate::serve::Server;
-
-/// Where Debian installs Chromium.
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// How long the browser may take for anything (a loaded CI machine is slow).
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,73 +29,11 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// is loaded.
 const SEARCH_BUDGET_MS: f64 = 50.0;
 
-/// One Chromium at a time: several on a small CI machine make the timings meaningless.
-static ONE_BROWSER: Mutex<()> = Mutex::new(());
-
 /// What the static server sends with every response: the policy a careful deployment
 /// would use. Search must work under it (no inline script, no eval, no other host).
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     worker-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; \
     object-src 'none'; base-uri 'none'; form-action 'self'";
-
-/// A headless Chromium with a fresh profile, killed on drop.
-struct Chromium {
-    browser: Browser,
-    _profile: tempfile::TempDir,
-}
-
-impl Chromium {
-    /// Starts Chromium, or returns `None` (saying why) when it is not installed.
-    #[allow(clippy::print_stderr, reason = "a skipped test says why")]
-    fn start(test: &str) -> Option<Self> {
-        let path = PathBuf::from(CHROMIUM);
-        if !path.is_file() {
-            eprintln!(
-                "skipping {test}: {CHROMIUM} is not installed (apt-get install chromium); \
-                 the search browser tests need it"
-            );
-            return None;
-        }
-        let profile = tempfile::Builder::new()
-            .prefix("hindsight-chromium-")
-            .tempdir()
-            .unwrap();
-        let args: Vec<&OsStr> = [
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ]
-        .into_iter()
-        .map(OsStr::new)
-        .collect();
-        let options = LaunchOptions::default_builder()
-            .path(Some(path))
-            .headless(true)
-            .sandbox(false)
-            .user_data_dir(Some(profile.path().to_path_buf()))
-            .args(args)
-            .idle_browser_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap();
-        // Chromium is installed: failing to start it is a failure, not a skip.
-        let browser = Browser::new(options).expect("start headless Chromium");
-        Some(Self {
-            browser,
-            _profile: profile,
-        })
-    }
-
-    /// A new tab showing `url`, loaded.
-    fn open(&self, url: &str) -> Arc<Tab> {
-        let tab = self.browser.new_tab().unwrap();
-        tab.set_default_timeout(TIMEOUT);
-        tab.navigate_to(url).unwrap();
-        tab.wait_until_navigated().unwrap();
-        tab
-    }
-}
 
 /// Evaluates `expression` (awaiting it when it is a promise) and returns its JSON value
 /// (`null` for `undefined`). The value goes through `JSON.stringify`: DevTools hands
@@ -292,7 +227,7 @@ fn search_journey(test: &str, base: &str) {
     let context = || format!("requests: {:#?}", server.requests());
 
     // Every page has the search box: a plain GET form to the search page.
-    let tab = chromium.open(&format!("{}{base}", server.url));
+    let tab = chromium.open(&format!("{}{base}", server.url), TIMEOUT);
     tab.wait_for_element("#site-search-q")
         .unwrap()
         .click()
@@ -554,7 +489,7 @@ fn serve_reindexes_an_edited_postmortem() {
             ),
         )
     };
-    let tab = chromium.open(&server.url_of("/search/"));
+    let tab = chromium.open(&server.url_of("/search/"), TIMEOUT);
     wait_until(
         &tab,
         "the search page",
@@ -574,7 +509,7 @@ fn serve_reindexes_an_edited_postmortem() {
     // A fresh page loads the index the server publishes after the edit.
     let started = Instant::now();
     loop {
-        let tab = chromium.open(&server.url_of("/search/"));
+        let tab = chromium.open(&server.url_of("/search/"), TIMEOUT);
         wait_until(
             &tab,
             "the search page",
@@ -621,7 +556,7 @@ fn measure_what_a_search_downloads() {
         .chars()
         .map(|c| if c == ' ' { '+' } else { c })
         .collect();
-    let tab = chromium.open(&format!("{}{base}search/?q={encoded}", server.url));
+    let tab = chromium.open(&format!("{}{base}search/?q={encoded}", server.url), TIMEOUT);
     wait_until(
         &tab,
         "the first results",

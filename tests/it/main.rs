@@ -14,6 +14,7 @@ mod browser_search;
 mod build;
 mod cache;
 mod check;
+mod chromium;
 mod errors;
 mod escaping;
 mod fixture;
