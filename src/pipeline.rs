@@ -17,7 +17,7 @@ use crate::highlight::{self, Highlighter};
 use crate::keys::Slug;
 use crate::output::{self, Output};
 use crate::render::{self, Theme};
-use crate::search::{self, SearchIndex};
+use crate::search;
 use crate::site::{Site, related};
 
 /// What to build.
@@ -194,11 +194,6 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
         ..cache::Manifest::default()
     };
     let mut indexed = 0;
-    let mut search_index = if config.search {
-        Some(SearchIndex::new()?)
-    } else {
-        None
-    };
     output::write_atomically_with(&lock, &options.root, |staging| {
         let mut pages = render::Page::all(&site);
         // Pages that list a large share of the postmortems take up to a hundred times
@@ -214,43 +209,42 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
             output_dir: &output_dir,
             templates,
         };
-        let mut files = match search_index.as_mut() {
-            None => stream.write_all(&pages)?,
-            // The index is fed from the model, not from the rendered pages: it fills on
-            // this thread, in site order (so the same bytes from build to build), while
-            // the rayon pool renders.
-            Some(index) => std::thread::scope(|scope| {
+        let mut files = if config.search {
+            // The index is fed from the model, not from the rendered pages: it is built
+            // on this thread, in site order (so the same bytes from build to build), and
+            // its files written, while the rayon pool renders.
+            std::thread::scope(|scope| {
                 let writer = scope.spawn(|| stream.write_all(&pages));
-                let indexed = search::records(&site).try_for_each(|record| index.add(record));
-                let files = writer
+                let bundle = search::index_site(&site).and_then(|(bundle, records)| {
+                    indexed = records;
+                    write_files(staging, bundle.iter())
+                });
+                let mut files = writer
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-                indexed.map(|()| files)
-            })?,
+                files.extend(bundle?);
+                Ok::<_, Error>(files)
+            })?
+        } else {
+            stream.write_all(&pages)?
         };
         let mut extra = std::collections::BTreeMap::new();
         for (path, data) in render::assets(&theme, &syntax_css) {
             extra.insert(path, data.to_vec());
         }
-        if let Some(index) = search_index.take() {
-            indexed = index.len();
-            for (path, data) in index.into_files()?.iter() {
-                extra.insert(path.to_string(), data.to_vec());
-            }
-        }
-        // The site's own static files come last: they win over generated ones.
+        // The site's own static files come last: they win over generated ones (the
+        // search bundle's included: a file written again replaces the one before).
         render::theme::read_dir_bytes_into(
             &options.root.join("static"),
             &options.root,
             &mut extra,
         )?;
-        for (path, data) in extra {
-            staging.write(&path, &data)?;
-            files.insert(
-                path.clone(),
-                cache::FileRecord::of(&staging.path(&path), None),
-            );
-        }
+        files.extend(write_files(
+            staging,
+            extra
+                .iter()
+                .map(|(path, data)| (path.as_str(), data.as_slice())),
+        )?);
         manifest.pages = files.keys().filter(|p| p.ends_with(".html")).count();
         manifest.files = files
             .into_iter()
@@ -274,6 +268,27 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
         warnings: diagnostics,
         elapsed: start.elapsed(),
     })
+}
+
+/// Writes `files` into the staging folder on the rayon pool, and returns each file's
+/// record for the cache. (Ten thousand search fragments written one after the other
+/// took a second.)
+fn write_files<'a>(
+    staging: &output::Staging,
+    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> Result<Vec<(String, Option<cache::FileRecord>)>, Error> {
+    use rayon::prelude::*;
+    let files: Vec<(&str, &[u8])> = files.collect();
+    files
+        .into_par_iter()
+        .map(|(path, data)| {
+            staging.write(path, data)?;
+            Ok((
+                path.to_string(),
+                cache::FileRecord::of(&staging.path(path), None),
+            ))
+        })
+        .collect()
 }
 
 /// Pages whose size grows with the whole library.

@@ -23,10 +23,9 @@
 //! rebuilds every chunk, see BENCHMARKS.md), so the dev server does it off the edit path,
 //! in an [`Indexer`] thread, and swaps the bundle in when it is ready.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::error::Error;
@@ -138,24 +137,44 @@ pub fn records(site: &Site) -> impl Iterator<Item = Record> + '_ {
     (0..site.postmortems.len()).map(|i| record(site, PostmortemId(i as u32)))
 }
 
-/// A Pagefind index being filled, and the runtime that drives it.
-pub struct SearchIndex {
+/// The meta fields a [`Record`] may have. Pagefind numbers meta fields before the first
+/// record is added, so they are declared here, once.
+const META_FIELDS: [&str; 4] = ["date", "root_cause", "severity", "title"];
+
+/// Pagefind set up to index [`Record`]s, and the runtime that drives its output.
+///
+/// A record is indexed in two steps: [`SearchIndexer::prepare`] splits, stems and packs
+/// it (on any thread, in any order: the expensive part), and a [`Builder`] takes the
+/// prepared records in site order and appends each word's locations to that word's
+/// encoded postings, so a build never holds every page's words
+/// (`vendor/pagefind/src/records.rs`, a patch of ours).
+pub struct SearchIndexer {
     runtime: tokio::runtime::Runtime,
-    index: PagefindIndex,
-    /// URLs of the records added.
-    urls: BTreeSet<String>,
+    indexer: pagefind::records::Indexer,
 }
 
-impl std::fmt::Debug for SearchIndex {
+/// A record split, stemmed and packed by [`SearchIndexer::prepare`].
+pub struct PreparedRecord {
+    url: String,
+    prepared: pagefind::records::PreparedRecord,
+}
+
+impl std::fmt::Debug for SearchIndexer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex")
-            .field("records", &self.urls.len())
+        f.debug_struct("SearchIndexer").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for PreparedRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedRecord")
+            .field("url", &self.url)
             .finish_non_exhaustive()
     }
 }
 
-impl SearchIndex {
-    /// An empty index.
+impl SearchIndexer {
+    /// Pagefind's options for hindsight's records.
     pub fn new() -> Result<Self, Error> {
         // Pagefind resolves its (unused here) output folder against the working
         // directory and panics when there is none; say so instead.
@@ -172,66 +191,78 @@ impl SearchIndex {
             .keep_index_url(true)
             .force_language(LANGUAGE.to_string())
             .build();
-        let index = PagefindIndex::new(Some(options)).map_err(search_error)?;
-        Ok(Self {
-            runtime,
-            index,
-            urls: BTreeSet::new(),
-        })
+        let indexer = pagefind::records::Indexer::new(options, LANGUAGE, &META_FIELDS)
+            .map_err(search_error)?;
+        Ok(Self { runtime, indexer })
     }
 
-    /// Adds a record, or replaces the record with the same URL. Pagefind numbers
-    /// records in the order they are first added, and the numbers end up in every
-    /// chunk: add them in site order for the same bytes from build to build.
-    pub fn add(&mut self, record: Record) -> Result<(), Error> {
+    /// Splits, stems and packs `record`; safe to call from several threads at once.
+    pub fn prepare(&self, record: Record) -> Result<PreparedRecord, Error> {
         let Record {
             url,
             content,
             meta,
             filters,
         } = record;
-        self.runtime
-            .block_on(self.index.add_custom_record(
-                url.clone(),
-                content,
-                LANGUAGE.to_string(),
-                Some(meta),
-                Some(filters),
-                None,
-            ))
+        let prepared = self
+            .indexer
+            .prepare(url.clone(), content, meta, filters)
             .map_err(|err| Error::Search {
                 message: format!("cannot index {url}: {err:#}"),
             })?;
-        self.urls.insert(url);
-        Ok(())
+        Ok(PreparedRecord { url, prepared })
     }
 
-    /// Number of records added.
+    /// An empty index.
+    pub fn builder(&self) -> Builder<'_> {
+        Builder {
+            runtime: &self.runtime,
+            builder: self.indexer.builder(),
+        }
+    }
+
+    /// The bundle of `records`, in this order.
+    pub fn bundle<'a>(
+        &self,
+        records: impl IntoIterator<Item = &'a PreparedRecord>,
+    ) -> Result<Output, Error> {
+        let mut builder = self.builder();
+        for record in records {
+            builder.push(record);
+        }
+        builder.finish()
+    }
+}
+
+/// Prepared records pushed in site order, then Pagefind's bundle.
+pub struct Builder<'a> {
+    runtime: &'a tokio::runtime::Runtime,
+    builder: pagefind::records::IndexBuilder<'a>,
+}
+
+impl Builder<'_> {
+    /// Adds a record. Pagefind numbers records in the order they are pushed, and the
+    /// numbers end up in every chunk: push them in site order for the same bytes from
+    /// build to build.
+    pub fn push(&mut self, record: &PreparedRecord) {
+        self.builder.push(&record.prepared);
+    }
+
+    /// Number of records in the index (records without a word are left out).
     pub fn len(&self) -> usize {
-        self.urls.len()
+        self.builder.len()
     }
 
-    /// True when no record was added.
+    /// True when no record is in the index.
     pub fn is_empty(&self) -> bool {
-        self.urls.is_empty()
+        self.builder.is_empty()
     }
 
-    /// Builds the index and returns Pagefind's bundle, paths under [`BUNDLE_DIR`]. The
-    /// records stay, for [`SearchIndex::add`] to replace some and build again.
-    pub fn files(&mut self) -> Result<Output, Error> {
+    /// Builds the index and returns Pagefind's bundle, paths under [`BUNDLE_DIR`].
+    pub fn finish(self) -> Result<Output, Error> {
         let files = self
             .runtime
-            .block_on(self.index.get_files())
-            .map_err(search_error)?;
-        Ok(bundle(files))
-    }
-
-    /// Builds the index and returns the bundle, handing the records over to the index
-    /// being built instead of copying them (half the memory); nothing can be added after.
-    pub fn into_files(mut self) -> Result<Output, Error> {
-        let files = self
-            .runtime
-            .block_on(self.index.take_files())
+            .block_on(self.builder.files())
             .map_err(search_error)?;
         Ok(bundle(files))
     }
@@ -249,11 +280,25 @@ fn bundle(files: Vec<pagefind::api::SyntheticFile>) -> Output {
 
 /// Indexes `records` and returns the bundle.
 pub fn index(records: impl IntoIterator<Item = Record>) -> Result<Output, Error> {
-    let mut index = SearchIndex::new()?;
+    let indexer = SearchIndexer::new()?;
+    let mut builder = indexer.builder();
     for record in records {
-        index.add(record)?;
+        builder.push(&indexer.prepare(record)?);
     }
-    index.into_files()
+    builder.finish()
+}
+
+/// The records of the whole site, indexed in site order as they are prepared on this
+/// thread (the build calls this while the rayon pool renders the pages), and the bundle.
+/// Returns the number of records indexed with it.
+pub fn index_site(site: &Site) -> Result<(Output, usize), Error> {
+    let indexer = SearchIndexer::new()?;
+    let mut builder = indexer.builder();
+    for record in records(site) {
+        builder.push(&indexer.prepare(record)?);
+    }
+    let indexed = builder.len();
+    Ok((builder.finish()?, indexed))
 }
 
 /// A bundle built by the [`Indexer`].
@@ -324,8 +369,46 @@ impl Indexer {
     }
 }
 
+/// What the [`Indexer`] thread keeps: every record prepared, in the order first added.
+struct Prepared {
+    indexer: SearchIndexer,
+    records: Vec<PreparedRecord>,
+    positions: std::collections::HashMap<String, usize>,
+}
+
+impl Prepared {
+    fn new() -> Result<Self, Error> {
+        Ok(Self {
+            indexer: SearchIndexer::new()?,
+            records: Vec::new(),
+            positions: std::collections::HashMap::new(),
+        })
+    }
+
+    /// Prepares `records` on the rayon pool and adds them, replacing those with the
+    /// same URL in place.
+    fn add(&mut self, records: Vec<Record>) -> Result<(), Error> {
+        use rayon::prelude::*;
+        let prepared = records
+            .into_par_iter()
+            .map(|record| self.indexer.prepare(record))
+            .collect::<Result<Vec<_>, Error>>()?;
+        for record in prepared {
+            match self.positions.get(&record.url) {
+                Some(&position) => self.records[position] = record,
+                None => {
+                    self.positions
+                        .insert(record.url.clone(), self.records.len());
+                    self.records.push(record);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 fn run_jobs(pending: &Receiver<Job>, done: &Sender<Result<Bundle, Error>>) {
-    let mut index: Option<SearchIndex> = None;
+    let mut index: Option<Prepared> = None;
     while let Ok(first) = pending.recv() {
         let started = std::time::Instant::now();
         let mut jobs = vec![first];
@@ -338,27 +421,23 @@ fn run_jobs(pending: &Receiver<Job>, done: &Sender<Result<Bundle, Error>>) {
             for job in jobs.drain(from..) {
                 match job {
                     Job::All(records) => {
-                        let mut fresh = SearchIndex::new()?;
-                        for record in records {
-                            fresh.add(record)?;
-                        }
+                        let mut fresh = Prepared::new()?;
+                        fresh.add(records)?;
                         index = Some(fresh);
                     }
                     Job::Changed(records) => {
                         if let Some(index) = index.as_mut() {
-                            for record in records {
-                                index.add(record)?;
-                            }
+                            index.add(records)?;
                         }
                     }
                 }
             }
             index
-                .as_mut()
+                .as_ref()
                 .map(|index| {
                     Ok(Bundle {
-                        files: index.files()?,
-                        pages: index.len(),
+                        files: index.indexer.bundle(&index.records)?,
+                        pages: index.records.len(),
                         elapsed: std::time::Duration::ZERO,
                     })
                 })
@@ -453,13 +532,115 @@ mod tests {
         assert_ne!(first, second);
     }
 
+    /// The bundle Pagefind's own API makes of `records` (every page's words kept, then
+    /// packed and merged at the end), for comparison with ours.
+    fn pagefinds_own_bundle(records: &[Record]) -> Output {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let options = PagefindServiceConfig::builder()
+            .keep_index_url(true)
+            .force_language(LANGUAGE.to_string())
+            .build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(options)).unwrap();
+        for record in records {
+            runtime
+                .block_on(index.add_custom_record(
+                    record.url.clone(),
+                    record.content.clone(),
+                    LANGUAGE.to_string(),
+                    Some(record.meta.clone()),
+                    Some(record.filters.clone()),
+                    None,
+                ))
+                .unwrap();
+        }
+        bundle(runtime.block_on(index.get_files()).unwrap())
+    }
+
     #[test]
-    fn adding_a_record_again_replaces_it() {
-        let mut index = SearchIndex::new().unwrap();
-        index.add(record("/postmortems/a/", TEXT)).unwrap();
-        let first = index.files().unwrap();
-        index.add(record("/postmortems/a/", TEXT)).unwrap();
-        assert_eq!(index.len(), 1);
-        assert_eq!(index.files().unwrap(), first);
+    fn records_indexed_as_they_come_give_pagefinds_own_bundle() {
+        let mut records = vec![
+            record("/postmortems/mysql/", TEXT),
+            // Diacritics (indexed with their variants), compound and dotted words,
+            // numbers, emoji, repeated words, punctuation.
+            record(
+                "/postmortems/cafe/",
+                "Café crème outage: the café's résumé service failed. Cafe again, café. \
+                 sysconfig.is_python_build returned False; camelCaseWords and \
+                 kebab-case-words, snake_case_words, v1.2.3, 10.0.0.1:5432, 🔥 on-call 🔥.",
+            ),
+            record("/postmortems/empty/", "   "),
+            record(
+                "/postmortems/long/",
+                &"The replica lagged behind the primary by minutes. ".repeat(400),
+            ),
+        ];
+        records[1]
+            .meta
+            .insert("date".to_string(), "4 Mar 2024".to_string());
+        records[1]
+            .meta
+            .insert("root_cause".to_string(), "Capacity café".to_string());
+        records[1].filters.insert(
+            "service".to_string(),
+            vec!["api".to_string(), "db".to_string(), "api".to_string()],
+        );
+        records[3].meta.remove("title");
+        records[3]
+            .meta
+            .insert("severity".to_string(), "SEV1".to_string());
+        // Many records, so the words fill several index chunks.
+        for i in 0..300 {
+            records.push(record(
+                &format!("/postmortems/generated-{i}/"),
+                &format!("Incident {i}: word{i} and word{} failed; {TEXT}", i * 7),
+            ));
+        }
+
+        let ours = index(records.clone()).unwrap();
+        let theirs = pagefinds_own_bundle(&records);
+        // Pagefind's own meta index lists only the meta fields some record has; ours
+        // declares them all up front. Everything else is the same, byte for byte.
+        let differing: Vec<&str> = theirs
+            .paths()
+            .filter(|path| ours.get(path) != theirs.get(path))
+            .collect();
+        assert!(
+            ours.paths().count() == theirs.paths().count()
+                && differing
+                    .iter()
+                    .all(|p| p.ends_with(".pf_meta") || p.ends_with("pagefind-entry.json")),
+            "files differ: {differing:?}"
+        );
+        assert!(
+            theirs.paths().filter(|p| p.ends_with(".pf_index")).count() > 1,
+            "the test should span several index chunks"
+        );
+    }
+
+    #[test]
+    fn records_with_every_meta_field_give_pagefinds_own_meta_index_too() {
+        let mut full = record("/postmortems/mysql/", TEXT);
+        for field in META_FIELDS {
+            full.meta
+                .insert(field.to_string(), format!("{field} value"));
+        }
+        let records = [full, record("/postmortems/other/", "Other words here.")];
+        assert_eq!(
+            index(records.clone()).unwrap(),
+            pagefinds_own_bundle(&records)
+        );
+    }
+
+    #[test]
+    fn a_meta_field_not_declared_is_an_error_not_a_panic() {
+        let mut odd = record("/postmortems/mysql/", TEXT);
+        odd.meta.insert("owner".to_string(), "dba".to_string());
+        let err = index([odd]).unwrap_err().to_string();
+        assert!(
+            err.contains("/postmortems/mysql/") && err.contains("owner"),
+            "{err}"
+        );
     }
 }

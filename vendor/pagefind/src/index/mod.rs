@@ -15,9 +15,9 @@ use index_words::{PackedPage, PackedVariant, PackedWord, WordIndex};
 
 use self::index_metadata::MetaSort;
 
-mod index_filter;
-mod index_metadata;
-mod index_words;
+pub(crate) mod index_filter;
+pub(crate) mod index_metadata;
+pub(crate) mod index_words;
 
 pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
@@ -31,11 +31,11 @@ pub struct PagefindIndexes {
 }
 
 #[derive(Clone)]
-struct IntermediaryPageData {
-    full_hash: String,
-    encoded_data: String,
-    word_count: usize,
-    page_number: usize,
+pub(crate) struct IntermediaryPageData {
+    pub(crate) full_hash: String,
+    pub(crate) encoded_data: String,
+    pub(crate) word_count: usize,
+    pub(crate) page_number: usize,
 }
 
 #[derive(Debug)]
@@ -46,10 +46,10 @@ enum SortType {
 
 /// Results from processing a single page in parallel.
 /// Contains the word map, filter entries, and encoded page data for one page.
-struct PageProcessingResult {
-    word_map: HashMap<String, PackedWord>,
-    filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
-    encoded_page: IntermediaryPageData,
+pub(crate) struct PageProcessingResult {
+    pub(crate) word_map: HashMap<String, PackedWord>,
+    pub(crate) filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
+    pub(crate) encoded_page: IntermediaryPageData,
 }
 
 pub async fn build_indexes(
@@ -147,179 +147,10 @@ pub async fn build_indexes(
     let language_ref = language.clone();
 
     // Process pages in parallel - each page builds its own word map
+    // hindsight patch: the work on one page is `pack_page`, shared with `crate::records`.
     let page_results: Vec<PageProcessingResult> = pages
         .into_par_iter()
-        .map(|page| {
-            let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-
-            // Meta field IDs were assigned per-page,
-            // but need to be remapped to the global meta_fields order.
-            let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
-            let field_id_map: Vec<u16> = page_field_order
-                .iter()
-                .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
-                .collect();
-
-            for (word, positions) in page.word_data {
-                // Group positions by original_word for this page
-                let mut normalized_positions: Vec<FossickedWord> = Vec::new();
-                let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-
-                for fossicked in positions {
-                    if fossicked.original_word.is_none() {
-                        // No diacritics - original matches normalized form
-                        normalized_positions.push(fossicked);
-                    } else {
-                        // Original form differs (has diacritics) - stored instead in additional_variants
-                        variant_positions
-                            .entry(fossicked.original_word.clone().unwrap())
-                            .or_default()
-                            .push(fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_positions.is_empty() {
-                    packed_word.pages.push(positions_to_packed_page(
-                        normalized_positions,
-                        page.fragment.page_number,
-                    ));
-                }
-
-                for (variant_form, variant_pos) in variant_positions {
-                    let variant_page =
-                        positions_to_packed_page(variant_pos, page.fragment.page_number);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        existing_variant.pages.push(variant_page);
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![variant_page],
-                        });
-                    }
-                }
-            }
-
-            for (word, meta_positions) in page.meta_word_data {
-                let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
-                let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
-                    BTreeMap::new();
-
-                for mut meta_fossicked in meta_positions {
-                    meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
-                    if let Some(original) = meta_fossicked.original_word.clone() {
-                        variant_meta_positions
-                            .entry(original)
-                            .or_default()
-                            .push(meta_fossicked);
-                    } else {
-                        normalized_meta_positions.push(meta_fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_meta_positions.is_empty() {
-                    let meta_locs = meta_positions_to_packed(normalized_meta_positions);
-
-                    if let Some(existing_page) = packed_word
-                        .pages
-                        .iter_mut()
-                        .find(|p| p.page_number == page.fragment.page_number)
-                    {
-                        existing_page.meta_locs = meta_locs;
-                    } else {
-                        packed_word.pages.push(PackedPage {
-                            page_number: page.fragment.page_number,
-                            locs: vec![],
-                            meta_locs,
-                        });
-                    }
-                }
-
-                // Handle diacritic variants in meta
-                for (variant_form, variant_pos) in variant_meta_positions {
-                    let meta_locs = meta_positions_to_packed(variant_pos);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        if let Some(existing_page) = existing_variant
-                            .pages
-                            .iter_mut()
-                            .find(|p| p.page_number == page.fragment.page_number)
-                        {
-                            existing_page.meta_locs = meta_locs;
-                        } else {
-                            existing_variant.pages.push(PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            });
-                        }
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }],
-                        });
-                    }
-                }
-            }
-
-            // Collect filter entries for this page
-            let filter_entries: Vec<(String, String, usize)> = page
-                .fragment
-                .data
-                .filters
-                .iter()
-                .flat_map(|(filter, values)| {
-                    values.iter().map(move |value| {
-                        (filter.clone(), value.clone(), page.fragment.page_number)
-                    })
-                })
-                .collect();
-
-            // Compute encoded page data
-            let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
-            let encoded_page = IntermediaryPageData {
-                full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
-                word_count: page.fragment.data.word_count,
-                page_number: page.fragment.page_number,
-                encoded_data,
-            };
-
-            PageProcessingResult {
-                word_map: local_word_map,
-                filter_entries,
-                encoded_page,
-            }
-        })
+        .map(|page| pack_page(page, &meta_fields_ref, &language_ref))
         .collect();
 
     // Merge results sequentially
@@ -594,6 +425,185 @@ pub async fn build_indexes(
     })
 }
 
+/// hindsight patch: the per-page work of `build_indexes`, as a function, so that
+/// `crate::records` can do it for each record as it is added. `meta_fields_ref` is the
+/// site's meta field names in order; the page's own meta fields must all be among them.
+pub(crate) fn pack_page(
+    page: FossickedData,
+    meta_fields_ref: &[String],
+    language_ref: &str,
+) -> PageProcessingResult {
+    let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
+
+    // Meta field IDs were assigned per-page,
+    // but need to be remapped to the global meta_fields order.
+    let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
+    let field_id_map: Vec<u16> = page_field_order
+        .iter()
+        .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
+        .collect();
+
+    for (word, positions) in page.word_data {
+        // Group positions by original_word for this page
+        let mut normalized_positions: Vec<FossickedWord> = Vec::new();
+        let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
+
+        for fossicked in positions {
+            if fossicked.original_word.is_none() {
+                // No diacritics - original matches normalized form
+                normalized_positions.push(fossicked);
+            } else {
+                // Original form differs (has diacritics) - stored instead in additional_variants
+                variant_positions
+                    .entry(fossicked.original_word.clone().unwrap())
+                    .or_default()
+                    .push(fossicked);
+            }
+        }
+
+        let packed_word =
+            local_word_map
+                .entry(word.clone())
+                .or_insert_with(|| PackedWord {
+                    word: word.clone(),
+                    pages: Vec::new(),
+                    additional_variants: Vec::new(),
+                });
+
+        if !normalized_positions.is_empty() {
+            packed_word.pages.push(positions_to_packed_page(
+                normalized_positions,
+                page.fragment.page_number,
+            ));
+        }
+
+        for (variant_form, variant_pos) in variant_positions {
+            let variant_page =
+                positions_to_packed_page(variant_pos, page.fragment.page_number);
+
+            if let Some(existing_variant) = packed_word
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == variant_form)
+            {
+                existing_variant.pages.push(variant_page);
+            } else {
+                packed_word.additional_variants.push(PackedVariant {
+                    form: variant_form,
+                    pages: vec![variant_page],
+                });
+            }
+        }
+    }
+
+    for (word, meta_positions) in page.meta_word_data {
+        let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
+        let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
+            BTreeMap::new();
+
+        for mut meta_fossicked in meta_positions {
+            meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
+            if let Some(original) = meta_fossicked.original_word.clone() {
+                variant_meta_positions
+                    .entry(original)
+                    .or_default()
+                    .push(meta_fossicked);
+            } else {
+                normalized_meta_positions.push(meta_fossicked);
+            }
+        }
+
+        let packed_word =
+            local_word_map
+                .entry(word.clone())
+                .or_insert_with(|| PackedWord {
+                    word: word.clone(),
+                    pages: Vec::new(),
+                    additional_variants: Vec::new(),
+                });
+
+        if !normalized_meta_positions.is_empty() {
+            let meta_locs = meta_positions_to_packed(normalized_meta_positions);
+
+            if let Some(existing_page) = packed_word
+                .pages
+                .iter_mut()
+                .find(|p| p.page_number == page.fragment.page_number)
+            {
+                existing_page.meta_locs = meta_locs;
+            } else {
+                packed_word.pages.push(PackedPage {
+                    page_number: page.fragment.page_number,
+                    locs: vec![],
+                    meta_locs,
+                });
+            }
+        }
+
+        // Handle diacritic variants in meta
+        for (variant_form, variant_pos) in variant_meta_positions {
+            let meta_locs = meta_positions_to_packed(variant_pos);
+
+            if let Some(existing_variant) = packed_word
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == variant_form)
+            {
+                if let Some(existing_page) = existing_variant
+                    .pages
+                    .iter_mut()
+                    .find(|p| p.page_number == page.fragment.page_number)
+                {
+                    existing_page.meta_locs = meta_locs;
+                } else {
+                    existing_variant.pages.push(PackedPage {
+                        page_number: page.fragment.page_number,
+                        locs: vec![],
+                        meta_locs,
+                    });
+                }
+            } else {
+                packed_word.additional_variants.push(PackedVariant {
+                    form: variant_form,
+                    pages: vec![PackedPage {
+                        page_number: page.fragment.page_number,
+                        locs: vec![],
+                        meta_locs,
+                    }],
+                });
+            }
+        }
+    }
+
+    // Collect filter entries for this page
+    let filter_entries: Vec<(String, String, usize)> = page
+        .fragment
+        .data
+        .filters
+        .iter()
+        .flat_map(|(filter, values)| {
+            values.iter().map(move |value| {
+                (filter.clone(), value.clone(), page.fragment.page_number)
+            })
+        })
+        .collect();
+
+    // Compute encoded page data
+    let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
+    let encoded_page = IntermediaryPageData {
+        full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
+        word_count: page.fragment.data.word_count,
+        page_number: page.fragment.page_number,
+        encoded_data,
+    };
+
+    PageProcessingResult {
+        word_map: local_word_map,
+        filter_entries,
+        encoded_page,
+    }
+}
+
 /// Convert fossicked word positions to a packed page representation.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
 fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
@@ -672,15 +682,30 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
 }
 
 fn chunk_meta(indexes: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
-    let mut named_chunks: Vec<MetaChunk> = Vec::new();
+    chunk_meta_from_bounds(
+        indexes
+            .iter()
+            .map(|chunk| {
+                (
+                    chunk.first().map_or("".into(), |w| w.word.clone()),
+                    chunk.last().map_or("".into(), |w| w.word.clone()),
+                )
+            })
+            .collect(),
+    )
+}
 
-    for chunk in indexes.iter() {
-        named_chunks.push(MetaChunk {
-            from: chunk.first().map_or("".into(), |w| w.word.clone()),
-            to: chunk.last().map_or("".into(), |w| w.word.clone()),
+/// hindsight patch: `chunk_meta` from each chunk's first and last word, shared with
+/// `crate::records`.
+pub(crate) fn chunk_meta_from_bounds(bounds: Vec<(String, String)>) -> Vec<MetaChunk> {
+    let mut named_chunks: Vec<MetaChunk> = bounds
+        .into_iter()
+        .map(|(from, to)| MetaChunk {
+            from,
+            to,
             hash: "".into(),
-        });
-    }
+        })
+        .collect();
     if named_chunks.len() > 1 {
         for i in 0..named_chunks.len() - 1 {
             let chunks = &mut named_chunks[i..=i + 1];
