@@ -25,7 +25,12 @@ use crate::fossick::{parser::DomParserResult, Fossicker};
 use crate::index::index_filter::{FilterIndex, PackedValue};
 use crate::index::index_metadata::{MetaChunk, MetaFilter, MetaIndex, MetaPage};
 use crate::index::index_words::PackedPage;
-use crate::index::{chunk_meta_from_bounds, pack_page, PagefindIndexes};
+use crate::fossick::{FossickedWord, MetaFossickedWord};
+use crate::fragments::PageFragmentData;
+use crate::index::{
+    chunk_meta_from_bounds, meta_positions_to_packed, pack_page, positions_to_packed_page,
+    PagefindIndexes,
+};
 use crate::options::PagefindServiceConfig;
 use crate::output::SyntheticFile;
 use crate::utils::full_hash;
@@ -137,6 +142,9 @@ impl Indexer {
         if let Some(field) = meta.keys().find(|key| !self.meta_fields.contains(key)) {
             bail!("{url}: meta field {field:?} was not declared");
         }
+        if let Some(page) = self.prepare_plain(&url, &content, &meta, &filters)? {
+            return Ok(page);
+        }
         let data = DomParserResult {
             digest: content,
             filters,
@@ -195,6 +203,194 @@ impl Indexer {
             fragment_hash: packed.encoded_page.full_hash,
             fragment_gz,
             word_count: packed.encoded_page.word_count,
+        })
+    }
+
+    /// `prepare` for the common record: plain text without Pagefind's private markers.
+    /// It gives what `Fossicker::fossick_sync` + `pack_page` give (the same words,
+    /// positions, weights, variants and fragment) without building a `String` and a
+    /// `Vec` per word and page and taking them apart again: the per-page words are
+    /// numbered through a per-thread memo of each token's indexable words, whose stems
+    /// are interned. `None` when the record needs the general path.
+    fn prepare_plain(
+        &self,
+        url: &str,
+        content: &str,
+        meta: &BTreeMap<String, String>,
+        filters: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Option<PreparedRecord>> {
+        const PRIVATE: &str = "___";
+        if content.contains(PRIVATE)
+            || meta.values().any(|v| v.contains(PRIVATE))
+            || filters.values().flatten().any(|v| v.contains(PRIVATE))
+        {
+            return Ok(None);
+        }
+        let options = &self.options;
+        let stemmer = crate::fossick::get_stemmer(&self.language);
+        PlainMemo::with(&self.language, &options.include_characters, |memo| {
+            // The content words, as `Fossicker::parse_digest` tracks them: every
+            // whitespace-separated token (zero-width spaces removed) takes a position.
+            let mut page = PlainPage::default();
+            let mut text = String::with_capacity(content.len());
+            let mut position: u32 = 0;
+            const WORD_WEIGHT: u8 = 24; // weight 1.0 × Pagefind's multiplier of 24
+            for token in content.split_whitespace() {
+                let base: std::borrow::Cow<str> = if token.contains('\u{200B}') {
+                    token.replace('\u{200B}', "").into()
+                } else {
+                    token.into()
+                };
+                if base.is_empty() {
+                    continue;
+                }
+                text.push_str(&base);
+                text.push(' ');
+                let words = memo.token(&base, stemmer.as_ref(), &options.include_characters);
+                let partial_weight = if words.compound_count > 0 {
+                    (WORD_WEIGHT / u8::try_from(words.compound_count).unwrap_or(u8::MAX)).max(1)
+                } else {
+                    0
+                };
+                for word in &words.words {
+                    let weight = if word.compound {
+                        partial_weight
+                    } else {
+                        WORD_WEIGHT
+                    };
+                    let entry = page.entry(&word.stem);
+                    let occurrence = FossickedWord {
+                        position,
+                        weight,
+                        original_word: None,
+                    };
+                    match &word.original {
+                        None => entry.content.push(occurrence),
+                        Some(form) => push_variant(&mut entry.content_variants, form, occurrence),
+                    }
+                }
+                position += 1;
+            }
+            text.pop();
+            let word_count = position.max(1) as usize;
+            if page.entries.is_empty() {
+                return Ok(Some(PreparedRecord {
+                    indexed: false,
+                    words: Vec::new(),
+                    bytes: Vec::new(),
+                    filters: Vec::new(),
+                    fragment_hash: String::new(),
+                    fragment_gz: Vec::new(),
+                    word_count,
+                }));
+            }
+
+            // Meta words, as `Fossicker::parse_meta_words` finds them (no dotted tails),
+            // with the field numbers of the site.
+            for (name, value) in meta {
+                let field_id = self
+                    .meta_fields
+                    .iter()
+                    .position(|f| f == name)
+                    .unwrap_or_default() as u16;
+                for (word_position, word) in value.split_whitespace().enumerate() {
+                    for indexable in crate::fossick::splitting::get_indexable_words(
+                        word,
+                        stemmer.as_ref(),
+                        &options.include_characters,
+                    ) {
+                        let stem = memo.intern(&indexable.stemmed);
+                        let entry = page.entry(&stem);
+                        let occurrence = MetaFossickedWord {
+                            field_id,
+                            position: word_position as u32,
+                            original_word: None,
+                        };
+                        match indexable.original {
+                            None => entry.meta.push(occurrence),
+                            Some(form) => {
+                                let form = memo.intern(&form);
+                                match entry.meta_variants.iter_mut().find(|(f, _)| *f == form) {
+                                    Some((_, occurrences)) => occurrences.push(occurrence),
+                                    None => entry.meta_variants.push((form, vec![occurrence])),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            // Packed as `pack_page` packs them.
+            let mut bytes = Vec::new();
+            let mut words = Vec::with_capacity(page.entries.len());
+            for entry in page.entries {
+                let mut locations = |locs: &[i32], meta_locs: &[i32]| -> Result<Locations> {
+                    let start = bytes.len() as u32;
+                    minicbor::Encoder::new(&mut bytes).encode(locs)?.encode(meta_locs)?;
+                    Ok(Locations {
+                        start,
+                        end: bytes.len() as u32,
+                        size: (locs.len() + meta_locs.len() + 1) as u32,
+                    })
+                };
+                let locs = packed_positions(entry.content);
+                let meta_locs = meta_positions_to_packed(entry.meta);
+                let page_locations = if locs.is_empty() && meta_locs.is_empty() {
+                    None
+                } else {
+                    Some(locations(&locs, &meta_locs)?)
+                };
+                let mut variants: Vec<(std::rc::Rc<str>, Vec<i32>, Vec<i32>)> = entry
+                    .content_variants
+                    .into_iter()
+                    .map(|(form, occurrences)| {
+                        (form, packed_positions(occurrences), Vec::new())
+                    })
+                    .collect();
+                variants.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut meta_variants = entry.meta_variants;
+                meta_variants.sort_by(|a, b| a.0.cmp(&b.0));
+                for (form, occurrences) in meta_variants {
+                    let meta_locs = meta_positions_to_packed(occurrences);
+                    match variants.iter_mut().find(|(f, _, _)| *f == form) {
+                        Some(variant) => variant.2 = meta_locs,
+                        None => variants.push((form, Vec::new(), meta_locs)),
+                    }
+                }
+                let variants = variants
+                    .into_iter()
+                    .map(|(form, locs, meta_locs)| Ok((form.to_string(), locations(&locs, &meta_locs)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                words.push(PreparedWord {
+                    word: entry.stem.to_string(),
+                    page: page_locations,
+                    variants,
+                });
+            }
+
+            let fragment = PageFragmentData {
+                url: url.to_string(),
+                content: text,
+                word_count,
+                filters: filters.clone(),
+                meta: meta.clone(),
+                anchors: Vec::new(),
+            };
+            let encoded = serde_json::to_string(&fragment)?;
+            Ok(Some(PreparedRecord {
+                indexed: true,
+                words,
+                bytes,
+                filters: filters
+                    .iter()
+                    .flat_map(|(filter, values)| {
+                        values.iter().map(move |value| (filter.clone(), value.clone()))
+                    })
+                    .collect(),
+                fragment_hash: format!("{}_{}", self.language, full_hash(encoded.as_bytes())),
+                fragment_gz: crate::output::gzip_at(encoded.as_bytes(), flate2::Compression::new(1)),
+                word_count,
+            }))
         })
     }
 
@@ -543,4 +739,171 @@ fn relative(mut files: Vec<SyntheticFile>, outdir: &std::path::Path) -> Vec<Synt
         }
     }
     files
+}
+
+/// `positions_to_packed_page(occurrences).locs`, without its sort in the common case: the
+/// occurrences come in position order, so when they all have one weight the sort (by
+/// weight, then position) leaves them as they are.
+fn packed_positions(occurrences: Vec<FossickedWord>) -> Vec<i32> {
+    let Some(first) = occurrences.first() else {
+        return Vec::new();
+    };
+    let weight = first.weight;
+    let in_order = occurrences.windows(2).all(|pair| pair[0].position <= pair[1].position);
+    if !in_order || occurrences.iter().any(|o| o.weight != weight) {
+        return positions_to_packed_page(occurrences, 0).locs;
+    }
+    // As `positions_to_packed_page` writes them: weight 25 is implied at the start, any
+    // other weight is announced by `-(weight) - 1` and an absolute position.
+    let mut locs = Vec::with_capacity(occurrences.len() + 1);
+    let mut last = 0;
+    for (i, occurrence) in occurrences.iter().enumerate() {
+        if i == 0 && weight != 25 {
+            locs.push(-(weight as i32) - 1);
+            locs.push(occurrence.position as i32);
+        } else {
+            locs.push((occurrence.position - last) as i32);
+        }
+        last = occurrence.position;
+    }
+    locs
+}
+
+/// One page's words in `Indexer::prepare_plain`, in order of first occurrence.
+#[derive(Default)]
+struct PlainPage {
+    /// Interned stem (by address) → index in `entries`.
+    index: HashMap<usize, usize>,
+    entries: Vec<PlainEntry>,
+}
+
+struct PlainEntry {
+    stem: std::rc::Rc<str>,
+    content: Vec<FossickedWord>,
+    /// Occurrences whose original form differs (diacritics), by that form.
+    content_variants: Vec<(std::rc::Rc<str>, Vec<FossickedWord>)>,
+    meta: Vec<MetaFossickedWord>,
+    meta_variants: Vec<(std::rc::Rc<str>, Vec<MetaFossickedWord>)>,
+}
+
+impl PlainPage {
+    /// The entry of an interned stem.
+    fn entry(&mut self, stem: &std::rc::Rc<str>) -> &mut PlainEntry {
+        let key = std::rc::Rc::as_ptr(stem) as *const u8 as usize;
+        let next = self.entries.len();
+        let index = *self.index.entry(key).or_insert(next);
+        if index == next {
+            self.entries.push(PlainEntry {
+                stem: stem.clone(),
+                content: Vec::new(),
+                content_variants: Vec::new(),
+                meta: Vec::new(),
+                meta_variants: Vec::new(),
+            });
+        }
+        &mut self.entries[index]
+    }
+}
+
+fn push_variant(
+    variants: &mut Vec<(std::rc::Rc<str>, Vec<FossickedWord>)>,
+    form: &std::rc::Rc<str>,
+    occurrence: FossickedWord,
+) {
+    match variants.iter_mut().find(|(f, _)| std::rc::Rc::ptr_eq(f, form)) {
+        Some((_, occurrences)) => occurrences.push(occurrence),
+        None => variants.push((form.clone(), vec![occurrence])),
+    }
+}
+
+/// The indexable words of one token, with interned stems and forms.
+struct TokenWords {
+    words: Vec<TokenWord>,
+    compound_count: usize,
+}
+
+struct TokenWord {
+    stem: std::rc::Rc<str>,
+    original: Option<std::rc::Rc<str>>,
+    compound: bool,
+}
+
+/// Per-thread memo of `prepare_plain`: each token's indexable words (a pure function of
+/// the token, the language and the extra word characters), and interned strings so a
+/// page's words are told apart by address. Bounded: cleared at `PlainMemo::LIMIT` tokens.
+struct PlainMemo {
+    language: String,
+    include_characters: Vec<char>,
+    tokens: HashMap<String, std::rc::Rc<TokenWords>>,
+    strings: hashbrown::HashSet<std::rc::Rc<str>>,
+}
+
+impl PlainMemo {
+    const LIMIT: usize = 200_000;
+
+    fn with<T>(language: &str, include_characters: &[char], f: impl FnOnce(&mut Self) -> T) -> T {
+        thread_local! {
+            static MEMO: std::cell::RefCell<PlainMemo> = std::cell::RefCell::new(PlainMemo {
+                language: String::new(),
+                include_characters: Vec::new(),
+                tokens: HashMap::new(),
+                strings: hashbrown::HashSet::new(),
+            });
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.language != language
+                || memo.include_characters != include_characters
+                || memo.tokens.len() >= Self::LIMIT
+            {
+                memo.language = language.to_string();
+                memo.include_characters = include_characters.to_vec();
+                memo.tokens.clear();
+                memo.strings.clear();
+            }
+            f(&mut memo)
+        })
+    }
+
+    fn intern(&mut self, text: &str) -> std::rc::Rc<str> {
+        if let Some(interned) = self.strings.get(text) {
+            return interned.clone();
+        }
+        let interned: std::rc::Rc<str> = text.into();
+        self.strings.insert(interned.clone());
+        interned
+    }
+
+    fn token(
+        &mut self,
+        token: &str,
+        stemmer: Option<&pagefind_stem::Stemmer>,
+        include_characters: &[char],
+    ) -> std::rc::Rc<TokenWords> {
+        if let Some(words) = self.tokens.get(token) {
+            return words.clone();
+        }
+        let mut indexable =
+            crate::fossick::splitting::get_indexable_words(token, stemmer, include_characters);
+        let tails = crate::fossick::splitting::get_dotted_tails(
+            token,
+            stemmer,
+            include_characters,
+            &indexable,
+        );
+        indexable.extend(tails);
+        let words = std::rc::Rc::new(TokenWords {
+            compound_count: indexable.iter().filter(|w| w.is_compound_part).count(),
+            words: indexable
+                .into_iter()
+                .map(|w| TokenWord {
+                    stem: self.intern(&w.stemmed),
+                    original: w.original.as_deref().map(|o| self.intern(o)),
+                    compound: w.is_compound_part,
+                })
+                .collect(),
+        });
+        self.tokens.insert(token.to_string(), words.clone());
+        words
+    }
 }

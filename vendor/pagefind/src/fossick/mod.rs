@@ -32,7 +32,7 @@ lazy_static! {
 }
 
 pub mod parser;
-mod splitting;
+pub(crate) mod splitting;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FossickedWord {
@@ -795,7 +795,7 @@ fn normalize_content(content: &str) -> String {
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
-fn get_stemmer(lang: &str) -> Option<Stemmer> {
+pub(crate) fn get_stemmer(lang: &str) -> Option<Stemmer> {
     match lang.split('-').next().unwrap() {
         "ar" => Some(Stemmer::create(Algorithm::Arabic)),
         "hy" => Some(Stemmer::create(Algorithm::Armenian)),

@@ -456,10 +456,15 @@ impl PagefindIndexes {
 /// hundreds of kilobytes of tables, which for 10,000 fragments of a few kilobytes each cost
 /// more than compressing them.
 pub(crate) fn gzip(content: &[u8]) -> Vec<u8> {
+    gzip_at(content, COMPRESSION)
+}
+
+/// `gzip` at another level.
+pub(crate) fn gzip_at(content: &[u8], level: Compression) -> Vec<u8> {
     use flate2::{Compress, Crc, FlushCompress, Status};
     thread_local! {
-        static DEFLATE: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(COMPRESSION, false));
+        static DEFLATE: std::cell::RefCell<(Compression, Compress)> =
+            std::cell::RefCell::new((COMPRESSION, Compress::new(COMPRESSION, false)));
     }
     const MARKER: &[u8] = b"pagefind_dcd";
     let mut crc = Crc::new();
@@ -468,9 +473,20 @@ pub(crate) fn gzip(content: &[u8]) -> Vec<u8> {
     // The gzip header as flate2 writes it: no name, no time, "unknown" system; the
     // extra flags byte says 0 for levels between fast (1) and best (9).
     let mut out = Vec::with_capacity(content.len() / 2 + 64);
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    let extra_flags = if level.level() >= Compression::best().level() {
+        2
+    } else if level.level() <= Compression::fast().level() {
+        4
+    } else {
+        0
+    };
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extra_flags, 255]);
     DEFLATE.with(|deflate| {
         let mut deflate = deflate.borrow_mut();
+        if deflate.0 != level {
+            *deflate = (level, Compress::new(level, false));
+        }
+        let deflate = &mut deflate.1;
         deflate.reset();
         for (input, flush) in [(MARKER, FlushCompress::None), (content, FlushCompress::Finish)] {
             let start = deflate.total_in();
