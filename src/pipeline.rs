@@ -210,21 +210,22 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
             templates,
         };
         let mut files = if config.search {
-            // The index is fed from the model, not from the rendered pages: it is built
-            // on this thread, in site order (so the same bytes from build to build), and
-            // its files written, while the rayon pool renders.
-            std::thread::scope(|scope| {
-                let writer = scope.spawn(|| stream.write_all(&pages));
-                let bundle = search::index_site(&site).and_then(|(bundle, records)| {
-                    indexed = records;
-                    write_files(staging, bundle.iter())
-                });
-                let mut files = writer
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-                files.extend(bundle?);
-                Ok::<_, Error>(files)
-            })?
+            // The index is fed from the model, not from the rendered pages, so it is
+            // built beside the rendering, on the same pool, and its files written as
+            // soon as it is done.
+            let (files, bundle) = rayon::join(
+                || stream.write_all(&pages),
+                || {
+                    search::index_site(&site).and_then(|(bundle, records)| {
+                        write_files(staging, bundle.iter()).map(|files| (files, records))
+                    })
+                },
+            );
+            let mut files = files?;
+            let (bundle_files, records) = bundle?;
+            indexed = records;
+            files.extend(bundle_files);
+            files
         } else {
             stream.write_all(&pages)?
         };

@@ -288,14 +288,30 @@ pub fn index(records: impl IntoIterator<Item = Record>) -> Result<Output, Error>
     builder.finish()
 }
 
-/// The records of the whole site, indexed in site order as they are prepared on this
-/// thread (the build calls this while the rayon pool renders the pages), and the bundle.
-/// Returns the number of records indexed with it.
+/// The records of the whole site and their bundle, with the number of records indexed.
+///
+/// Records are prepared on the rayon pool a batch at a time and pushed in site order
+/// (the same bytes from build to build). The build calls this beside the page rendering
+/// (`rayon::join`), so both share the cores: a core that runs out of pages to render
+/// prepares records, and the other way round.
 pub fn index_site(site: &Site) -> Result<(Output, usize), Error> {
+    use rayon::prelude::*;
+    /// Records prepared before they are pushed: enough to keep both cores busy, few
+    /// enough that the prepared records never add up to much memory.
+    const BATCH: usize = 256;
     let indexer = SearchIndexer::new()?;
     let mut builder = indexer.builder();
-    for record in records(site) {
-        builder.push(&indexer.prepare(record)?);
+    let ids: Vec<PostmortemId> = (0..site.postmortems.len())
+        .map(|i| PostmortemId(i as u32))
+        .collect();
+    for batch in ids.chunks(BATCH) {
+        let prepared: Vec<Result<PreparedRecord, Error>> = batch
+            .par_iter()
+            .map(|&id| indexer.prepare(record(site, id)))
+            .collect();
+        for record in prepared {
+            builder.push(&record?);
+        }
     }
     let indexed = builder.len();
     Ok((builder.finish()?, indexed))
