@@ -139,6 +139,22 @@ done
 echo "(median of $RUNS runs each, pair by pair; time = median of the per-pair ratios hindsight/Hugo; memory = ratio of peak RSS; CPU = median of the per-pair ratios of user + system time)"
 echo
 
+# --- what search adds ------------------------------------------------------------------
+# The same 10,000 built with search and without, pair by pair (the target: search adds at
+# most 30 % to the cold build).
+if [[ -n $SEARCH_FLAG ]] && ((SEARCH_ON)); then
+    n=${SIZES[-1]}
+    on_t=() off_t=() on_m=() off_m=() time_ratios=() cpu_ratios=()
+    for ((i = 0; i < RUNS; i++)); do
+        read -r t m c < <(hs_cold "$WORK/hs-$n"); on_t+=("$t"); on_m+=("$m")
+        read -r t2 m2 c2 < <(hs_cold "$WORK/hs-$n" "$SEARCH_FLAG"); off_t+=("$t2"); off_m+=("$m2")
+        time_ratios+=("$(ratio "$t" "$t2")")
+        cpu_ratios+=("$(ratio "$c" "$c2")")
+    done
+    echo "search on / off, $n postmortems: $(ms "$(printf '%s\n' "${on_t[@]}" | median)") / $(ms "$(printf '%s\n' "${off_t[@]}" | median)"), peak $(mb "$(printf '%s\n' "${on_m[@]}" | max)") / $(mb "$(printf '%s\n' "${off_m[@]}" | max)"); time ratio $(printf '%s\n' "${time_ratios[@]}" | median)x, CPU ratio $(printf '%s\n' "${cpu_ratios[@]}" | median)x (medians of $RUNS pairs)"
+    echo
+fi
+
 # --- linear cost -----------------------------------------------------------------------
 if ((!QUICK)); then
     # Make room for 100,000 pages; then let a minute pass so the freed inodes no longer
