@@ -424,7 +424,7 @@ impl PagefindIndexes {
             .into_par_iter()
             .map(|(filename, content)| SyntheticFile {
                 filename,
-                contents: gzip(content),
+                contents: gzip_at(content, CHUNK_COMPRESSION),
             })
             .collect();
         if self.language != "unknown" {
@@ -516,6 +516,11 @@ pub(crate) fn gzip_at(content: &[u8], level: Compression) -> Vec<u8> {
 /// hindsight patch: zlib's default level instead of its best: about three times faster
 /// on Pagefind's chunks, for files a few percent larger.
 const COMPRESSION: Compression = Compression::new(6);
+
+/// hindsight patch: the index, filter and meta chunks built in memory are compressed at
+/// level 2: on a 10,000-page index 12 % larger than at level 6 and five times faster
+/// (BENCHMARKS.md, "Search").
+const CHUNK_COMPRESSION: Compression = Compression::new(2);
 
 #[derive(Copy, Clone)]
 enum Compress {
