@@ -424,7 +424,7 @@ fn input_fingerprint(options: &BuildOptions) -> Option<u128> {
 fn option_fingerprint(options: &BuildOptions) -> cache::Fingerprint {
     let mut fingerprint = cache::Fingerprint::new();
     cache::binary_identity(&mut fingerprint);
-    fingerprint.add_json(&(&options.base_url, options.drafts, options.search));
+    fingerprint.add_value(&(&options.base_url, options.drafts, options.search));
     fingerprint
 }
 
@@ -433,7 +433,7 @@ fn option_fingerprint(options: &BuildOptions) -> cache::Fingerprint {
 fn template_fingerprint(options: &BuildOptions, theme: &str) -> Option<u128> {
     let mut fingerprint = option_fingerprint(options);
     fingerprint.add_bytes(&std::fs::read(options.root.join(config::CONFIG_FILE)).ok()?);
-    fingerprint.add_json(&render::theme::template_sources(&options.root, theme).ok()?);
+    fingerprint.add_value(&render::theme::template_sources(&options.root, theme).ok()?);
     fingerprint.finish()
 }
 /// Something that changed on disk, as the dev server's watcher classifies it.

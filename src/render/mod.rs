@@ -114,7 +114,7 @@ impl PageContext {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         if let Some(fingerprint) = &mut self.fingerprint {
             fingerprint.add_str(key);
-            fingerprint.add_json(value);
+            fingerprint.add_value(value);
         }
         self.context.insert(key, value);
     }

@@ -499,7 +499,7 @@ impl<'a> Views<'a> {
 /// The fingerprint of a summary, for the build cache.
 fn summary_fingerprint(summary: &Summary) -> Option<u128> {
     let mut key = crate::cache::Fingerprint::new();
-    key.add_json(summary);
+    key.add_value(summary);
     key.finish()
 }
 
