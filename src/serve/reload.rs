@@ -5,7 +5,6 @@
 //! `/__hindsight/poll?since=N`; the answer says whether to reload the page, swap the
 //! stylesheets, or show the build errors over the last good page.
 
-use std::collections::HashSet;
 use std::sync::{Condvar, Mutex, RwLock};
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::highlight::escape;
 use crate::output::Output;
+use crate::pipeline::StalePages;
 
 /// Path of the long-poll endpoint.
 pub const POLL_PATH: &str = "/__hindsight/poll";
@@ -72,15 +72,16 @@ pub struct Served {
     /// Pages that an edit made out of date and that are being rendered again (see
     /// [`ServerState::publish_first`]): a request for one waits until it is fresh, and
     /// so does one for a missing page meanwhile (the edit may create it).
-    pub stale: HashSet<String>,
+    pub stale: Option<StalePages>,
 }
 
 impl Served {
     /// True when a request for `path` (`None`: a missing page) must wait.
     pub fn must_wait_for(&self, path: Option<&str>) -> bool {
-        match path {
-            Some(path) => self.stale.contains(path),
-            None => !self.stale.is_empty(),
+        match (&self.stale, path) {
+            (None, _) => false,
+            (Some(stale), Some(path)) => stale.contains(path),
+            (Some(_), None) => true,
         }
     }
 }
@@ -91,7 +92,7 @@ impl ServerState {
         Self {
             served: RwLock::new(Served {
                 output,
-                stale: HashSet::new(),
+                stale: None,
             }),
             status: Mutex::new(Status {
                 generation: 1,
@@ -119,7 +120,7 @@ impl ServerState {
         }
     }
 
-    fn set(&self, output: Output, stale: Option<HashSet<String>>) {
+    fn set(&self, output: Output, stale: Option<Option<StalePages>>) {
         let mut served = match self.served.write() {
             Ok(served) => served,
             Err(poisoned) => poisoned.into_inner(),
@@ -140,14 +141,16 @@ impl ServerState {
 
     /// Serves a new site and tells the tabs.
     pub fn publish(&self, output: Output, kind: ReloadKind) {
-        self.publish_first(output, kind, Vec::new());
+        self.set(output, Some(None));
+        self.notify_fresh();
+        self.bump(kind, None);
     }
 
     /// Serves a new site in which the pages `stale` are still out of date, and tells the
     /// tabs: the edited page shows at once, and a request for a stale page waits until
     /// [`ServerState::freshen`] serves it as it should be.
-    pub fn publish_first(&self, output: Output, kind: ReloadKind, stale: Vec<String>) {
-        self.set(output, Some(stale.into_iter().collect()));
+    pub fn publish_first(&self, output: Output, kind: ReloadKind, stale: StalePages) {
+        self.set(output, Some(Some(stale)));
         self.notify_fresh();
         self.bump(kind, None);
     }
@@ -155,7 +158,7 @@ impl ServerState {
     /// Serves `output`, in which no page is stale any more, without telling the tabs
     /// again (they were told by [`ServerState::publish_first`]).
     pub fn freshen(&self, output: Output) {
-        self.set(output, Some(HashSet::new()));
+        self.set(output, Some(None));
         self.notify_fresh();
     }
 
