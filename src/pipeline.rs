@@ -868,7 +868,7 @@ impl Session {
             postmortems[index] = postmortem;
         }
         self.site = Site::new(self.config.clone(), postmortems);
-        self.render_dependents(plan, diagnostics)
+        self.render_dependents(plan, diagnostics, |_| {})
     }
 
     /// An edit to one postmortem's front matter (see [`page_first_is_exact`]): its own
@@ -910,6 +910,16 @@ impl Session {
     /// Renders what the last edit left stale (see [`Update::stale`]); an empty update
     /// when nothing is.
     pub fn finish(&mut self) -> Result<Update, BuildFailure> {
+        self.finish_telling(|_| {})
+    }
+
+    /// [`Session::finish`], telling `still_stale` which pages are still out of date once
+    /// the model knows (before they are rendered): every other page is as it should be
+    /// from then on, so the server need not hold requests for them any longer.
+    pub fn finish_telling(
+        &mut self,
+        still_stale: impl FnOnce(StalePages),
+    ) -> Result<Update, BuildFailure> {
         let Some((mut plan, warnings)) = self.pending.take() else {
             return Ok(Update::default());
         };
@@ -918,7 +928,7 @@ impl Session {
         // `Site::replace_postmortem`).
         plan.old_related = OldRelated::InOrder(std::mem::take(&mut self.site.related));
         self.site.rederive();
-        let update = self.render_dependents(plan, warnings);
+        let update = self.render_dependents(plan, warnings, still_stale);
         // Pages left unrendered would stay stale: the next change renders everything.
         self.needs_full |= update.is_err();
         update
@@ -926,11 +936,12 @@ impl Session {
 
     /// After the model was derived again for an edit: renders every page that depends on
     /// the edited postmortems (`plan`, taken before the edit) and drops the pages that
-    /// no longer exist.
+    /// no longer exist; tells `still_stale` which those are before rendering them.
     fn render_dependents(
         &mut self,
         plan: Dependents,
         warnings: Diagnostics,
+        still_stale: impl FnOnce(StalePages),
     ) -> Result<Update, BuildFailure> {
         let Dependents {
             old_paths,
@@ -992,6 +1003,16 @@ impl Session {
         let gone: Vec<String> = old_paths.difference(&new_paths).cloned().collect();
         self.pages = std::sync::Arc::new(new_paths);
         let full = pages.len() == self.pages.len();
+        still_stale(StalePages {
+            pages: std::sync::Arc::new(
+                pages
+                    .iter()
+                    .map(|page| page.output_path(&self.site))
+                    .chain(gone.iter().cloned())
+                    .collect(),
+            ),
+            fresh: String::new(),
+        });
         let views = render::view::Views::new(&self.site);
         let fresh = render::render_pages(&self.site, &self.theme, &views, &pages)?;
         let mut update = Update {
@@ -1529,7 +1550,23 @@ The log host filled up.
                     "served before the rest after the {what} edit:\n{}",
                     problems.join("\n")
                 );
-                update.absorb(session.finish().unwrap());
+                // Once the model is derived again, only the pages still to render are.
+                let served = session.output().clone();
+                let mut narrowed = None;
+                update.absorb(session.finish_telling(|s| narrowed = Some(s)).unwrap());
+                let narrowed = narrowed.expect("told which pages are still stale");
+                let problems: Vec<String> = differences(&served, full.output())
+                    .into_iter()
+                    .filter(|problem| {
+                        let path = problem.split(' ').next().unwrap_or_default();
+                        !narrowed.contains(path) && !problem.ends_with("is missing")
+                    })
+                    .collect();
+                assert!(
+                    problems.is_empty(),
+                    "served while the rest renders after the {what} edit:\n{}",
+                    problems.join("\n")
+                );
             }
             let problems = differences(session.output(), full.output());
             assert!(

@@ -239,7 +239,7 @@ pub fn serve(
                         // requests for those pages wait.
                         state.publish_first(current.output().clone(), kind, stale);
                         first = Some(seen.elapsed());
-                        match current.finish() {
+                        match current.finish_telling(|still| state.narrow_stale(still)) {
                             Ok(rest) => update.absorb(rest),
                             Err(failure) => {
                                 state.show_errors(overlay_for(&failure));

@@ -155,6 +155,18 @@ impl ServerState {
         self.bump(kind, None);
     }
 
+    /// Narrows the stale pages to `stale` (the others are as they should be now).
+    pub fn narrow_stale(&self, stale: StalePages) {
+        {
+            let mut served = match self.served.write() {
+                Ok(served) => served,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            served.stale = Some(stale);
+        }
+        self.notify_fresh();
+    }
+
     /// Serves `output`, in which no page is stale any more, without telling the tabs
     /// again (they were told by [`ServerState::publish_first`]).
     pub fn freshen(&self, output: Output) {
