@@ -555,8 +555,8 @@ struct Dependents {
 
 impl Dependents {
     /// Before `edits` (index in `site`, new version) are applied to `site`, whose pages
-    /// are at `pages`; the related
-    /// lists are left for the caller to fill in (see [`Session::finish`]).
+    /// are at `pages`; the related lists are left for the caller to fill in (see
+    /// [`Session::finish`]).
     fn before(
         site: &Site,
         pages: &std::sync::Arc<std::collections::BTreeSet<String>>,
@@ -617,7 +617,7 @@ fn page_first_is_exact(site: &Site, index: usize, new: &content::Postmortem) -> 
     let old = &site.postmortems[index];
     // Postmortems besides this one with a root cause or service of `key`.
     let others = |members: Option<usize>, had_it: bool| {
-        members.unwrap_or_default() - usize::from(had_it && members.is_some())
+        members.unwrap_or(0).saturating_sub(usize::from(had_it))
     };
     let causes_stay = old.root_causes.iter().chain(&new.root_causes).all(|key| {
         let in_both = old.root_causes.contains(key) && new.root_causes.contains(key);
@@ -853,12 +853,9 @@ impl Session {
         }
 
         let mut plan = Dependents::before(&self.site, &self.pages, &rendered);
-        if let [(index, postmortem)] = rendered.as_slice()
-            && page_first_is_exact(&self.site, *index, postmortem)
-        {
-            let Some((index, postmortem)) = rendered.pop() else {
-                unreachable!("one edit")
-            };
+        let one_exact = matches!(rendered.as_slice(), [(index, postmortem)]
+            if page_first_is_exact(&self.site, *index, postmortem));
+        if one_exact && let Some((index, postmortem)) = rendered.pop() {
             return self.apply_edit_page_first(index, postmortem, plan, diagnostics);
         }
         plan.old_related = OldRelated::BySlug(related_by_slug(&self.site));
@@ -871,8 +868,9 @@ impl Session {
         self.render_dependents(plan, diagnostics, |_| {})
     }
 
-    /// An edit to one postmortem's front matter (see [`page_first_is_exact`]): its own
-    /// page is rendered and served first, and every other page is marked stale in the
+    /// An edit to one postmortem that changes pages besides its own (its front matter, or
+    /// the start of the body that related incidents read; see [`page_first_is_exact`]):
+    /// its own page is rendered and served first, and every other page is marked stale in the
     /// update until [`Session::finish`] has rendered what depends on the edit (the server
     /// holds requests for stale pages meanwhile, so none is served out of date). Deriving
     /// the whole model again and rendering the pages that list every postmortem takes
