@@ -1033,8 +1033,10 @@ fn serve_long_poll_answers_when_the_site_changes() {
 
     let url = server.url_of(&format!("/__hindsight/poll?since={generation}"));
     let (sender, receiver) = mpsc::channel();
+    // Taken before the thread starts: a thread that starts late on a busy machine would
+    // otherwise count less than the 500 ms the edit waits below.
+    let started = Instant::now();
     std::thread::spawn(move || {
-        let started = Instant::now();
         let body = ureq::get(&url)
             .call()
             .and_then(|mut r| r.body_mut().read_to_string());
