@@ -98,17 +98,25 @@ fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
                 open_browser(url);
             }
         }
-        ServeEvent::Rebuilt { update, elapsed } => {
+        ServeEvent::Rebuilt {
+            update,
+            elapsed,
+            first,
+        } => {
             print_diagnostics(&update.warnings);
             if update.changed.is_empty() && update.removed.is_empty() {
                 return;
             }
             println!(
-                "Rebuilt {} file{}{} in {} ms",
+                "Rebuilt {} file{}{} in {} ms{}",
                 update.changed.len() + update.removed.len(),
                 plural(update.changed.len() + update.removed.len()),
                 if update.full { " (full)" } else { "" },
-                elapsed.as_millis()
+                elapsed.as_millis(),
+                first.map_or_else(String::new, |first| format!(
+                    " (the edited page first, in {} ms)",
+                    first.as_millis()
+                ))
             );
         }
         ServeEvent::Indexed { pages, elapsed } => {

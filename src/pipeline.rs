@@ -456,13 +456,51 @@ pub struct Update {
     pub changed: Vec<String>,
     /// Output paths that no longer exist.
     pub removed: Vec<String>,
+    /// Pages that may be out of date until [`Session::finish`] has rendered what depends
+    /// on the edit (only after an edit whose own page was rendered first).
+    pub stale: Option<StalePages>,
     /// True when everything was re-rendered.
     pub full: bool,
     /// Warnings of the new state.
     pub warnings: Diagnostics,
 }
 
+/// The pages an edit left out of date until [`Session::finish`]: every page of the site
+/// as it was before the edit but the edited one, rendered first. Not listed: a page that
+/// the edit creates (it does not exist yet) and files that are not pages (stylesheets,
+/// scripts, the site's static files), which no edit to a postmortem changes.
+#[derive(Debug, Clone)]
+pub struct StalePages {
+    /// Shared with the session: copying 10,000 paths would cost more than rendering the
+    /// edited page.
+    pages: std::sync::Arc<std::collections::BTreeSet<String>>,
+    fresh: String,
+}
+
+impl StalePages {
+    /// True when the file at `path` may be out of date.
+    pub fn contains(&self, path: &str) -> bool {
+        path != self.fresh && self.pages.contains(path)
+    }
+}
+
 impl Update {
+    /// Adds what `other` changed (and its warnings), for one update that reports both.
+    pub fn absorb(&mut self, other: Update) {
+        self.warnings.extend(other.warnings);
+        for path in other.changed {
+            if !self.changed.contains(&path) && !self.removed.contains(&path) {
+                self.changed.push(path);
+            }
+        }
+        for path in other.removed {
+            if !self.changed.contains(&path) && !self.removed.contains(&path) {
+                self.removed.push(path);
+            }
+        }
+        self.full |= other.full;
+    }
+
     /// True when only stylesheets changed, so a page can swap them without reloading.
     pub fn is_css_only(&self) -> bool {
         self.removed.is_empty()
@@ -489,6 +527,122 @@ pub struct Session {
     warnings: Diagnostics,
     /// The last full reload failed: the next change reloads everything.
     needs_full: bool,
+    /// What the last edit left stale, with its warnings, for [`Session::finish`].
+    pending: Option<(Dependents, Diagnostics)>,
+    /// The output path of every page of `site` (not the other files).
+    pages: std::sync::Arc<std::collections::BTreeSet<String>>,
+}
+
+/// What an edit may change, taken from the model before it: the pages of the site, the
+/// pages that depended on the edited postmortems, and what decides whether every page
+/// must be rendered again.
+#[derive(Debug)]
+struct Dependents {
+    old_paths: std::sync::Arc<std::collections::BTreeSet<String>>,
+    /// Pages that depended on the edited postmortems before the edit.
+    wanted: std::collections::BTreeSet<String>,
+    /// A root cause's or service's pages (one per severity too) show its counts, so
+    /// every page under the folder of a term an edit touches, before or after, changes.
+    term_folders: std::collections::BTreeSet<String>,
+    /// Each postmortem's related incidents before the edit.
+    old_related: OldRelated,
+    old_longest: Option<jiff::SignedDuration>,
+    old_cause_keys: Vec<(crate::keys::RootCauseKey, bool)>,
+    old_service_keys: Vec<crate::keys::ServiceKey>,
+    /// The edited postmortems.
+    edited: Vec<Slug>,
+}
+
+impl Dependents {
+    /// Before `edits` (index in `site`, new version) are applied to `site`, whose pages
+    /// are at `pages`; the related lists are left for the caller to fill in (see
+    /// [`Session::finish`]).
+    fn before(
+        site: &Site,
+        pages: &std::sync::Arc<std::collections::BTreeSet<String>>,
+        edits: &[(usize, content::Postmortem)],
+    ) -> Self {
+        let mut plan = Self {
+            old_paths: pages.clone(),
+            wanted: Default::default(),
+            term_folders: Default::default(),
+            old_related: OldRelated::BySlug(Default::default()),
+            old_longest: longest_ttr(site),
+            old_cause_keys: cause_keys(site),
+            old_service_keys: service_keys(site),
+            edited: edits.iter().map(|(_, p)| p.slug.clone()).collect(),
+        };
+        for (index, postmortem) in edits {
+            let id = crate::site::PostmortemId(*index as u32);
+            plan.wanted.extend(
+                render::Page::affected_by(site, id)
+                    .iter()
+                    .map(|page| page.output_path(site)),
+            );
+            for old_or_new in [site.postmortem(id), postmortem] {
+                for key in &old_or_new.root_causes {
+                    plan.term_folders.insert(format!("root-causes/{key}/"));
+                }
+                for key in &old_or_new.services {
+                    plan.term_folders.insert(format!("services/{key}/"));
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// The root causes of `site`, each with whether it has no postmortems.
+fn cause_keys(site: &Site) -> Vec<(crate::keys::RootCauseKey, bool)> {
+    site.root_causes
+        .terms
+        .iter()
+        .map(|t| (t.key.clone(), t.postmortems.is_empty()))
+        .collect()
+}
+
+fn service_keys(site: &Site) -> Vec<crate::keys::ServiceKey> {
+    site.services.terms.iter().map(|t| t.key.clone()).collect()
+}
+
+/// True when replacing the postmortem at `index` by `new` (same slug) can render the
+/// new page from the model before the edit with only the edited postmortem and its
+/// related incidents brought up to date ([`Site::replace_postmortem`]): the page reads
+/// nothing else but the names and colours of the root causes and services and the longest
+/// time to resolve (every summary's scale), so those must stay as they are. Root causes
+/// are all declared in `site.toml` and none becomes used or unused (a colour is a root
+/// cause's slot, and the list of root causes shows only used ones); no service appears
+/// or disappears.
+fn page_first_is_exact(site: &Site, index: usize, new: &content::Postmortem) -> bool {
+    let old = &site.postmortems[index];
+    // Postmortems besides this one with a root cause or service of `key`.
+    let others = |members: Option<usize>, had_it: bool| {
+        members.unwrap_or(0).saturating_sub(usize::from(had_it))
+    };
+    let causes_stay = old.root_causes.iter().chain(&new.root_causes).all(|key| {
+        let in_both = old.root_causes.contains(key) && new.root_causes.contains(key);
+        let members = site.root_causes.get(key).map(|t| t.postmortems.len());
+        site.config.root_causes.contains_key(key)
+            && (in_both || others(members, old.root_causes.contains(key)) > 0)
+    });
+    let services_stay = old.services.iter().chain(&new.services).all(|key| {
+        let in_both = old.services.contains(key) && new.services.contains(key);
+        let members = site.services.get(key).map(|t| t.postmortems.len());
+        site.config.services.contains_key(key)
+            || in_both
+            || others(members, old.services.contains(key)) > 0
+    });
+    let longest_stays = {
+        let others = site
+            .postmortems
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .filter_map(|(_, p)| p.milestones.metrics().ttr)
+            .max();
+        others.max(new.milestones.metrics().ttr) == longest_ttr(site)
+    };
+    causes_stay && services_stay && longest_stays
 }
 
 impl Session {
@@ -519,6 +673,7 @@ impl Session {
         let mut output = render::render(&site, &theme, &highlight::stylesheets())?;
         add_site_static(&options.root, &mut output)?;
         Ok(Self {
+            pages: std::sync::Arc::new(page_paths(&site)),
             options,
             config,
             theme,
@@ -529,6 +684,7 @@ impl Session {
             broken: Default::default(),
             warnings: diagnostics,
             needs_full: false,
+            pending: None,
         })
     }
 
@@ -550,6 +706,14 @@ impl Session {
     /// Applies changes. On error the previous output stays current and the error lists
     /// every problem the site has now.
     pub fn apply(&mut self, changes: &[Change]) -> Result<Update, BuildFailure> {
+        // What the last edit left stale comes first (the server has usually done so).
+        let earlier = self.finish()?;
+        let mut update = self.apply_changes(changes)?;
+        update.absorb(earlier);
+        Ok(update)
+    }
+
+    fn apply_changes(&mut self, changes: &[Change]) -> Result<Update, BuildFailure> {
         let content_only = changes.iter().all(|c| matches!(c, Change::Content(_)));
         if !content_only || self.needs_full {
             return self.reload();
@@ -688,72 +852,107 @@ impl Session {
             return self.apply_page_edits(rendered, diagnostics);
         }
 
-        // What depended on the edited postmortems before the edit: those pages change
-        // too (a severity or year page it leaves, a root cause it no longer has).
-        let old_longest = longest_ttr(&self.site);
-        let old_paths = page_paths(&self.site);
-        let mut wanted: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        // A root cause's or service's pages (one per severity too) show its counts, so
-        // every page under the folder of a term an edit touches, before or after, changes.
-        let mut term_folders = std::collections::BTreeSet::new();
-        let mut add_term_folders = |postmortem: &content::Postmortem| {
-            for key in &postmortem.root_causes {
-                term_folders.insert(format!("root-causes/{key}/"));
-            }
-            for key in &postmortem.services {
-                term_folders.insert(format!("services/{key}/"));
-            }
-        };
-        for (index, postmortem) in &rendered {
-            let id = crate::site::PostmortemId(*index as u32);
-            wanted.extend(
-                render::Page::affected_by(&self.site, id)
-                    .iter()
-                    .map(|page| page.output_path(&self.site)),
-            );
-            add_term_folders(self.site.postmortem(id));
-            add_term_folders(postmortem);
+        let mut plan = Dependents::before(&self.site, &self.pages, &rendered);
+        let one_exact = matches!(rendered.as_slice(), [(index, postmortem)]
+            if page_first_is_exact(&self.site, *index, postmortem));
+        if one_exact && let Some((index, postmortem)) = rendered.pop() {
+            return self.apply_edit_page_first(index, postmortem, plan, diagnostics);
         }
-        let old_related = related_by_slug(&self.site);
-        let mut slugs = Vec::new();
+        plan.old_related = OldRelated::BySlug(related_by_slug(&self.site));
         let placeholder = Site::new(self.config.clone(), Vec::new());
-        let old_site = std::mem::replace(&mut self.site, placeholder);
-        let old_cause_keys: Vec<_> = old_site
-            .root_causes
-            .terms
-            .iter()
-            .map(|t| (t.key.clone(), t.postmortems.is_empty()))
-            .collect();
-        let old_service_keys: Vec<_> = old_site
-            .services
-            .terms
-            .iter()
-            .map(|t| t.key.clone())
-            .collect();
-        let mut postmortems = old_site.postmortems;
+        let mut postmortems = std::mem::replace(&mut self.site, placeholder).postmortems;
         for (index, postmortem) in rendered {
-            slugs.push(postmortem.slug.clone());
             postmortems[index] = postmortem;
         }
         self.site = Site::new(self.config.clone(), postmortems);
+        self.render_dependents(plan, diagnostics, |_| {})
+    }
 
-        let terms_changed = old_service_keys
-            != self
-                .site
-                .services
-                .terms
-                .iter()
-                .map(|t| t.key.clone())
-                .collect::<Vec<_>>()
-            || old_cause_keys
-                != self
-                    .site
-                    .root_causes
-                    .terms
-                    .iter()
-                    .map(|t| (t.key.clone(), t.postmortems.is_empty()))
-                    .collect::<Vec<_>>();
+    /// An edit to one postmortem that changes pages besides its own (its front matter, or
+    /// the start of the body that related incidents read; see [`page_first_is_exact`]):
+    /// its own page is rendered and served first, and every other page is marked stale in the
+    /// update until [`Session::finish`] has rendered what depends on the edit (the server
+    /// holds requests for stale pages meanwhile, so none is served out of date). Deriving
+    /// the whole model again and rendering the pages that list every postmortem takes
+    /// the better part of a second at 10,000 postmortems; the edited page alone, a few
+    /// milliseconds.
+    fn apply_edit_page_first(
+        &mut self,
+        index: usize,
+        postmortem: content::Postmortem,
+        plan: Dependents,
+        warnings: Diagnostics,
+    ) -> Result<Update, BuildFailure> {
+        let id = self
+            .site
+            .replace_postmortem(crate::site::PostmortemId(index as u32), postmortem);
+        let page = render::Page::Postmortem(id);
+        let edited = page.output_path(&self.site);
         let views = render::view::Views::new(&self.site);
+        let fresh = render::render_pages(&self.site, &self.theme, &views, &[page])?;
+        let mut update = Update::default();
+        for (path, data) in fresh.iter() {
+            if self.output.get(path).is_none_or(|old| **old != *data) {
+                update.changed.push(path.to_string());
+            }
+        }
+        update.stale = Some(StalePages {
+            pages: plan.old_paths.clone(),
+            fresh: edited,
+        });
+        self.output.merge(fresh);
+        self.pending = Some((plan, warnings));
+        Ok(update)
+    }
+
+    /// Renders what the last edit left stale (see [`Update::stale`]); an empty update
+    /// when nothing is.
+    pub fn finish(&mut self) -> Result<Update, BuildFailure> {
+        self.finish_telling(|_| {})
+    }
+
+    /// [`Session::finish`], telling `still_stale` which pages are still out of date once
+    /// the model knows (before they are rendered): every other page is as it should be
+    /// from then on, so the server need not hold requests for them any longer.
+    pub fn finish_telling(
+        &mut self,
+        still_stale: impl FnOnce(StalePages),
+    ) -> Result<Update, BuildFailure> {
+        let Some((mut plan, warnings)) = self.pending.take() else {
+            return Ok(Update::default());
+        };
+        // The other postmortems' lists are still those before the edit, in the order of
+        // the postmortems now, which deriving the model again keeps (see
+        // `Site::replace_postmortem`).
+        plan.old_related = OldRelated::InOrder(std::mem::take(&mut self.site.related));
+        self.site.rederive();
+        let update = self.render_dependents(plan, warnings, still_stale);
+        // Pages left unrendered would stay stale: the next change renders everything.
+        self.needs_full |= update.is_err();
+        update
+    }
+
+    /// After the model was derived again for an edit: renders every page that depends on
+    /// the edited postmortems (`plan`, taken before the edit) and drops the pages that
+    /// no longer exist; tells `still_stale` which those are before rendering them.
+    fn render_dependents(
+        &mut self,
+        plan: Dependents,
+        warnings: Diagnostics,
+        still_stale: impl FnOnce(StalePages),
+    ) -> Result<Update, BuildFailure> {
+        let Dependents {
+            old_paths,
+            mut wanted,
+            term_folders,
+            old_related,
+            old_longest,
+            old_cause_keys,
+            old_service_keys,
+            edited,
+        } = plan;
+        let terms_changed = old_service_keys != service_keys(&self.site)
+            || old_cause_keys != cause_keys(&self.site);
         let all_pages = render::Page::all(&self.site);
         let pages: Vec<render::Page> = if terms_changed || longest_ttr(&self.site) != old_longest {
             all_pages.clone()
@@ -761,7 +960,7 @@ impl Session {
             // What depends on them now, pages that did not exist before (a first SEV1 of
             // a root cause), and postmortems whose related list changed (the edited
             // one entered or left it).
-            for slug in &slugs {
+            for slug in &edited {
                 if let Some(id) = self.site.by_slug.get(slug) {
                     wanted.extend(
                         render::Page::affected_by(&self.site, *id)
@@ -770,13 +969,19 @@ impl Session {
                     );
                 }
             }
-            let new_related = related_by_slug(&self.site);
-            for (slug, related) in &new_related {
-                if old_related.get(slug) != Some(related)
-                    && let Some(id) = self.site.by_slug.get(slug)
-                {
-                    wanted.insert(render::Page::Postmortem(*id).output_path(&self.site));
-                }
+            let changed: Vec<crate::site::PostmortemId> = match &old_related {
+                OldRelated::BySlug(old) => related_by_slug(&self.site)
+                    .iter()
+                    .filter(|(slug, related)| old.get(*slug) != Some(related))
+                    .filter_map(|(slug, _)| self.site.by_slug.get(slug).copied())
+                    .collect(),
+                OldRelated::InOrder(old) => (0..self.site.postmortems.len())
+                    .filter(|i| old.get(*i) != self.site.related.get(*i))
+                    .map(|i| crate::site::PostmortemId(i as u32))
+                    .collect(),
+            };
+            for id in changed {
+                wanted.insert(render::Page::Postmortem(id).output_path(&self.site));
             }
             all_pages
                 .iter()
@@ -794,11 +999,23 @@ impl Session {
         // Pages that no longer exist (the last SEV2 of a service became a SEV3).
         let new_paths = page_paths(&self.site);
         let gone: Vec<String> = old_paths.difference(&new_paths).cloned().collect();
-        let full = pages.len() == new_paths.len();
+        self.pages = std::sync::Arc::new(new_paths);
+        let full = pages.len() == self.pages.len();
+        still_stale(StalePages {
+            pages: std::sync::Arc::new(
+                pages
+                    .iter()
+                    .map(|page| page.output_path(&self.site))
+                    .chain(gone.iter().cloned())
+                    .collect(),
+            ),
+            fresh: String::new(),
+        });
+        let views = render::view::Views::new(&self.site);
         let fresh = render::render_pages(&self.site, &self.theme, &views, &pages)?;
         let mut update = Update {
             full,
-            warnings: diagnostics,
+            warnings,
             ..Update::default()
         };
         for path in gone {
@@ -945,6 +1162,18 @@ fn page_paths(site: &Site) -> std::collections::BTreeSet<String> {
         .iter()
         .map(|page| page.output_path(site))
         .collect()
+}
+
+/// The related incidents of every postmortem before an edit, to find the lists it
+/// changed.
+#[derive(Debug)]
+enum OldRelated {
+    /// By slug: a new model orders the postmortems anew.
+    BySlug(RelatedBySlug),
+    /// Indexed like the postmortems, when their order is the same before and after
+    /// (no copy of every list: at 10,000 postmortems, copying 50,000 entries and freeing
+    /// them again made the next edit wait for the allocator).
+    InOrder(Vec<Vec<related::Related>>),
 }
 
 /// Each postmortem's related incidents (slug, score, reasons), by slug: ids change when
@@ -1134,19 +1363,61 @@ The log host filled up.
         problems
     }
 
+    /// Forty more postmortems over the three root causes, five services and a few shared
+    /// title words, so that related lists overlap and an edit moves the edited
+    /// postmortem into and out of other lists.
+    fn add_library(root: &Path) {
+        let services = ["api", "mysql", "web-app", "cache", "queue"];
+        let causes = ["configuration", "deployment", "capacity"];
+        let words = ["replication", "certificate", "throttling", "failover"];
+        for i in 0..40 {
+            let path = root.join(format!("content/library/p{i:02}.md"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(
+                path,
+                format!(
+                    "---\ntitle: {} {} incident {i}\nstarted: 2023-{:02}-{:02}T10:00:00Z\nresolved: 2023-{:02}-{:02}T11:{:02}:00Z\nseverity: SEV{}\nservices: [{}, {}]\nroot_cause: {}\ntags: [t{}]\n---\nThe {} broke.\n",
+                    words[i % 4],
+                    words[(i / 4) % 4],
+                    i % 12 + 1,
+                    i % 27 + 1,
+                    i % 12 + 1,
+                    i % 27 + 1,
+                    i % 50,
+                    i % 3 + 1,
+                    services[i % 5],
+                    services[(i + 2) % 5],
+                    causes[i % 3],
+                    i % 6,
+                    words[(i + 1) % 4],
+                ),
+            )
+            .unwrap();
+        }
+    }
+
     /// Each edit is applied to a running session and must leave exactly the output a fresh
-    /// build of the same files gives: no stale page, no page left over.
+    /// build of the same files gives: no stale page, no page left over. An edit whose own
+    /// page is rendered first must give that page as the full build does at once, and
+    /// list as stale every other page that differs until `finish`.
     #[test]
     fn incremental_edits_match_a_full_build() {
         let dir = site();
         let root = dir.path();
+        add_library(root);
         let db = root.join("content/2024/db.md");
+        let p07 = root.join("content/library/p07.md");
         let mut session = Session::start(options(root)).unwrap();
         type Edit = Box<dyn Fn(&str) -> String>;
-        let edits: Vec<(&str, Edit)> = vec![
-            ("body", Box::new(|t| t.replace("mistyped.", "typed twice."))),
+        let edits: Vec<(&str, &Path, Edit)> = vec![
+            (
+                "body",
+                &db,
+                Box::new(|t| t.replace("mistyped.", "typed twice.")),
+            ),
             (
                 "long body",
+                &db,
                 Box::new(|t| {
                     let padding = "Nothing to see in this sentence. ".repeat(25);
                     t.replace(
@@ -1158,29 +1429,53 @@ The log host filled up.
             // After the start of the body that related incidents read: only the page.
             (
                 "end of the body",
+                &db,
                 Box::new(|t| t.replace("The end.", "The end, see [the outage](../2023/conn.md).")),
             ),
             (
                 "title",
+                &db,
                 Box::new(|t| t.replace("Database password", "DB password")),
             ),
-            ("severity", Box::new(|t| t.replace("SEV2", "SEV3"))),
-            ("severity back", Box::new(|t| t.replace("SEV3", "SEV2"))),
-            ("year", Box::new(|t| t.replace("2024-08-14", "2022-08-14"))),
+            (
+                "title words",
+                &db,
+                Box::new(|t| t.replace("DB password", "Replication certificate password")),
+            ),
+            ("severity", &db, Box::new(|t| t.replace("SEV2", "SEV3"))),
+            (
+                "severity back",
+                &db,
+                Box::new(|t| t.replace("SEV3", "SEV2")),
+            ),
+            (
+                "year",
+                &db,
+                Box::new(|t| t.replace("2024-08-14", "2022-08-14")),
+            ),
             (
                 "root cause",
+                &db,
                 Box::new(|t| t.replace("root_cause: configuration", "root_cause: capacity")),
             ),
             (
                 "services",
+                &db,
                 Box::new(|t| t.replace("[web-app, mysql]", "[web-app, cache]")),
             ),
             (
+                "services, an unknown one",
+                &db,
+                Box::new(|t| t.replace("[web-app, cache]", "[web-app, billing]")),
+            ),
+            (
                 "tags",
+                &db,
                 Box::new(|t| t.replace("[mysql, credentials]", "[credentials]")),
             ),
             (
                 "action items",
+                &db,
                 Box::new(|t| {
                     t.replace(
                         "action_items:\n  - { task: Stage database changes, owner: devops, status: open, due: 2024-09-01 }\n",
@@ -1189,19 +1484,88 @@ The log host filled up.
                 }),
             ),
             (
+                "action items back",
+                &db,
+                Box::new(|t| {
+                    t.replace(
+                        "tags:",
+                        "action_items:\n  - { task: Check the secrets, owner: dba, status: open, due: 2022-09-01 }\ntags:",
+                    )
+                }),
+            ),
+            (
                 "longest",
+                &db,
                 Box::new(|t| t.replace("resolved: 2022-08-14T15:15", "resolved: 2022-08-15T15:15")),
             ),
+            (
+                "date, across the library",
+                &p07,
+                Box::new(|t| t.replace("started: 2023-08-08", "started: 2023-01-02")),
+            ),
+            (
+                "title and root cause of a library postmortem",
+                &p07,
+                Box::new(|t| {
+                    t.replace(
+                        "title: Failover certificate",
+                        "title: Throttling replication",
+                    )
+                    .replace("root_cause: deployment", "root_cause: configuration")
+                }),
+            ),
+            (
+                "severity and services of a library postmortem",
+                &p07,
+                Box::new(|t| {
+                    t.replace("SEV2", "SEV1")
+                        .replace("[web-app, queue]", "[mysql, cache]")
+                }),
+            ),
         ];
-        for (what, edit) in edits {
-            let before = std::fs::read_to_string(&db).unwrap();
+        let mut page_first = 0;
+        for (what, file, edit) in edits {
+            let before = std::fs::read_to_string(file).unwrap();
             let after = edit(&before);
             assert_ne!(before, after, "the {what} edit changes nothing");
-            std::fs::write(&db, after).unwrap();
-            let update = session
-                .apply(&[Change::Content(db.clone())])
+            std::fs::write(file, after).unwrap();
+            let mut update = session
+                .apply(&[Change::Content(file.to_path_buf())])
                 .unwrap_or_else(|err| panic!("{what}: {err}"));
             let full = Session::start(options(root)).unwrap();
+            if let Some(stale) = update.stale.take() {
+                page_first += 1;
+                // Served now: anything that differs from the full build must be stale.
+                let problems: Vec<String> = differences(session.output(), full.output())
+                    .into_iter()
+                    .filter(|problem| {
+                        let path = problem.split(' ').next().unwrap_or_default();
+                        !stale.contains(path) && !problem.ends_with("is missing")
+                    })
+                    .collect();
+                assert!(
+                    problems.is_empty(),
+                    "served before the rest after the {what} edit:\n{}",
+                    problems.join("\n")
+                );
+                // Once the model is derived again, only the pages still to render are.
+                let served = session.output().clone();
+                let mut narrowed = None;
+                update.absorb(session.finish_telling(|s| narrowed = Some(s)).unwrap());
+                let narrowed = narrowed.expect("told which pages are still stale");
+                let problems: Vec<String> = differences(&served, full.output())
+                    .into_iter()
+                    .filter(|problem| {
+                        let path = problem.split(' ').next().unwrap_or_default();
+                        !narrowed.contains(path) && !problem.ends_with("is missing")
+                    })
+                    .collect();
+                assert!(
+                    problems.is_empty(),
+                    "served while the rest renders after the {what} edit:\n{}",
+                    problems.join("\n")
+                );
+            }
             let problems = differences(session.output(), full.output());
             assert!(
                 problems.is_empty(),
@@ -1212,6 +1576,34 @@ The log host filled up.
             if what == "end of the body" {
                 assert_eq!(update.changed, ["postmortems/db/index.html"], "{what}");
             }
+        }
+        assert!(
+            page_first >= 8,
+            "only {page_first} edits showed their page first"
+        );
+
+        // Adding and deleting a postmortem reload the site.
+        let added = root.join("content/library/new.md");
+        std::fs::write(
+            &added,
+            DISK.replace("Disk full on the log host", "Replication failover stalled"),
+        )
+        .unwrap();
+        for (what, change) in [("adding", true), ("deleting", false)] {
+            if !change {
+                std::fs::remove_file(&added).unwrap();
+            }
+            session
+                .apply(&[Change::Content(added.clone())])
+                .unwrap_or_else(|err| panic!("{what}: {err}"));
+            session.finish().unwrap();
+            let full = Session::start(options(root)).unwrap();
+            let problems = differences(session.output(), full.output());
+            assert!(
+                problems.is_empty(),
+                "after {what} a postmortem:\n{}",
+                problems.join("\n")
+            );
         }
     }
 

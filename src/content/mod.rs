@@ -412,26 +412,61 @@ fn slug_pos(postmortem: &Postmortem) -> LineCol {
 }
 
 /// Resolves `../2023/db.md` links from one postmortem to another.
-struct SourceResolver {
-    urls: BTreeMap<PathBuf, String>,
+struct SourceResolver<'a> {
+    urls: Urls<'a>,
 }
 
-impl SourceResolver {
+/// Where each postmortem's page is, by source file.
+enum Urls<'a> {
+    /// A map, for the bodies of a whole site.
+    Map(BTreeMap<PathBuf, String>),
+    /// The postmortems themselves, searched link by link: for one body (an edit in
+    /// `serve`), making the map of 10,000 paths took longer than rendering the page.
+    Scan {
+        postmortems: &'a [Postmortem],
+        base_path: &'a str,
+    },
+}
+
+impl<'a> SourceResolver<'a> {
     fn new(postmortems: &[Postmortem], base_path: &str) -> Self {
         let urls = postmortems
             .iter()
-            .map(|p| {
-                (
-                    p.source.clone(),
-                    format!("{base_path}postmortems/{}/", p.slug),
-                )
-            })
+            .map(|p| (p.source.clone(), page_url(base_path, p)))
             .collect();
-        Self { urls }
+        Self {
+            urls: Urls::Map(urls),
+        }
+    }
+
+    fn scanning(postmortems: &'a [Postmortem], base_path: &'a str) -> Self {
+        Self {
+            urls: Urls::Scan {
+                postmortems,
+                base_path,
+            },
+        }
+    }
+
+    fn url(&self, source: &Path) -> Option<String> {
+        match &self.urls {
+            Urls::Map(urls) => urls.get(source).cloned(),
+            Urls::Scan {
+                postmortems,
+                base_path,
+            } => postmortems
+                .iter()
+                .find(|p| p.source == source)
+                .map(|p| page_url(base_path, p)),
+        }
     }
 }
 
-impl LinkResolver for SourceResolver {
+fn page_url(base_path: &str, p: &Postmortem) -> String {
+    format!("{base_path}postmortems/{}/", p.slug)
+}
+
+impl LinkResolver for SourceResolver<'_> {
     fn resolve(&self, from: &Path, target: &str) -> Option<String> {
         let dir = from.parent().unwrap_or(Path::new(""));
         let joined = if let Some(absolute) = target.strip_prefix('/') {
@@ -449,13 +484,9 @@ impl LinkResolver for SourceResolver {
                 other => normal.push(other),
             }
         }
-        if let Some(url) = self.urls.get(&normal) {
-            return Some(url.clone());
-        }
         // `/2024/db.md` may be written relative to content/.
-        self.urls
-            .get(&Path::new(CONTENT_DIR).join(&normal))
-            .cloned()
+        self.url(&normal)
+            .or_else(|| self.url(&Path::new(CONTENT_DIR).join(&normal)))
     }
 }
 
@@ -467,7 +498,7 @@ pub fn render_one(
     highlighter: &Highlighter,
     diagnostics: &mut Diagnostics,
 ) {
-    let resolver = SourceResolver::new(all, &config.base_url.path);
+    let resolver = SourceResolver::scanning(all, &config.base_url.path);
     render_body(postmortem, config, highlighter, &resolver, diagnostics);
 }
 
@@ -475,7 +506,7 @@ fn render_body(
     postmortem: &mut Postmortem,
     config: &Config,
     highlighter: &Highlighter,
-    resolver: &SourceResolver,
+    resolver: &SourceResolver<'_>,
     diagnostics: &mut Diagnostics,
 ) {
     let rendered = markdown::render(

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::highlight::escape;
 use crate::output::Output;
+use crate::pipeline::StalePages;
 
 /// Path of the long-poll endpoint.
 pub const POLL_PATH: &str = "/__hindsight/poll";
@@ -55,16 +56,44 @@ pub struct Status {
 /// shared by `Arc`.
 #[derive(Debug)]
 pub struct ServerState {
-    output: RwLock<Output>,
+    served: RwLock<Served>,
     status: Mutex<Status>,
     changed: Condvar,
+    /// Bumped each time stale pages become fresh; requests held for one wait on it.
+    freshened: Mutex<u64>,
+    fresh: Condvar,
+}
+
+/// The served site, and which of its pages are out of date.
+#[derive(Debug, Default)]
+pub struct Served {
+    /// The files.
+    pub output: Output,
+    /// Pages that an edit made out of date and that are being rendered again (see
+    /// [`ServerState::publish_first`]): a request for one waits until it is fresh, and
+    /// so does one for a missing page meanwhile (the edit may create it).
+    pub stale: Option<StalePages>,
+}
+
+impl Served {
+    /// True when a request for `path` (`None`: a missing page) must wait.
+    pub fn must_wait_for(&self, path: Option<&str>) -> bool {
+        match (&self.stale, path) {
+            (None, _) => false,
+            (Some(stale), Some(path)) => stale.contains(path),
+            (Some(_), None) => true,
+        }
+    }
 }
 
 impl ServerState {
     /// State serving `output` at generation 1.
     pub fn new(output: Output) -> Self {
         Self {
-            output: RwLock::new(output),
+            served: RwLock::new(Served {
+                output,
+                stale: None,
+            }),
             status: Mutex::new(Status {
                 generation: 1,
                 kind: ReloadKind::Reload,
@@ -73,22 +102,32 @@ impl ServerState {
                 overlay: None,
             }),
             changed: Condvar::new(),
+            freshened: Mutex::new(0),
+            fresh: Condvar::new(),
         }
     }
 
     /// A cheap snapshot of the served site (the bytes are shared).
     pub fn output(&self) -> Output {
-        match self.output.read() {
-            Ok(output) => output.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.served().output.clone()
     }
 
     /// Read access to the served site, held briefly by a request.
-    pub fn output_guard(&self) -> std::sync::RwLockReadGuard<'_, Output> {
-        match self.output.read() {
-            Ok(output) => output,
+    pub fn served(&self) -> std::sync::RwLockReadGuard<'_, Served> {
+        match self.served.read() {
+            Ok(served) => served,
             Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    fn set(&self, output: Output, stale: Option<Option<StalePages>>) {
+        let mut served = match self.served.write() {
+            Ok(served) => served,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        served.output = output;
+        if let Some(stale) = stale {
+            served.stale = stale;
         }
     }
 
@@ -102,20 +141,70 @@ impl ServerState {
 
     /// Serves a new site and tells the tabs.
     pub fn publish(&self, output: Output, kind: ReloadKind) {
-        match self.output.write() {
-            Ok(mut current) => *current = output,
-            Err(poisoned) => *poisoned.into_inner() = output,
-        }
+        self.set(output, Some(None));
+        self.notify_fresh();
         self.bump(kind, None);
+    }
+
+    /// Serves a new site in which the pages `stale` are still out of date, and tells the
+    /// tabs: the edited page shows at once, and a request for a stale page waits until
+    /// [`ServerState::freshen`] serves it as it should be.
+    pub fn publish_first(&self, output: Output, kind: ReloadKind, stale: StalePages) {
+        self.set(output, Some(Some(stale)));
+        self.notify_fresh();
+        self.bump(kind, None);
+    }
+
+    /// Narrows the stale pages to `stale` (the others are as they should be now).
+    pub fn narrow_stale(&self, stale: StalePages) {
+        {
+            let mut served = match self.served.write() {
+                Ok(served) => served,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            served.stale = Some(stale);
+        }
+        self.notify_fresh();
+    }
+
+    /// Serves `output`, in which no page is stale any more, without telling the tabs
+    /// again (they were told by [`ServerState::publish_first`]).
+    pub fn freshen(&self, output: Output) {
+        self.set(output, Some(None));
+        self.notify_fresh();
     }
 
     /// Serves `output` without telling the tabs: for files no open page shows as it is
     /// (a new search index, which the search page fetches on its next query).
     pub fn replace_output(&self, output: Output) {
-        match self.output.write() {
-            Ok(mut current) => *current = output,
-            Err(poisoned) => *poisoned.into_inner() = output,
+        self.set(output, None);
+    }
+
+    fn lock_freshened(&self) -> std::sync::MutexGuard<'_, u64> {
+        match self.freshened.lock() {
+            Ok(count) => count,
+            Err(poisoned) => poisoned.into_inner(),
         }
+    }
+
+    fn notify_fresh(&self) {
+        *self.lock_freshened() += 1;
+        self.fresh.notify_all();
+    }
+
+    /// A count that moves each time stale pages become fresh: read it before looking at
+    /// [`ServerState::served`], then [`ServerState::wait_until_fresher`] cannot miss a
+    /// change made in between.
+    pub fn freshness(&self) -> u64 {
+        *self.lock_freshened()
+    }
+
+    /// Waits until the freshness count moves past `since`, or `timeout` passes.
+    pub fn wait_until_fresher(&self, since: u64, timeout: Duration) {
+        let count = self.lock_freshened();
+        let _ = self
+            .fresh
+            .wait_timeout_while(count, timeout, |count| *count == since);
     }
 
     /// Keeps the last good site and shows `diagnostics` over it.

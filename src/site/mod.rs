@@ -122,6 +122,8 @@ pub struct Site {
     pub owners: Vec<Owner>,
     /// Related incidents of each postmortem, indexed like `postmortems`.
     pub related: Vec<Vec<Related>>,
+    /// What `related` is computed from, kept for edits ([`Site::replace_postmortem`]).
+    related_index: related::RelatedIndex,
     /// Library-wide figures for `/insights/` and `hindsight stats`.
     pub insights: Insights,
 }
@@ -149,11 +151,18 @@ pub struct ActionItemRef {
 impl Site {
     /// Derives the model.
     pub fn new(config: Config, mut postmortems: Vec<Postmortem>) -> Self {
-        postmortems.sort_by(|a, b| {
-            b.sort_instant()
-                .cmp(&a.sort_instant())
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
+        postmortems.sort_by(site_order);
+        let related_index = related::RelatedIndex::new(&postmortems);
+        Self::derive(config, postmortems, related_index)
+    }
+
+    /// Everything but the order of `postmortems` (sorted already) and the index of their
+    /// related incidents.
+    fn derive(
+        config: Config,
+        postmortems: Vec<Postmortem>,
+        related_index: related::RelatedIndex,
+    ) -> Self {
         let ids = || (0..postmortems.len()).map(|i| PostmortemId(i as u32));
         let by_slug = ids()
             .map(|id| (postmortems[id.index()].slug.clone(), id))
@@ -277,7 +286,7 @@ impl Site {
         );
         let action_items = action_items(&postmortems);
         let owners = owners(&postmortems, &action_items);
-        let related = related::find(&postmortems);
+        let related = related_index.find_all(&postmortems);
         let mut site = Self {
             config,
             by_slug,
@@ -293,11 +302,55 @@ impl Site {
             action_items,
             owners,
             related,
+            related_index,
             insights: Insights::default(),
             postmortems,
         };
         site.insights = Insights::of(&site);
         site
+    }
+
+    /// First step of an edit to one postmortem that keeps its slug: puts `postmortem` in
+    /// the place of the one at `id`, moving it to its place in site order (a new date),
+    /// and finds its related incidents, and returns where it is now. Only what the
+    /// edited postmortem's own page reads is brought up to date: the postmortems and their
+    /// order, `by_slug`, and its related incidents (from the index, updated in place: a
+    /// hundred times cheaper than deriving the model again, which is what lets the dev
+    /// server show the edited page first). Everything else derived from the postmortems
+    /// (taxonomies, severities, years, timeline, figures, action items, the related
+    /// incidents of the others, which keep pointing at the same postmortems) is as before
+    /// the edit until [`Site::rederive`], which must come before any other page is
+    /// rendered.
+    pub fn replace_postmortem(&mut self, id: PostmortemId, postmortem: Postmortem) -> PostmortemId {
+        let from = id.index();
+        self.postmortems.remove(from);
+        let to = self
+            .postmortems
+            .partition_point(|p| site_order(p, &postmortem).is_lt());
+        self.postmortems.insert(to, postmortem);
+        self.related_index.replace(from, to, &self.postmortems[to]);
+        let (low, high) = (from.min(to), from.max(to));
+        for (i, p) in self.postmortems.iter().enumerate().take(high + 1).skip(low) {
+            self.by_slug.insert(p.slug.clone(), PostmortemId(i as u32));
+        }
+        let list = self.related.remove(from);
+        self.related.insert(to, list);
+        if from != to {
+            for related in self.related.iter_mut().flatten() {
+                related.id = PostmortemId(related::moved(related.id.0, from as u32, to as u32));
+            }
+        }
+        let id = PostmortemId(to as u32);
+        self.related[to] = self.related_index.find(&self.postmortems, id);
+        id
+    }
+
+    /// Derives everything again from the postmortems, after
+    /// [`Site::replace_postmortem`]; the related index is reused as it is.
+    pub fn rederive(&mut self) {
+        let postmortems = std::mem::take(&mut self.postmortems);
+        let related_index = std::mem::take(&mut self.related_index);
+        *self = Self::derive(self.config.clone(), postmortems, related_index);
     }
 
     /// The postmortem of `id`.
@@ -317,6 +370,13 @@ impl Site {
             .filter(|other| self.related[other.index()].iter().any(|r| r.id == id))
             .collect()
     }
+}
+
+/// Site order: most recent first (by start), then by slug.
+fn site_order(a: &Postmortem, b: &Postmortem) -> std::cmp::Ordering {
+    b.sort_instant()
+        .cmp(&a.sort_instant())
+        .then_with(|| a.slug.cmp(&b.slug))
 }
 
 /// The owners of `items`, by name (no owner last), keeping the items' order.
@@ -407,6 +467,106 @@ pub(crate) fn test_site(config: &str, files: &[(&str, &str)]) -> Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A related incident as (slug, score, reasons): comparable between sites.
+    type RelatedBySlug = (String, u32, Vec<related::Reason>);
+
+    /// Each postmortem's slug with its related list.
+    fn related_by_slug(site: &Site) -> Vec<(String, Vec<RelatedBySlug>)> {
+        site.postmortems
+            .iter()
+            .zip(&site.related)
+            .map(|(p, list)| {
+                let list = list
+                    .iter()
+                    .map(|r| {
+                        let slug = site.postmortem(r.id).slug.to_string();
+                        (slug, r.score, r.reasons.clone())
+                    })
+                    .collect();
+                (p.slug.to_string(), list)
+            })
+            .collect()
+    }
+
+    /// Replacing a postmortem in place gives its related list at once, and after
+    /// `rederive` the model of a site built from scratch with the edited file: words that
+    /// several postmortems share gained or lost (their weights change for everyone), a
+    /// date that moves it across the library, a root cause, services, tags.
+    #[test]
+    fn an_edit_in_place_gives_the_model_of_a_new_site() {
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n[root_causes]\nconfiguration = { name = \"C\" }\ndeployment = { name = \"D\" }\ncapacity = { name = \"K\" }\n";
+        let words = [
+            "binlog",
+            "replication",
+            "certificate",
+            "throttling",
+            "failover",
+        ];
+        let causes = ["configuration", "deployment", "capacity"];
+        let services = ["api", "mysql", "web", "queue"];
+        let file = |i: usize, title: &str, day: usize, cause: &str, services: &str| {
+            format!(
+                "---\ntitle: {title}\ndate: 2024-{:02}-{:02}\nseverity: SEV2\nroot_cause: {cause}\nservices: {services}\ntags: [t{}]\n---\nThe {} was slow.\n",
+                day % 12 + 1,
+                day % 28 + 1,
+                i % 4,
+                words[i % 5],
+            )
+        };
+        let library: Vec<(String, String)> = (0..30)
+            .map(|i| {
+                let title = format!("{} {} {i}", words[i % 5], words[(i * 3 + 1) % 5]);
+                let services = format!("[{}, {}]", services[i % 4], services[(i + 1) % 4]);
+                (
+                    format!("content/p{i:02}.md"),
+                    file(i, &title, i * 7, causes[i % 3], &services),
+                )
+            })
+            .collect();
+        let edits = [
+            (4, file(4, "Quiet night 4", 28, "capacity", "[queue, api]")),
+            (
+                4,
+                file(4, "binlog binlog 4", 28, "capacity", "[queue, api]"),
+            ),
+            (
+                9,
+                file(9, "binlog replication 9", 2, "configuration", "[web]"),
+            ),
+            (
+                17,
+                file(17, "certificate 17", 200, "deployment", "[mysql, api, web]"),
+            ),
+            (0, file(0, "throttling 0", 111, "deployment", "[api]")),
+        ];
+        let mut files = library;
+        for (i, text) in edits {
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            let mut site = test_site(config, &refs);
+            files[i].1 = text;
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            let fresh = test_site(config, &refs);
+            let slug = crate::keys::Slug::new(format!("p{i:02}"));
+            let edited = fresh.postmortem(fresh.by_slug[&slug]).clone();
+            let id = site.replace_postmortem(site.by_slug[&slug], edited);
+            assert_eq!(id, fresh.by_slug[&slug], "p{i:02} in site order");
+            let expected = &related_by_slug(&fresh)[id.index()];
+            assert_eq!(
+                &related_by_slug(&site)[id.index()],
+                expected,
+                "p{i:02} at once"
+            );
+            site.rederive();
+            assert_eq!(related_by_slug(&site), related_by_slug(&fresh), "p{i:02}");
+        }
+    }
 
     #[test]
     fn action_items_open_first_by_due_date_then_closed() {

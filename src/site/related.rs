@@ -175,37 +175,67 @@ impl std::hash::Hasher for Fnv {
 }
 
 /// Strings of one kind of feature ↔ dense ids, with each id's postmortems.
+///
+/// Ids are handed out in the order features are first seen, which differs between an
+/// index built at once and one updated after an edit; so nothing that decides a result
+/// depends on them, only on the strings (ties are broken by the text).
 #[derive(Debug, Default)]
-struct Index<'a> {
-    ids: HashMap<&'a str, u32, std::hash::BuildHasherDefault<Fnv>>,
-    names: Vec<&'a str>,
+struct Index {
+    ids: HashMap<Box<str>, u32, std::hash::BuildHasherDefault<Fnv>>,
+    names: Vec<Box<str>>,
+    /// Each feature's postmortems, sorted (site order).
     postings: Vec<Vec<u32>>,
 }
 
-impl<'a> Index<'a> {
-    /// Interns `values` for postmortem `pm` (called in id order, so postings stay sorted).
-    fn add(&mut self, pm: u32, values: impl IntoIterator<Item = &'a str>) -> Vec<u32> {
+impl Index {
+    /// Interns `values` for postmortem `pm` and adds `pm` to their postings.
+    fn add<'v>(&mut self, pm: u32, values: impl IntoIterator<Item = &'v str>) -> Vec<u32> {
         let mut out: Vec<u32> = values
             .into_iter()
-            .map(|value| {
-                let next = self.names.len() as u32;
-                let id = *self.ids.entry(value).or_insert(next);
-                if id == next {
-                    self.names.push(value);
+            .map(|value| match self.ids.get(value) {
+                Some(id) => *id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.ids.insert(value.into(), id);
+                    self.names.push(value.into());
                     self.postings.push(Vec::new());
+                    id
                 }
-                id
             })
             .collect();
         out.sort_unstable();
         out.dedup();
         for id in &out {
             let posting = &mut self.postings[*id as usize];
-            if posting.last() != Some(&pm) {
+            // A build adds postmortems in site order (a push); an edit anywhere.
+            if posting.last().is_none_or(|last| *last < pm) {
                 posting.push(pm);
+            } else if let Err(at) = posting.binary_search(&pm) {
+                posting.insert(at, pm);
             }
         }
         out
+    }
+
+    /// Takes `pm` out of the postings of `features`.
+    fn remove(&mut self, pm: u32, features: &[u32]) {
+        for id in features {
+            let posting = &mut self.postings[*id as usize];
+            if let Ok(at) = posting.binary_search(&pm) {
+                posting.remove(at);
+            }
+        }
+    }
+
+    /// Renumbers the postmortems after the one at `from` moved to `to` (and was taken out
+    /// of every posting): the ones in between move up or down by one, which keeps every
+    /// posting sorted.
+    fn renumber(&mut self, from: u32, to: u32) {
+        for posting in &mut self.postings {
+            for pm in posting.iter_mut() {
+                *pm = moved(*pm, from, to);
+            }
+        }
     }
 
     /// Adds to `out` the `window` neighbours on each side of `pm` in the posting list of
@@ -219,122 +249,212 @@ impl<'a> Index<'a> {
         let to = (at + window + 1).min(posting.len());
         out.extend(posting[from..to].iter().filter(|other| **other != pm));
     }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+/// Where the postmortem at `pm` is after the one at `from` moved to `to`.
+pub(crate) fn moved(pm: u32, from: u32, to: u32) -> u32 {
+    if pm == from {
+        to
+    } else if from < to && pm > from && pm <= to {
+        pm - 1
+    } else if to < from && pm >= to && pm < from {
+        pm + 1
+    } else {
+        pm
+    }
+}
+
+/// Rarer words weigh more: 8 × ln(N / df), at most MAX_WORD; a word in one postmortem
+/// only relates nothing, and one in most of them says little.
+fn word_weight(total: usize, postmortems_with_it: usize) -> u32 {
+    if postmortems_with_it < 2 {
+        return 0;
+    }
+    let ratio = total.max(1) as f64 / postmortems_with_it as f64;
+    ((8.0 * ratio.ln()).round() as u32).min(MAX_WORD)
 }
 
 /// The related incidents of every postmortem, indexed like `postmortems`.
 pub fn find(postmortems: &[Postmortem]) -> Vec<Vec<Related>> {
-    let word_lists: Vec<Vec<String>> = postmortems.par_iter().map(distinctive_words).collect();
-    let pair_keys: Vec<Vec<String>> = postmortems
-        .iter()
-        .map(|p| {
-            let cause = p.primary_root_cause().map_or("", RootCauseKey::as_str);
-            p.services
-                .iter()
-                .map(|s| format!("{cause}\u{0}{s}"))
-                .collect()
-        })
-        .collect();
-    let mut causes = Index::default();
-    let mut services = Index::default();
-    let mut tags = Index::default();
-    let mut words = Index::default();
-    let mut pairs = Index::default();
-    let features: Vec<Features> = postmortems
-        .iter()
-        .zip(&word_lists)
-        .zip(&pair_keys)
-        .enumerate()
-        .map(|(i, ((p, list), pair_list))| {
-            let pm = i as u32;
-            let cause_ids = causes.add(pm, p.root_causes.iter().map(RootCauseKey::as_str));
-            Features::new(
-                p.primary_root_cause()
-                    .and_then(|k| causes.ids.get(k.as_str()).copied()),
-                [
-                    pairs.add(pm, pair_list.iter().map(String::as_str)),
-                    cause_ids,
-                    services.add(pm, p.services.iter().map(ServiceKey::as_str)),
-                    tags.add(pm, p.tags.iter().map(String::as_str)),
-                    words.add(pm, list.iter().map(String::as_str)),
-                ],
-            )
-        })
-        .collect();
-    let total = postmortems.len().max(1) as f64;
-    // Rarer words weigh more: 8 × ln(N / df), at most MAX_WORD; a word in one postmortem
-    // only relates nothing, and one in most of them says little.
-    let word_weight: Vec<u32> = words
-        .postings
-        .iter()
-        .map(|posting| {
-            if posting.len() < 2 {
-                return 0;
+    RelatedIndex::new(postmortems).find_all(postmortems)
+}
+
+/// The features of every postmortem and the inverted index of each kind, kept by the
+/// site model so that after an edit to one postmortem the index is updated in place
+/// ([`RelatedIndex::replace`]) rather than rebuilt from the text of every postmortem,
+/// and the edited one's list is found at once. Lists from an updated index equal those
+/// of an index built from scratch over the same postmortems (see the `Index` notes on
+/// ids).
+#[derive(Debug, Default)]
+pub struct RelatedIndex {
+    features: Vec<Features>,
+    pairs: Index,
+    causes: Index,
+    services: Index,
+    tags: Index,
+    words: Index,
+    /// Each word's weight (see [`word_weight`]), indexed like `words`.
+    word_weight: Vec<u32>,
+}
+
+impl RelatedIndex {
+    /// Indexes `postmortems`, in site order.
+    pub fn new(postmortems: &[Postmortem]) -> Self {
+        let word_lists: Vec<Vec<String>> = postmortems.par_iter().map(distinctive_words).collect();
+        let mut index = Self::default();
+        for (i, (p, words)) in postmortems.iter().zip(&word_lists).enumerate() {
+            let features = index.add(i as u32, p, words);
+            index.features.push(features);
+        }
+        let total = postmortems.len();
+        index.word_weight = index
+            .words
+            .postings
+            .iter()
+            .map(|posting| word_weight(total, posting.len()))
+            .collect();
+        index
+    }
+
+    /// Interns the features of `p` (whose distinctive words are `words`) as postmortem
+    /// `pm`.
+    fn add(&mut self, pm: u32, p: &Postmortem, words: &[String]) -> Features {
+        let cause = p.primary_root_cause().map_or("", RootCauseKey::as_str);
+        let pair_keys: Vec<String> = p
+            .services
+            .iter()
+            .map(|s| format!("{cause}\u{0}{s}"))
+            .collect();
+        let cause_ids = self
+            .causes
+            .add(pm, p.root_causes.iter().map(RootCauseKey::as_str));
+        Features::new(
+            p.primary_root_cause()
+                .and_then(|k| self.causes.ids.get(k.as_str()).copied()),
+            [
+                self.pairs.add(pm, pair_keys.iter().map(String::as_str)),
+                cause_ids,
+                self.services
+                    .add(pm, p.services.iter().map(ServiceKey::as_str)),
+                self.tags.add(pm, p.tags.iter().map(String::as_str)),
+                self.words.add(pm, words.iter().map(String::as_str)),
+            ],
+        )
+    }
+
+    /// Replaces the postmortem at `from` by `postmortem`, which is at `to` in the new site
+    /// order (the ones in between shift by one). The number of postmortems stays the same;
+    /// the lists of the others are not recomputed here ([`RelatedIndex::find_all`]).
+    pub fn replace(&mut self, from: usize, to: usize, postmortem: &Postmortem) {
+        let (from, to) = (from as u32, to as u32);
+        let old = self.features.remove(from as usize);
+        self.pairs.remove(from, old.pairs());
+        self.causes.remove(from, old.causes());
+        self.services.remove(from, old.services());
+        self.tags.remove(from, old.tags());
+        self.words.remove(from, old.words());
+        if from != to {
+            for index in [
+                &mut self.pairs,
+                &mut self.causes,
+                &mut self.services,
+                &mut self.tags,
+                &mut self.words,
+            ] {
+                index.renumber(from, to);
             }
-            ((8.0 * (total / posting.len() as f64).ln()).round() as u32).min(MAX_WORD)
-        })
-        .collect();
-    let scorer = Scorer {
-        postmortems,
-        features: &features,
-        pairs: &pairs,
-        causes: &causes,
-        services: &services,
-        tags: &tags,
-        words: &words,
-        word_weight: &word_weight,
-    };
-    (0..features.len())
-        .into_par_iter()
-        .map(|i| scorer.related(i as u32))
-        .collect()
+        }
+        let features = self.add(to, postmortem, &distinctive_words(postmortem));
+        // Only the weights of words the postmortem had or has now can change.
+        let total = self.features.len() + 1;
+        self.word_weight.resize(self.words.postings.len(), 0);
+        for word in old.words().iter().chain(features.words()) {
+            self.word_weight[*word as usize] =
+                word_weight(total, self.words.postings[*word as usize].len());
+        }
+        self.features.insert(to as usize, features);
+    }
+
+    /// The related incidents of the postmortem at `pm` (`postmortems` in site order, as
+    /// indexed).
+    pub fn find(&self, postmortems: &[Postmortem], pm: PostmortemId) -> Vec<Related> {
+        self.scorer(postmortems).related(pm.0)
+    }
+
+    /// The related incidents of every postmortem, indexed like `postmortems`.
+    pub fn find_all(&self, postmortems: &[Postmortem]) -> Vec<Vec<Related>> {
+        let scorer = self.scorer(postmortems);
+        (0..self.features.len())
+            .into_par_iter()
+            .map(|i| scorer.related(i as u32))
+            .collect()
+    }
+
+    fn scorer<'a>(&'a self, postmortems: &'a [Postmortem]) -> Scorer<'a> {
+        debug_assert_eq!(postmortems.len(), self.features.len());
+        Scorer {
+            postmortems,
+            index: self,
+        }
+    }
 }
 
 struct Scorer<'a> {
     postmortems: &'a [Postmortem],
-    features: &'a [Features],
-    pairs: &'a Index<'a>,
-    causes: &'a Index<'a>,
-    services: &'a Index<'a>,
-    tags: &'a Index<'a>,
-    words: &'a Index<'a>,
-    word_weight: &'a [u32],
+    index: &'a RelatedIndex,
 }
 
 impl Scorer<'_> {
     fn related(&self, pm: u32) -> Vec<Related> {
-        let mine = &self.features[pm as usize];
+        let index = self.index;
+        let weight = |w: &u32| index.word_weight[*w as usize];
+        let mine = &index.features[pm as usize];
         let mut candidates = Vec::new();
         for f in mine.pairs() {
-            self.pairs
+            index
+                .pairs
                 .neighbours(*f, pm, Windows::PAIR, &mut candidates);
         }
         for f in mine.causes() {
-            self.causes
+            index
+                .causes
                 .neighbours(*f, pm, Windows::CAUSE, &mut candidates);
         }
         for f in mine.services() {
-            self.services
+            index
+                .services
                 .neighbours(*f, pm, Windows::SERVICE, &mut candidates);
         }
         for f in mine.tags() {
-            self.tags.neighbours(*f, pm, Windows::TAG, &mut candidates);
+            index.tags.neighbours(*f, pm, Windows::TAG, &mut candidates);
         }
-        // The rarest words (highest weight; ties by id, which is deterministic).
+        // The rarest words (highest weight; ties by the word, not by its id, which
+        // depends on the order the index saw the words in).
         let mut rare: Vec<u32> = mine
             .words()
             .iter()
             .copied()
-            .filter(|w| self.word_weight[*w as usize] > 0)
+            .filter(|w| weight(w) > 0)
             .collect();
-        rare.sort_by_key(|w| (std::cmp::Reverse(self.word_weight[*w as usize]), *w));
+        rare.sort_by(|a, b| {
+            weight(b)
+                .cmp(&weight(a))
+                .then_with(|| index.words.name(*a).cmp(index.words.name(*b)))
+        });
         for f in rare.into_iter().take(Windows::RARE_WORDS) {
-            self.words.neighbours(f, pm, Windows::WORD, &mut candidates);
+            index
+                .words
+                .neighbours(f, pm, Windows::WORD, &mut candidates);
         }
         candidates.sort_unstable();
         candidates.dedup();
         let mut scored: Vec<(u32, u32)> = candidates
             .into_iter()
-            .map(|other| (self.score(mine, &self.features[other as usize]), other))
+            .map(|other| (self.score(mine, &index.features[other as usize]), other))
             .filter(|(score, _)| *score >= MIN_SCORE)
             .collect();
         scored.sort_by(|a, b| {
@@ -350,7 +470,7 @@ impl Scorer<'_> {
             .map(|(score, other)| Related {
                 id: PostmortemId(other),
                 score,
-                reasons: self.reasons(mine, &self.features[other as usize]),
+                reasons: self.reasons(mine, &index.features[other as usize]),
             })
             .collect()
     }
@@ -359,7 +479,7 @@ impl Scorer<'_> {
         let same_primary = a.primary.is_some() && a.primary == b.primary;
         let shared_causes = count_common(a.causes(), b.causes()) - u32::from(same_primary);
         let word_score: u32 = common(a.words(), b.words())
-            .map(|w| self.word_weight[w as usize])
+            .map(|w| self.index.word_weight[w as usize])
             .sum();
         u32::from(same_primary) * SAME_PRIMARY
             + shared_causes * SHARED_ROOT_CAUSE
@@ -369,34 +489,35 @@ impl Scorer<'_> {
     }
 
     fn reasons(&self, a: &Features, b: &Features) -> Vec<Reason> {
+        let index = self.index;
         let mut reasons = Vec::new();
         let primary = a.primary.filter(|p| b.primary == Some(*p));
         if let Some(p) = primary {
             reasons.push(Reason::SameRootCause(RootCauseKey::new(
-                self.causes.names[p as usize],
+                index.causes.name(p),
             )));
         }
         let other_causes: Vec<RootCauseKey> = common(a.causes(), b.causes())
             .filter(|c| Some(*c) != primary)
-            .map(|c| RootCauseKey::new(self.causes.names[c as usize]))
+            .map(|c| RootCauseKey::new(index.causes.name(c)))
             .collect();
         if !other_causes.is_empty() {
-            reasons.push(Reason::SharedRootCauses(other_causes));
+            reasons.push(Reason::SharedRootCauses(sorted(other_causes)));
         }
         let services: Vec<ServiceKey> = common(a.services(), b.services())
-            .map(|s| ServiceKey::new(self.services.names[s as usize]))
+            .map(|s| ServiceKey::new(index.services.name(s)))
             .collect();
         if !services.is_empty() {
             reasons.push(Reason::SharedServices(sorted(services)));
         }
         let tags: Vec<String> = common(a.tags(), b.tags())
-            .map(|t| self.tags.names[t as usize].to_string())
+            .map(|t| index.tags.name(t).to_string())
             .collect();
         if !tags.is_empty() {
             reasons.push(Reason::SharedTags(sorted(tags)));
         }
         let mut shared_words: Vec<(u32, &str)> = common(a.words(), b.words())
-            .map(|w| (self.word_weight[w as usize], self.words.names[w as usize]))
+            .map(|w| (index.word_weight[w as usize], index.words.name(w)))
             .filter(|(weight, _)| *weight > 0)
             .collect();
         shared_words.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)));

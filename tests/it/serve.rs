@@ -1033,8 +1033,10 @@ fn serve_long_poll_answers_when_the_site_changes() {
 
     let url = server.url_of(&format!("/__hindsight/poll?since={generation}"));
     let (sender, receiver) = mpsc::channel();
+    // Taken before the thread starts: a thread that starts late on a busy machine would
+    // otherwise count less than the 500 ms the edit waits below.
+    let started = Instant::now();
     std::thread::spawn(move || {
-        let started = Instant::now();
         let body = ureq::get(&url)
             .call()
             .and_then(|mut r| r.body_mut().read_to_string());
@@ -1184,4 +1186,73 @@ fn serve_front_matter_edit_on_a_related_page_updates_it() {
         conn.contains("Retitled database outage") && !conn.contains(DB_TITLE),
         "conn still lists db by its old title"
     );
+}
+
+/// After a front-matter edit the server shows the edited page first and renders the pages
+/// that depend on it right after; a request for one of those in between must wait for
+/// it, never get the page as it was before the edit. With hundreds of postmortems under
+/// one root cause its page and the home page take long enough to render again that the
+/// requests below arrive while they are stale.
+#[test]
+fn serve_never_answers_a_dependent_page_as_it_was_before_an_edit() {
+    let site = SiteFixture::standard();
+    site.config(&format!("search = false\n{CONFIG}"));
+    for i in 0..600 {
+        site.postmortem(
+            &format!("library/p{i:03}.md"),
+            &format!(
+                "title: Replication lag {i}\nstarted: 2022-{:02}-{:02}T10:00:00Z\nresolved: 2022-{:02}-{:02}T10:30:00Z\nseverity: SEV{}\nservices: [mysql]\nroot_cause: configuration\n",
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 3 + 1
+            ),
+            "The replica fell behind.\n",
+        );
+    }
+    let server = Server::start(&site);
+    let new_title = "Checkout down after the MySQL password was mistyped";
+    edit(&site, "content/2024/db.md", |t| {
+        t.replace(DB_TITLE, new_title)
+    });
+    let started = Instant::now();
+    loop {
+        let reply = server.get("/postmortems/db/");
+        if reply.status == 200 && reply.text().contains(new_title) {
+            break;
+        }
+        assert!(
+            started.elapsed() < REBUILD_TIMEOUT,
+            "the edit never showed:\n{}",
+            server.logs()
+        );
+    }
+    // At once, the pages that list it.
+    for path in [
+        "/root-causes/configuration/",
+        "/",
+        "/services/mysql/",
+        "/timeline/",
+        "/postmortems.json",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        let page = reply.text();
+        assert!(
+            page.contains(new_title) && !page.contains(DB_TITLE),
+            "{path} was answered as it was before the edit"
+        );
+    }
+    // The edited page was indeed served before the rest.
+    server.wait_for_text("/postmortems/db/", new_title);
+    let deadline = Instant::now() + REBUILD_TIMEOUT;
+    while !server.stdout().contains("the edited page first") {
+        assert!(
+            Instant::now() < deadline,
+            "the edited page was not served first:\n{}",
+            server.logs()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
