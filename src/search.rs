@@ -132,11 +132,6 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
     }
 }
 
-/// The record of every postmortem, in site order.
-pub fn records(site: &Site) -> impl Iterator<Item = Record> + '_ {
-    (0..site.postmortems.len()).map(|i| record(site, PostmortemId(i as u32)))
-}
-
 /// The meta fields a [`Record`] may have. Pagefind numbers meta fields before the first
 /// record is added, so they are declared here, once.
 const META_FIELDS: [&str; 4] = ["date", "root_cause", "severity", "title"];

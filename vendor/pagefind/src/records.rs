@@ -72,6 +72,29 @@ struct Locations {
     size: u32,
 }
 
+impl Locations {
+    /// Appends a page's locations of one word to `bytes`, as CBOR (a `PackedPage`
+    /// without its page number, which `IndexBuilder::push` writes).
+    fn append(bytes: &mut Vec<u8>, locs: &[i32], meta_locs: &[i32]) -> Result<Self> {
+        let start = bytes.len() as u32;
+        minicbor::Encoder::new(&mut *bytes)
+            .encode(locs)?
+            .encode(meta_locs)?;
+        Ok(Self {
+            start,
+            end: bytes.len() as u32,
+            size: (locs.len() + meta_locs.len() + 1) as u32,
+        })
+    }
+}
+
+/// A fragment file's bytes: the fragment's JSON gzipped at level 1, for either path. A
+/// fragment is fetched only for a result shown, so speed of the build wins over the
+/// last few hundred bytes (BENCHMARKS.md, "Search").
+fn compress_fragment(json: &str) -> Vec<u8> {
+    crate::output::gzip_at(json.as_bytes(), flate2::Compression::new(1))
+}
+
 /// A word's pages so far, encoded.
 #[derive(Default)]
 struct Postings {
@@ -164,16 +187,8 @@ impl Indexer {
         let packed = pack_page(page, &self.meta_fields, &self.language);
 
         let mut bytes = Vec::new();
-        let mut encode = |page: &PackedPage| -> Result<Locations> {
-            let start = bytes.len() as u32;
-            let mut encoder = minicbor::Encoder::new(&mut bytes);
-            encoder.encode(&page.locs)?.encode(&page.meta_locs)?;
-            Ok(Locations {
-                start,
-                end: bytes.len() as u32,
-                size: (page.locs.len() + page.meta_locs.len() + 1) as u32,
-            })
-        };
+        let mut encode =
+            |page: &PackedPage| Locations::append(&mut bytes, &page.locs, &page.meta_locs);
         let mut words = Vec::with_capacity(packed.word_map.len());
         for (word, packed_word) in packed.word_map {
             // A page holds at most one entry per word (and per variant of it).
@@ -190,7 +205,7 @@ impl Indexer {
                 variants,
             });
         }
-        let fragment_gz = crate::output::gzip(packed.encoded_page.encoded_data.as_bytes());
+        let fragment_gz = compress_fragment(&packed.encoded_page.encoded_data);
         Ok(PreparedRecord {
             indexed,
             words,
@@ -324,15 +339,8 @@ impl Indexer {
             let mut bytes = Vec::new();
             let mut words = Vec::with_capacity(page.entries.len());
             for entry in page.entries {
-                let mut locations = |locs: &[i32], meta_locs: &[i32]| -> Result<Locations> {
-                    let start = bytes.len() as u32;
-                    minicbor::Encoder::new(&mut bytes).encode(locs)?.encode(meta_locs)?;
-                    Ok(Locations {
-                        start,
-                        end: bytes.len() as u32,
-                        size: (locs.len() + meta_locs.len() + 1) as u32,
-                    })
-                };
+                let mut locations =
+                    |locs: &[i32], meta_locs: &[i32]| Locations::append(&mut bytes, locs, meta_locs);
                 let locs = packed_positions(entry.content);
                 let meta_locs = meta_positions_to_packed(entry.meta);
                 let page_locations = if locs.is_empty() && meta_locs.is_empty() {
@@ -388,7 +396,7 @@ impl Indexer {
                     })
                     .collect(),
                 fragment_hash: format!("{}_{}", self.language, full_hash(encoded.as_bytes())),
-                fragment_gz: crate::output::gzip_at(encoded.as_bytes(), flate2::Compression::new(1)),
+                fragment_gz: compress_fragment(&encoded),
                 word_count,
             }))
         })
@@ -405,13 +413,6 @@ impl Indexer {
             fragment_files: Vec::new(),
             pages: 0,
         }
-    }
-}
-
-impl PreparedRecord {
-    /// The number of words of the record's text.
-    pub fn word_count(&self) -> usize {
-        self.word_count
     }
 }
 

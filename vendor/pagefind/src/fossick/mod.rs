@@ -491,12 +491,7 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            // hindsight patch: no copy of the (nearly always) clean word.
-            let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
-                word.replace('\u{200B}', "").into()
-            } else {
-                word.into()
-            };
+            let base_word = word.replace('\u{200B}', "");
             if base_word.is_empty() {
                 return;
             }
@@ -512,33 +507,20 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            // hindsight patch: the words to index for a word are a pure function of the word
-            // (for one language and set of characters), and a site repeats its words: they
-            // are worked out once per thread (`WordMemo`) instead of at every occurrence.
-            let mut indexable_words = if segmented {
-                let mut words =
-                    get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-                let dotted_tails = get_dotted_tails(
-                    &base_word,
-                    stemmer.as_ref(),
-                    &options.include_characters,
-                    &words,
-                );
-                words.extend(dotted_tails);
-                std::rc::Rc::new(words)
-            } else {
-                WordMemo::indexable_words(
-                    &base_word,
-                    &data.language,
-                    stemmer.as_ref(),
-                    &options.include_characters,
-                )
-            };
+            let mut indexable_words =
+                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+            let dotted_tails = get_dotted_tails(
+                &base_word,
+                stemmer.as_ref(),
+                &options.include_characters,
+                &indexable_words,
+            );
+            indexable_words.extend(dotted_tails);
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =
                     get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                std::rc::Rc::make_mut(&mut indexable_words).extend(bigrams);
+                indexable_words.extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
@@ -560,7 +542,7 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words.iter() {
+            for indexable in indexable_words {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
@@ -570,12 +552,12 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original.clone(),
+                    original_word: indexable.original,
                 };
                 if let Some(repeat) = map.get_mut(&indexable.stemmed) {
                     repeat.push(entry);
                 } else {
-                    map.insert(indexable.stemmed.clone(), vec![entry]);
+                    map.insert(indexable.stemmed, vec![entry]);
                 }
             }
 
@@ -699,56 +681,6 @@ const PATH_ENCODE_SET: &AsciiSet = &CONTROLS
     .add(b'`')
     .add(b'{')
     .add(b'}');
-
-/// hindsight patch: a per-thread memo of the words to index for each word seen, as
-/// `get_indexable_words` and `get_dotted_tails` give them. Both are pure functions of the
-/// word, the stemmer (the language) and the extra word characters, so a memo hit is
-/// exactly what calling them gives; stemming every occurrence again was the largest part
-/// of indexing a large site. Bounded: cleared when it holds `WordMemo::LIMIT` words.
-struct WordMemo {
-    language: String,
-    include_characters: Vec<char>,
-    words: HashMap<String, std::rc::Rc<Vec<crate::fossick::splitting::IndexableWord>>>,
-}
-
-impl WordMemo {
-    const LIMIT: usize = 200_000;
-
-    fn indexable_words(
-        word: &str,
-        language: &str,
-        stemmer: Option<&Stemmer>,
-        include_characters: &[char],
-    ) -> std::rc::Rc<Vec<crate::fossick::splitting::IndexableWord>> {
-        thread_local! {
-            static MEMO: std::cell::RefCell<WordMemo> = std::cell::RefCell::new(WordMemo {
-                language: String::new(),
-                include_characters: Vec::new(),
-                words: HashMap::new(),
-            });
-        }
-        MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            if memo.language != language || memo.include_characters != include_characters {
-                memo.language = language.to_string();
-                memo.include_characters = include_characters.to_vec();
-                memo.words.clear();
-            }
-            if let Some(words) = memo.words.get(word) {
-                return words.clone();
-            }
-            let mut words = get_indexable_words(word, stemmer, include_characters);
-            let dotted_tails = get_dotted_tails(word, stemmer, include_characters, &words);
-            words.extend(dotted_tails);
-            let words = std::rc::Rc::new(words);
-            if memo.words.len() >= Self::LIMIT {
-                memo.words.clear();
-            }
-            memo.words.insert(word.to_string(), words.clone());
-            words
-        })
-    }
-}
 
 fn strip_index_html(url: &str) -> &str {
     if url.ends_with("/index.html") {

@@ -449,17 +449,13 @@ impl PagefindIndexes {
     }
 }
 
-/// The compressed form of a chunk: the `pagefind_dcd` marker, then the data, gzipped.
+/// The compressed form of a chunk: the `pagefind_dcd` marker, then the data, gzipped at
+/// `level`.
 ///
-/// hindsight patch: the same bytes as a `GzEncoder` at `COMPRESSION` writes, but with one
+/// hindsight patch: the same stream as a `GzEncoder` at that level writes, but with one
 /// deflate state per thread, reset between chunks: a new `GzEncoder` allocates and clears
 /// hundreds of kilobytes of tables, which for 10,000 fragments of a few kilobytes each cost
 /// more than compressing them.
-pub(crate) fn gzip(content: &[u8]) -> Vec<u8> {
-    gzip_at(content, COMPRESSION)
-}
-
-/// `gzip` at another level.
 pub(crate) fn gzip_at(content: &[u8], level: Compression) -> Vec<u8> {
     use flate2::{Compress, Crc, FlushCompress, Status};
     thread_local! {
