@@ -155,12 +155,7 @@ impl Server {
             .next()
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in {url}"));
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
+        let agent = http_agent();
         Self {
             child: Some(child),
             url,
@@ -329,6 +324,17 @@ pub fn serve_command(root: &Path) -> Command {
 
 /// Sends a raw request to 127.0.0.1:`port` and reads the answer until the server closes.
 #[track_caller]
+/// An HTTP client that reports redirects and error statuses as they are (the tests
+/// assert on them) and gives up after 30 s.
+pub fn http_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
 pub fn raw_request(port: u16, request: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream

@@ -407,12 +407,7 @@ fn many_clients_at_once_are_all_answered() {
             let base = server.url.trim_end_matches('/').to_string();
             std::thread::spawn(move || {
                 // One keep-alive connection per client, as a browser or wrk uses.
-                let agent: ureq::Agent = ureq::Agent::config_builder()
-                    .max_redirects(0)
-                    .http_status_as_error(false)
-                    .timeout_global(Some(Duration::from_secs(30)))
-                    .build()
-                    .into();
+                let agent = super::serve::http_agent();
                 let mut statuses = Vec::new();
                 for i in 0..50 {
                     let path = paths[(client + i) % paths.len()];
