@@ -24,16 +24,23 @@
     reason = "a benchmark program: it reports on stdout and stops on the first failure"
 )]
 
-use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::Tab;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+// The tests' Chromium launcher (Debian's chromium, headless, fresh profile, the flags
+// this closed network needs), shared rather than copied.
+#[path = "../tests/it/chromium.rs"]
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "the benchmark uses the launcher, not the tests' lock"
+)]
+mod chromium;
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The example site's searches: a query and the postmortem that must come first.
@@ -126,29 +133,6 @@ fn serve(root: &Path) -> (Child, String) {
         .recv_timeout(Duration::from_secs(600))
         .expect("serve printed its URL");
     (child, url.trim_end_matches('/').to_string())
-}
-
-fn chromium(profile: &Path) -> Browser {
-    let args: Vec<&OsStr> = [
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    .into_iter()
-    .map(OsStr::new)
-    .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(PathBuf::from(CHROMIUM)))
-        .headless(true)
-        .sandbox(false)
-        .user_data_dir(Some(profile.to_path_buf()))
-        .args(args)
-        .idle_browser_timeout(Duration::from_secs(600))
-        .build()
-        .unwrap();
-    Browser::new(options).expect("start headless Chromium")
 }
 
 fn eval(tab: &Tab, expression: &str, promise: bool) -> serde_json::Value {
@@ -277,10 +261,9 @@ fn keystroke_to_result(tab: &Tab, base: &str, runs: usize) -> Vec<f64> {
 
 fn main() {
     let options = parse_options();
-    if !Path::new(CHROMIUM).is_file() {
-        eprintln!("browser-latency needs {CHROMIUM} (apt-get install chromium)");
+    let Some(chromium) = chromium::Chromium::start("browser-latency") else {
         std::process::exit(2);
-    }
+    };
     let scratch = tempfile::tempdir().unwrap();
     let root = match &options.root {
         Some(root) => root.clone(),
@@ -290,9 +273,7 @@ fn main() {
         }
     };
     let (mut server, base) = serve(&root);
-    let profile = tempfile::tempdir().unwrap();
-    let browser = chromium(profile.path());
-    let tab = browser.new_tab().unwrap();
+    let tab = chromium.browser.new_tab().unwrap();
     tab.set_default_timeout(TIMEOUT);
 
     let mut saves = save_to_shown(
