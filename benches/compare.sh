@@ -7,10 +7,11 @@
 # hindsight (release build, full default theme) and with Hugo (benches/hugo-site/,
 # highlighting on, taxonomies for root causes and services), interleaving the runs pair by
 # pair, and prints the median wall time, the peak memory (max RSS) and the ratio
-# hindsight/Hugo. Then: 100,000 postmortems with hindsight only (cost per postmortem
-# against 1,000), a no-change rebuild against a cold build, start-up on the example site
-# against Hugo on the same files, and the dev servers' save-to-served latency
-# (../shared/bench/edit_latency.py) on the 10,000 corpus.
+# hindsight/Hugo. Then: what search adds at 10,000; 1,000 and 100,000 postmortems with
+# hindsight only, with search and without (cost per postmortem); a no-change rebuild
+# against a cold build; start-up on the example site against Hugo on the same files; and
+# the dev servers' save-to-served latency (../shared/bench/edit_latency.py) on the 10,000
+# corpus.
 #
 # --quick: fewer runs, no 100,000 corpus, fewer edits (a few minutes instead of ~15).
 # --search-off-only: build hindsight with --no-search only (search on costs the most time).
@@ -93,13 +94,19 @@ corpus() { # N -> $WORK/hs-N (hindsight site) and $WORK/hugo-N (Hugo site)
     fi
 }
 
-# Every cold build writes into a new folder under $OUT, removed only at the end: ext4
-# skips inodes freed in the last minute when it allocates new ones, so deleting 10,000
-# folders just before a build makes that build's writes several times slower (seen as
-# system time in `recently_deleted`), whichever tool it is.
+# Every cold build writes into a new folder under $OUT, removed only at the end. On ext4
+# without a journal (as on this machine's disk: `/sys/fs/ext4/<dev>/journal_task` says
+# `<none>`) the inode allocator skips every inode freed in the last 60 s, or 360 s while
+# its inode-table block is not yet written back, and rescans them for each new inode
+# (`recently_deleted`): a build just after 10,000 folders were deleted spends several
+# times the system time, whichever tool it is. So nothing is deleted between the runs
+# compared, and the linear-cost runs wait until `DELETED` (this script's last deletion)
+# is more than 6 minutes old.
 OUT=$WORK/out
-rm -rf "$OUT" && mkdir -p "$OUT"
-trap 'rm -rf "$OUT"' EXIT
+DELETED=$WORK/.deleted
+remove_outputs() { [[ -e $OUT ]] && rm -rf "$OUT" && sync && touch "$DELETED"; true; }
+remove_outputs && mkdir -p "$OUT"
+trap remove_outputs EXIT
 fresh() { mktemp -u "$OUT/$1-XXXXXX"; }
 # hindsight cold: a new output folder has no cache beside it, so every page is rendered.
 hs_cold() { run "$HS" build --root "$1" --output "$(fresh hs)" "${@:2}"; }
@@ -156,31 +163,46 @@ if [[ -n $SEARCH_FLAG ]] && ((SEARCH_ON)); then
 fi
 
 # --- linear cost -----------------------------------------------------------------------
+# hindsight only: Hugo's peak memory grows with the site (about 2 GB at 10,000), so at
+# 100,000 it would need most of this machine's memory, and the target is about hindsight's
+# own cost per postmortem. 1,000 and 100,000 are built here, one after the other, with
+# search and without; swap used during the runs is read from /proc/vmstat (pswpout).
 if ((!QUICK)); then
-    # Make room for 100,000 pages; then let a minute pass so the freed inodes no longer
-    # count as recently deleted (see OUT above).
-    rm -rf "${OUT:?}"/* && sync
-    started_wait=$(date +%s)
+    # Make room for four builds of 100,000 (about 5 GB each), then wait (see OUT).
+    rm -rf "${OUT:?}"/* && sync && touch "$DELETED"
     corpus "$BIG"
-    sleep $((60 - ($(date +%s) - started_wait) > 0 ? 60 - ($(date +%s) - started_wait) : 0))
-    # hindsight only: Hugo's peak memory grows with the site (about 2 GB at 10,000), so at
-    # 100,000 it would need most of this machine's memory, and the target is about
-    # hindsight's own cost per postmortem. Without search, like the 1,000 figure it is
-    # compared with. Swap used during the runs is read from /proc/vmstat (pswpout).
+    if [[ -e $DELETED ]]; then
+        wait_s=$((360 - ($(date +%s) - $(stat -c %Y "$DELETED"))))
+        if ((wait_s > 0)); then
+            say "waiting ${wait_s} s: ext4 without a journal skips inodes freed in the last 6 minutes (see OUT)"
+            sleep "$wait_s"
+        fi
+    fi
     swap_before=$(awk '/^pswpout/ { print $2 }' /proc/vmstat)
-    big_t=() big_m=()
-    for ((i = 0; i < 2; i++)); do
-        # shellcheck disable=SC2086
-        read -r t m _ < <(hs_cold "$WORK/hs-$BIG" $SEARCH_FLAG); big_t+=("$t"); big_m+=("$m")
+    flags=("")
+    [[ -n $SEARCH_FLAG ]] && flags+=("$SEARCH_FLAG")
+    [[ -n $SEARCH_FLAG ]] && ((!SEARCH_ON)) && flags=("$SEARCH_FLAG")
+    for flag in "${flags[@]}"; do
+        small_t=() big_t=() big_m=()
+        for ((i = 0; i < RUNS; i++)); do
+            # shellcheck disable=SC2086 # $flag is one word or nothing
+            read -r t _ < <(hs_cold "$WORK/hs-1000" $flag); small_t+=("$t")
+        done
+        for ((i = 0; i < 2; i++)); do
+            # shellcheck disable=SC2086
+            read -r t m _ < <(hs_cold "$WORK/hs-$BIG" $flag); big_t+=("$t"); big_m+=("$m")
+        done
+        st=$(printf '%s\n' "${small_t[@]}" | median)
+        bt=$(printf '%s\n' "${big_t[@]}" | median); bm=$(printf '%s\n' "${big_m[@]}" | max)
+        per_small=$(awk -v t="$st" 'BEGIN { print t / 1000 }')
+        per_big=$(awk -v t="$bt" -v n="$BIG" 'BEGIN { print t / n }')
+        printf 'linear cost%s: %s postmortems in %s (peak %s): %.3f ms per postmortem, against %.3f ms at 1,000 (%s): %sx\n' \
+            "${flag:+ ($flag)}" "$BIG" "$(ms "$bt")" "$(mb "$bm")" "$per_big" "$per_small" "$(ms "$st")" "$(ratio "$per_big" "$per_small")"
     done
     swapped=$(($(awk '/^pswpout/ { print $2 }' /proc/vmstat) - swap_before))
-    bt=$(printf '%s\n' "${big_t[@]}" | median); bm=$(printf '%s\n' "${big_m[@]}" | max)
-    per_small=$(awk -v t="${COLD_MS[1000$SEARCH_FLAG]}" 'BEGIN { print t / 1000 }')
-    per_big=$(awk -v t="$bt" -v n="$BIG" 'BEGIN { print t / n }')
-    printf 'linear cost%s: %s postmortems in %s (peak %s): %.3f ms per postmortem, against %.3f ms at 1,000: %sx\n' \
-        "${SEARCH_FLAG:+ ($SEARCH_FLAG)}" "$BIG" "$(ms "$bt")" "$(mb "$bm")" "$per_big" "$per_small" "$(ratio "$per_big" "$per_small")"
-    printf '  (median of 2 runs; %s pages swapped out during them; swap configured: %s)\n' \
-        "$swapped" "$(awk '/SwapTotal/ { printf "%.0f MB", $2 / 1024 }' /proc/meminfo)"
+    printf '  (100,000: median of 2 runs, 1,000: of %s; %s pages swapped out during them; swap configured: %s)\n' \
+        "$RUNS" "$swapped" "$(awk '/SwapTotal/ { printf "%.0f MB", $2 / 1024 }' /proc/meminfo)"
+    echo
 fi
 
 # --- no-change rebuild -------------------------------------------------------------------
