@@ -25,11 +25,9 @@ use crate::fossick::{parser::DomParserResult, Fossicker};
 use crate::index::index_filter::{FilterIndex, PackedValue};
 use crate::index::index_metadata::{MetaChunk, MetaFilter, MetaIndex, MetaPage};
 use crate::index::index_words::PackedPage;
-use crate::fossick::{FossickedWord, MetaFossickedWord};
 use crate::fragments::PageFragmentData;
 use crate::index::{
-    chunk_meta_from_bounds, meta_positions_to_packed, pack_page, positions_to_packed_page,
-    PagefindIndexes,
+    chunk_meta_from_bounds, pack_page, PagefindIndexes,
 };
 use crate::options::PagefindServiceConfig;
 use crate::output::SyntheticFile;
@@ -49,6 +47,8 @@ pub struct PreparedRecord {
     /// False when the record has no word to index (Pagefind leaves such pages out).
     indexed: bool,
     words: Vec<PreparedWord>,
+    /// The words' text, one after the other (`PreparedWord::word` is a range of it).
+    word_text: String,
     /// The CBOR of each word's locations on this page (`PackedPage` without its number).
     bytes: Vec<u8>,
     filters: Vec<(String, String)>,
@@ -58,7 +58,7 @@ pub struct PreparedRecord {
 }
 
 struct PreparedWord {
-    word: String,
+    word: std::ops::Range<u32>,
     page: Option<Locations>,
     variants: Vec<(String, Locations)>,
 }
@@ -75,16 +75,53 @@ struct Locations {
 impl Locations {
     /// Appends a page's locations of one word to `bytes`, as CBOR (a `PackedPage`
     /// without its page number, which `IndexBuilder::push` writes).
-    fn append(bytes: &mut Vec<u8>, locs: &[i32], meta_locs: &[i32]) -> Result<Self> {
+    fn append(bytes: &mut Vec<u8>, locs: &[i32], meta_locs: &[i32]) -> Self {
         let start = bytes.len() as u32;
-        minicbor::Encoder::new(&mut *bytes)
-            .encode(locs)?
-            .encode(meta_locs)?;
-        Ok(Self {
+        for list in [locs, meta_locs] {
+            cbor_head(bytes, CBOR_ARRAY, list.len() as u64);
+            for &n in list {
+                cbor_int(bytes, n);
+            }
+        }
+        Self {
             start,
             end: bytes.len() as u32,
             size: (locs.len() + meta_locs.len() + 1) as u32,
-        })
+        }
+    }
+}
+
+const CBOR_UNSIGNED: u8 = 0;
+const CBOR_NEGATIVE: u8 = 1;
+const CBOR_ARRAY: u8 = 4;
+
+/// A CBOR head (major type and argument) in its shortest form, as minicbor writes it.
+/// Written by hand because these are most of the index's bytes, and minicbor's encoder
+/// took ~600 instructions for a word's few locations.
+fn cbor_head(out: &mut Vec<u8>, major: u8, value: u64) {
+    let major = major << 5;
+    if value < 24 {
+        out.push(major | value as u8);
+    } else if let Ok(value) = u8::try_from(value) {
+        out.extend_from_slice(&[major | 24, value]);
+    } else if let Ok(value) = u16::try_from(value) {
+        out.push(major | 25);
+        out.extend_from_slice(&value.to_be_bytes());
+    } else if let Ok(value) = u32::try_from(value) {
+        out.push(major | 26);
+        out.extend_from_slice(&value.to_be_bytes());
+    } else {
+        out.push(major | 27);
+        out.extend_from_slice(&value.to_be_bytes());
+    }
+}
+
+/// A CBOR integer, as minicbor writes an `i32`.
+fn cbor_int(out: &mut Vec<u8>, n: i32) {
+    if n >= 0 {
+        cbor_head(out, CBOR_UNSIGNED, n as u64);
+    } else {
+        cbor_head(out, CBOR_NEGATIVE, (-1 - i64::from(n)) as u64);
     }
 }
 
@@ -190,17 +227,20 @@ impl Indexer {
         let mut encode =
             |page: &PackedPage| Locations::append(&mut bytes, &page.locs, &page.meta_locs);
         let mut words = Vec::with_capacity(packed.word_map.len());
+        let mut word_text = String::new();
         for (word, packed_word) in packed.word_map {
             // A page holds at most one entry per word (and per variant of it).
-            let page = packed_word.pages.first().map(&mut encode).transpose()?;
+            let page = packed_word.pages.first().map(&mut encode);
             let mut variants = Vec::with_capacity(packed_word.additional_variants.len());
             for variant in &packed_word.additional_variants {
                 if let Some(page) = variant.pages.first() {
-                    variants.push((variant.form.clone(), encode(page)?));
+                    variants.push((variant.form.clone(), encode(page)));
                 }
             }
+            let start = word_text.len() as u32;
+            word_text.push_str(&word);
             words.push(PreparedWord {
-                word,
+                word: start..word_text.len() as u32,
                 page,
                 variants,
             });
@@ -209,6 +249,7 @@ impl Indexer {
         Ok(PreparedRecord {
             indexed,
             words,
+            word_text,
             bytes,
             filters: packed
                 .filter_entries
@@ -244,8 +285,16 @@ impl Indexer {
         let options = &self.options;
         let stemmer = crate::fossick::get_stemmer(&self.language);
         PlainMemo::with(&self.language, &options.include_characters, |memo| {
+            let PlainMemo {
+                tokens,
+                strings,
+                slots,
+                ..
+            } = memo;
             // The content words, as `Fossicker::parse_digest` tracks them: every
             // whitespace-separated token (zero-width spaces removed) takes a position.
+            // Each occurrence is one element of a flat list, grouped by word afterwards,
+            // rather than one `Vec` per word.
             let mut page = PlainPage::default();
             let mut text = String::with_capacity(content.len());
             let mut position: u32 = 0;
@@ -261,7 +310,13 @@ impl Indexer {
                 }
                 text.push_str(&base);
                 text.push(' ');
-                let words = memo.token(&base, stemmer.as_ref(), &options.include_characters);
+                let words = PlainMemo::token(
+                    tokens,
+                    strings,
+                    &base,
+                    stemmer.as_ref(),
+                    &options.include_characters,
+                );
                 let partial_weight = if words.compound_count > 0 {
                     (WORD_WEIGHT / u8::try_from(words.compound_count).unwrap_or(u8::MAX)).max(1)
                 } else {
@@ -273,15 +328,10 @@ impl Indexer {
                     } else {
                         WORD_WEIGHT
                     };
-                    let entry = page.entry(&word.stem);
-                    let occurrence = FossickedWord {
-                        position,
-                        weight,
-                        original_word: None,
-                    };
-                    match &word.original {
-                        None => entry.content.push(occurrence),
-                        Some(form) => push_variant(&mut entry.content_variants, form, occurrence),
+                    let entry = page.entry(slots, word.stem);
+                    match word.original {
+                        None => page.content.push((entry, position, weight)),
+                        Some(form) => page.content_variants.push((entry, form, position, weight)),
                     }
                 }
                 position += 1;
@@ -292,6 +342,7 @@ impl Indexer {
                 return Ok(Some(PreparedRecord {
                     indexed: false,
                     words: Vec::new(),
+                    word_text: String::new(),
                     bytes: Vec::new(),
                     filters: Vec::new(),
                     fragment_hash: String::new(),
@@ -314,63 +365,103 @@ impl Indexer {
                         stemmer.as_ref(),
                         &options.include_characters,
                     ) {
-                        let stem = memo.intern(&indexable.stemmed);
-                        let entry = page.entry(&stem);
-                        let occurrence = MetaFossickedWord {
-                            field_id,
-                            position: word_position as u32,
-                            original_word: None,
-                        };
+                        let stem = strings.intern(&indexable.stemmed);
+                        let entry = page.entry(slots, stem);
+                        let place = (field_id, word_position as u32);
                         match indexable.original {
-                            None => entry.meta.push(occurrence),
+                            None => page.meta.push((entry, place)),
                             Some(form) => {
-                                let form = memo.intern(&form);
-                                match entry.meta_variants.iter_mut().find(|(f, _)| *f == form) {
-                                    Some((_, occurrences)) => occurrences.push(occurrence),
-                                    None => entry.meta_variants.push((form, vec![occurrence])),
-                                }
+                                let form = strings.intern(&form);
+                                page.meta_variants.push((entry, form, place));
                             }
                         }
                     }
                 }
             }
+            // The slots are the memo's, shared by the pages this thread prepares.
+            for &stem in &page.entries {
+                slots[stem as usize] = u32::MAX;
+            }
 
-            // Packed as `pack_page` packs them.
+            // Packed as `pack_page` packs them. A stable sort by word keeps each word's
+            // occurrences in the order they were found.
+            let names = &strings.names;
+            let mut content_by_word = std::mem::take(&mut page.content);
+            content_by_word.sort_by_key(|&(entry, _, _)| entry);
+            page.meta.sort_by_key(|&(entry, _)| entry);
+            page.content_variants.sort_by_key(|&(entry, _, _, _)| entry);
+            page.meta_variants.sort_by_key(|&(entry, _, _)| entry);
+            let mut content_rest = content_by_word.as_slice();
+            let mut meta_rest = page.meta.as_slice();
+            let mut variants_rest = page.content_variants.as_slice();
+            let mut meta_variants_rest = page.meta_variants.as_slice();
             let mut bytes = Vec::new();
+            let mut word_text = String::new();
             let mut words = Vec::with_capacity(page.entries.len());
-            for entry in page.entries {
-                let mut locations =
-                    |locs: &[i32], meta_locs: &[i32]| Locations::append(&mut bytes, locs, meta_locs);
-                let locs = packed_positions(entry.content);
-                let meta_locs = meta_positions_to_packed(entry.meta);
+            let mut occurrences: Vec<(u32, u8)> = Vec::new();
+            let mut places: Vec<(u16, u32)> = Vec::new();
+            let (mut locs, mut meta_locs) = (Vec::new(), Vec::new());
+            for (entry, &stem) in page.entries.iter().enumerate() {
+                let entry = entry as u32;
+                occurrences.clear();
+                let here = take_while_entry(&mut content_rest, entry, |o| o.0);
+                occurrences.extend(here.iter().map(|&(_, position, weight)| (position, weight)));
+                packed_positions(&mut occurrences, &mut locs);
+                places.clear();
+                let here = take_while_entry(&mut meta_rest, entry, |o| o.0);
+                places.extend(here.iter().map(|&(_, place)| place));
+                packed_meta_positions(&mut places, &mut meta_locs);
                 let page_locations = if locs.is_empty() && meta_locs.is_empty() {
                     None
                 } else {
-                    Some(locations(&locs, &meta_locs)?)
+                    Some(Locations::append(&mut bytes, &locs, &meta_locs))
                 };
-                let mut variants: Vec<(std::rc::Rc<str>, Vec<i32>, Vec<i32>)> = entry
-                    .content_variants
-                    .into_iter()
-                    .map(|(form, occurrences)| {
-                        (form, packed_positions(occurrences), Vec::new())
-                    })
+
+                // Forms with diacritics, by form, sorted by form: each one's content and
+                // meta occurrences.
+                let content_variants = take_while_entry(&mut variants_rest, entry, |o| o.0);
+                let meta_variants = take_while_entry(&mut meta_variants_rest, entry, |o| o.0);
+                // As `pack_page` orders them: the content's forms sorted, then forms
+                // found only in meta, sorted.
+                let by_text = |a: &u32, b: &u32| names[*a as usize].cmp(&names[*b as usize]);
+                let mut forms: Vec<u32> = content_variants.iter().map(|o| o.1).collect();
+                forms.sort_by(by_text);
+                forms.dedup();
+                let mut meta_forms: Vec<u32> = meta_variants
+                    .iter()
+                    .map(|o| o.1)
+                    .filter(|form| !forms.contains(form))
                     .collect();
-                variants.sort_by(|a, b| a.0.cmp(&b.0));
-                let mut meta_variants = entry.meta_variants;
-                meta_variants.sort_by(|a, b| a.0.cmp(&b.0));
-                for (form, occurrences) in meta_variants {
-                    let meta_locs = meta_positions_to_packed(occurrences);
-                    match variants.iter_mut().find(|(f, _, _)| *f == form) {
-                        Some(variant) => variant.2 = meta_locs,
-                        None => variants.push((form, Vec::new(), meta_locs)),
-                    }
+                meta_forms.sort_by(by_text);
+                meta_forms.dedup();
+                forms.extend(meta_forms);
+                let mut variants = Vec::with_capacity(forms.len());
+                for form in forms {
+                    occurrences.clear();
+                    occurrences.extend(
+                        content_variants
+                            .iter()
+                            .filter(|o| o.1 == form)
+                            .map(|&(_, _, position, weight)| (position, weight)),
+                    );
+                    packed_positions(&mut occurrences, &mut locs);
+                    places.clear();
+                    places.extend(
+                        meta_variants
+                            .iter()
+                            .filter(|o| o.1 == form)
+                            .map(|&(_, _, place)| place),
+                    );
+                    packed_meta_positions(&mut places, &mut meta_locs);
+                    variants.push((
+                        names[form as usize].to_string(),
+                        Locations::append(&mut bytes, &locs, &meta_locs),
+                    ));
                 }
-                let variants = variants
-                    .into_iter()
-                    .map(|(form, locs, meta_locs)| Ok((form.to_string(), locations(&locs, &meta_locs)?)))
-                    .collect::<Result<Vec<_>>>()?;
+                let start = word_text.len() as u32;
+                word_text.push_str(&names[stem as usize]);
                 words.push(PreparedWord {
-                    word: entry.stem.to_string(),
+                    word: start..word_text.len() as u32,
                     page: page_locations,
                     variants,
                 });
@@ -388,6 +479,7 @@ impl Indexer {
             Ok(Some(PreparedRecord {
                 indexed: true,
                 words,
+                word_text,
                 bytes,
                 filters: filters
                     .iter()
@@ -419,8 +511,8 @@ impl Indexer {
 /// The CBOR head of a `PackedPage` (an array of three) and its page number, as
 /// minicbor's derived encoding writes them.
 fn page_head(out: &mut Vec<u8>, page_delta: usize) {
-    let mut encoder = minicbor::Encoder::new(out);
-    let _ = encoder.array(3).and_then(|e| e.u64(page_delta as u64));
+    cbor_head(out, CBOR_ARRAY, 3);
+    cbor_head(out, CBOR_UNSIGNED, page_delta as u64);
 }
 
 impl IndexBuilder<'_> {
@@ -432,9 +524,10 @@ impl IndexBuilder<'_> {
         let page_number = self.pages;
         self.pages += 1;
         for word in &record.words {
-            let postings = match self.words.get_mut(word.word.as_str()) {
+            let text = &record.word_text[word.word.start as usize..word.word.end as usize];
+            let postings = match self.words.get_mut(text) {
                 Some(postings) => postings,
-                None => self.words.entry(word.word.clone()).or_default(),
+                None => self.words.entry(text.to_string()).or_default(),
             };
             if let Some(locations) = word.page {
                 page_head(&mut postings.bytes, page_number - postings.last_page);
@@ -742,101 +835,135 @@ fn relative(mut files: Vec<SyntheticFile>, outdir: &std::path::Path) -> Vec<Synt
     files
 }
 
-/// `positions_to_packed_page(occurrences).locs`, without its sort in the common case: the
-/// occurrences come in position order, so when they all have one weight the sort (by
-/// weight, then position) leaves them as they are.
-fn packed_positions(occurrences: Vec<FossickedWord>) -> Vec<i32> {
-    let Some(first) = occurrences.first() else {
-        return Vec::new();
+/// `positions_to_packed_page` of a word's `(position, weight)` occurrences, into `locs`;
+/// without its sort in the common case: the occurrences come in position order, so when
+/// they all have one weight the sort (by weight, then position) leaves them as they are.
+fn packed_positions(occurrences: &mut [(u32, u8)], locs: &mut Vec<i32>) {
+    locs.clear();
+    let Some(&(_, weight)) = occurrences.first() else {
+        return;
     };
-    let weight = first.weight;
-    let in_order = occurrences.windows(2).all(|pair| pair[0].position <= pair[1].position);
-    if !in_order || occurrences.iter().any(|o| o.weight != weight) {
-        return positions_to_packed_page(occurrences, 0).locs;
+    let in_order = occurrences.windows(2).all(|pair| pair[0].0 <= pair[1].0);
+    if !in_order || occurrences.iter().any(|o| o.1 != weight) {
+        occurrences.sort_by_key(|&(position, weight)| (if weight == 25 { 0 } else { weight }, position));
     }
     // As `positions_to_packed_page` writes them: weight 25 is implied at the start, any
     // other weight is announced by `-(weight) - 1` and an absolute position.
-    let mut locs = Vec::with_capacity(occurrences.len() + 1);
+    let mut current_weight = 25;
     let mut last = 0;
-    for (i, occurrence) in occurrences.iter().enumerate() {
-        if i == 0 && weight != 25 {
+    for &(position, weight) in occurrences.iter() {
+        if weight != current_weight {
             locs.push(-(weight as i32) - 1);
-            locs.push(occurrence.position as i32);
+            locs.push(position as i32);
+            current_weight = weight;
         } else {
-            locs.push((occurrence.position - last) as i32);
+            locs.push((position - last) as i32);
         }
-        last = occurrence.position;
+        last = position;
     }
-    locs
 }
 
-/// One page's words in `Indexer::prepare_plain`, in order of first occurrence.
+/// `meta_positions_to_packed` of a word's `(field, position)` occurrences, into `locs`.
+fn packed_meta_positions(places: &mut [(u16, u32)], locs: &mut Vec<i32>) {
+    locs.clear();
+    places.sort_unstable();
+    let mut current_field = None;
+    let mut last = 0;
+    for &(field, position) in places.iter() {
+        if current_field != Some(field) {
+            locs.push(-(field as i32) - 1);
+            current_field = Some(field);
+            last = 0;
+        }
+        locs.push((position - last) as i32);
+        last = position;
+    }
+}
+
+/// The leading elements of `rest` that belong to `entry` (`rest` is sorted by entry);
+/// `rest` keeps the others.
+fn take_while_entry<'r, T>(rest: &mut &'r [T], entry: u32, entry_of: impl Fn(&T) -> u32) -> &'r [T] {
+    let len = rest.iter().take_while(|o| entry_of(o) == entry).count();
+    let (here, others) = rest.split_at(len);
+    *rest = others;
+    here
+}
+
+/// One page's words in `Indexer::prepare_plain`: the words (interned stems) in order of
+/// first occurrence, and every occurrence with the number of its word in that order.
 #[derive(Default)]
 struct PlainPage {
-    /// Interned stem (by address) → index in `entries`.
-    index: HashMap<usize, usize>,
-    entries: Vec<PlainEntry>,
-}
-
-struct PlainEntry {
-    stem: std::rc::Rc<str>,
-    content: Vec<FossickedWord>,
-    /// Occurrences whose original form differs (diacritics), by that form.
-    content_variants: Vec<(std::rc::Rc<str>, Vec<FossickedWord>)>,
-    meta: Vec<MetaFossickedWord>,
-    meta_variants: Vec<(std::rc::Rc<str>, Vec<MetaFossickedWord>)>,
+    entries: Vec<u32>,
+    /// (word, position, weight).
+    content: Vec<(u32, u32, u8)>,
+    /// (word, original form, position, weight): occurrences whose form differs
+    /// (diacritics).
+    content_variants: Vec<(u32, u32, u32, u8)>,
+    /// (word, (meta field, position)).
+    meta: Vec<(u32, (u16, u32))>,
+    /// (word, original form, (meta field, position)).
+    meta_variants: Vec<(u32, u32, (u16, u32))>,
 }
 
 impl PlainPage {
-    /// The entry of an interned stem.
-    fn entry(&mut self, stem: &std::rc::Rc<str>) -> &mut PlainEntry {
-        let key = std::rc::Rc::as_ptr(stem) as *const u8 as usize;
-        let next = self.entries.len();
-        let index = *self.index.entry(key).or_insert(next);
-        if index == next {
-            self.entries.push(PlainEntry {
-                stem: stem.clone(),
-                content: Vec::new(),
-                content_variants: Vec::new(),
-                meta: Vec::new(),
-                meta_variants: Vec::new(),
-            });
+    /// The number of interned `stem` among this page's words; `slots` maps a stem to it
+    /// (`u32::MAX`: not on this page yet).
+    fn entry(&mut self, slots: &mut Vec<u32>, stem: u32) -> u32 {
+        if slots.len() <= stem as usize {
+            slots.resize(stem as usize + 1, u32::MAX);
         }
-        &mut self.entries[index]
+        let slot = &mut slots[stem as usize];
+        if *slot == u32::MAX {
+            *slot = self.entries.len() as u32;
+            self.entries.push(stem);
+        }
+        *slot
     }
 }
 
-fn push_variant(
-    variants: &mut Vec<(std::rc::Rc<str>, Vec<FossickedWord>)>,
-    form: &std::rc::Rc<str>,
-    occurrence: FossickedWord,
-) {
-    match variants.iter_mut().find(|(f, _)| std::rc::Rc::ptr_eq(f, form)) {
-        Some((_, occurrences)) => occurrences.push(occurrence),
-        None => variants.push((form.clone(), vec![occurrence])),
-    }
-}
-
-/// The indexable words of one token, with interned stems and forms.
+/// The indexable words of one token, as interned strings.
 struct TokenWords {
     words: Vec<TokenWord>,
     compound_count: usize,
 }
 
 struct TokenWord {
-    stem: std::rc::Rc<str>,
-    original: Option<std::rc::Rc<str>>,
+    stem: u32,
+    original: Option<u32>,
     compound: bool,
 }
 
+/// Strings numbered in the order they were first seen.
+#[derive(Default)]
+struct Interned {
+    numbers: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interned {
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(text) {
+            return number;
+        }
+        let number = self.names.len() as u32;
+        self.names.push(text.into());
+        self.numbers.insert(text.into(), number);
+        number
+    }
+}
+
 /// Per-thread memo of `prepare_plain`: each token's indexable words (a pure function of
-/// the token, the language and the extra word characters), and interned strings so a
-/// page's words are told apart by address. Bounded: cleared at `PlainMemo::LIMIT` tokens.
+/// the token, the language and the extra word characters), with their stems and forms
+/// interned, so a page tells its words apart by number. Bounded: cleared at
+/// `PlainMemo::LIMIT` tokens.
 struct PlainMemo {
     language: String,
     include_characters: Vec<char>,
-    tokens: HashMap<String, std::rc::Rc<TokenWords>>,
-    strings: hashbrown::HashSet<std::rc::Rc<str>>,
+    tokens: HashMap<String, TokenWords>,
+    strings: Interned,
+    /// Interned stem → its number on the page being prepared (see `PlainPage::entry`);
+    /// all `u32::MAX` between pages.
+    slots: Vec<u32>,
 }
 
 impl PlainMemo {
@@ -848,7 +975,8 @@ impl PlainMemo {
                 language: String::new(),
                 include_characters: Vec::new(),
                 tokens: HashMap::new(),
-                strings: hashbrown::HashSet::new(),
+                strings: Interned::default(),
+                slots: Vec::new(),
             });
         }
         MEMO.with(|memo| {
@@ -860,30 +988,26 @@ impl PlainMemo {
                 memo.language = language.to_string();
                 memo.include_characters = include_characters.to_vec();
                 memo.tokens.clear();
-                memo.strings.clear();
+                memo.strings = Interned::default();
+                memo.slots.clear();
             }
             f(&mut memo)
         })
     }
 
-    fn intern(&mut self, text: &str) -> std::rc::Rc<str> {
-        if let Some(interned) = self.strings.get(text) {
-            return interned.clone();
-        }
-        let interned: std::rc::Rc<str> = text.into();
-        self.strings.insert(interned.clone());
-        interned
-    }
-
-    fn token(
-        &mut self,
+    /// `token`'s words (from the memo's `tokens`, its strings interned in `strings`).
+    fn token<'m>(
+        tokens: &'m mut HashMap<String, TokenWords>,
+        strings: &mut Interned,
         token: &str,
         stemmer: Option<&pagefind_stem::Stemmer>,
         include_characters: &[char],
-    ) -> std::rc::Rc<TokenWords> {
-        if let Some(words) = self.tokens.get(token) {
-            return words.clone();
-        }
+    ) -> &'m TokenWords {
+        use hashbrown::hash_map::EntryRef;
+        let vacant = match tokens.entry_ref(token) {
+            EntryRef::Occupied(known) => return known.into_mut(),
+            EntryRef::Vacant(vacant) => vacant,
+        };
         let mut indexable =
             crate::fossick::splitting::get_indexable_words(token, stemmer, include_characters);
         let tails = crate::fossick::splitting::get_dotted_tails(
@@ -893,18 +1017,16 @@ impl PlainMemo {
             &indexable,
         );
         indexable.extend(tails);
-        let words = std::rc::Rc::new(TokenWords {
+        vacant.insert(TokenWords {
             compound_count: indexable.iter().filter(|w| w.is_compound_part).count(),
             words: indexable
                 .into_iter()
                 .map(|w| TokenWord {
-                    stem: self.intern(&w.stemmed),
-                    original: w.original.as_deref().map(|o| self.intern(o)),
+                    stem: strings.intern(&w.stemmed),
+                    original: w.original.as_deref().map(|o| strings.intern(o)),
                     compound: w.is_compound_part,
                 })
                 .collect(),
-        });
-        self.tokens.insert(token.to_string(), words.clone());
-        words
+        })
     }
 }
