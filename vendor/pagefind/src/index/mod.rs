@@ -606,7 +606,7 @@ pub(crate) fn pack_page(
 
 /// Convert fossicked word positions to a packed page representation.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
-pub(crate) fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
+fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize
     // when we inline weight changes.
@@ -746,7 +746,7 @@ fn parse_float_sort(value: &str) -> Option<f32> {
 /// Encode meta positions with field ID markers.
 /// Negative numbers switch field IDs, positive numbers are delta-encoded positions.
 /// e.g., [-1, 0, 5, -4, 2] means: field 0 positions [0, 5], field 3 positions [2]
-pub(crate) fn meta_positions_to_packed(mut positions: Vec<MetaFossickedWord>) -> Vec<i32> {
+fn meta_positions_to_packed(mut positions: Vec<MetaFossickedWord>) -> Vec<i32> {
     if positions.is_empty() {
         return vec![];
     }
