@@ -37,6 +37,8 @@ pub struct RenderContext<'a> {
     pub highlighter: &'a Highlighter,
     /// Postmortem link resolver.
     pub resolver: &'a dyn LinkResolver,
+    /// Also collect the body's [`plain_text`] (for the search index) in the same parse.
+    pub plain_text: bool,
 }
 
 /// A rendered body.
@@ -46,6 +48,8 @@ pub struct Rendered {
     pub html: String,
     /// Its headings, in order.
     pub toc: Vec<Heading>,
+    /// Its [`plain_text`], when the context asked for it.
+    pub text: Option<String>,
 }
 
 struct OpenHeading<'a> {
@@ -61,15 +65,31 @@ pub const MAX_NESTING: usize = 100;
 /// The words of a body as plain text, for the search index: text, inline code and code
 /// blocks, each block on its own line; markup, raw HTML and link targets left out.
 pub fn plain_text(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, options) {
+    let mut text = PlainText::default();
+    for event in Parser::new_ext(markdown, OPTIONS) {
+        text.push(&event);
+    }
+    text.finish()
+}
+
+/// The Markdown extensions bodies are parsed with.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
+/// [`plain_text`] built event by event, so [`render`] can collect it in the same parse.
+#[derive(Default)]
+struct PlainText {
+    text: String,
+}
+
+impl PlainText {
+    fn push(&mut self, event: &Event<'_>) {
+        let text = &mut self.text;
         match event {
-            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::Text(words) | Event::Code(words) => text.push_str(words),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => text.push(' '),
             // Words are split on whitespace: a block never runs into the next (inline
             // ends, like the end of `**bold**`, join the text that follows).
@@ -93,17 +113,16 @@ pub fn plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    text.truncate(text.trim_end().len());
-    text
+
+    fn finish(mut self) -> String {
+        self.text.truncate(self.text.trim_end().len());
+        self.text
+    }
 }
 
 /// Renders one body.
 pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnostics) -> Rendered {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut plain = cx.plain_text.then(PlainText::default);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut toc = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -114,7 +133,10 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
 
     let mut cursor = LineCursor::new(cx.file_text);
     let mut nesting = 0usize;
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
+        if let Some(plain) = plain.as_mut() {
+            plain.push(&event);
+        }
         let mut pos = || Some(cursor.at(cx.body_offset + range.start));
         // Quotes and list items nested deeper than MAX_NESTING are flattened into the
         // deepest one kept: HTML parsers (the sanitiser's, browsers') check the whole
@@ -280,7 +302,11 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
     if has_raw_html && !cx.unsafe_html {
         html = sanitize(&html);
     }
-    Rendered { html, toc }
+    Rendered {
+        html,
+        toc,
+        text: plain.map(PlainText::finish),
+    }
 }
 
 /// Schemes that cannot run script.
@@ -433,10 +459,29 @@ mod tests {
             unsafe_html,
             highlighter: &highlighter,
             resolver: &resolver,
+            plain_text: true,
         };
         let mut diagnostics = Diagnostics::new();
         let rendered = render(body, &cx, &mut diagnostics);
         (rendered, diagnostics)
+    }
+
+    #[test]
+    fn render_collects_the_same_plain_text_in_its_parse() {
+        let deep = format!("{}deep quote\n", "> ".repeat(MAX_NESTING + 20));
+        for body in [
+            "## Root cause\n\nThe **db**'s [password](https://x.example/) was `mistyped`.\n\n\
+             | a | b |\n|---|---|\n| one | two |\n\n```sql\nSELECT 1;\n```\n- item\n\
+             <div>raw</div>\n\nSee [db](../2023/db.md)[^1].\n\n[^1]: A footnote.\n",
+            &deep,
+            "",
+        ] {
+            let (rendered, _) = render_body(body, false);
+            assert_eq!(
+                rendered.text.as_deref(),
+                Some(super::plain_text(body).as_str())
+            );
+        }
     }
 
     #[test]

@@ -77,7 +77,14 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
         })
         .collect();
 
-    let body = crate::markdown::plain_text(&p.body_markdown);
+    let collected;
+    let body = match &p.body_text {
+        Some(text) => text.as_str(),
+        None => {
+            collected = crate::markdown::plain_text(&p.body_markdown);
+            &collected
+        }
+    };
     let mut content = String::with_capacity(body.len() + 1024);
     let mut line = |text: &str| {
         if !text.trim().is_empty() {

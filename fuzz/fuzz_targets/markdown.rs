@@ -87,6 +87,7 @@ fuzz_target!(|data: &[u8]| {
         unsafe_html: false,
         highlighter: highlighter(),
         resolver: &EveryFile,
+        plain_text: true,
     };
     let mut diagnostics = Diagnostics::new();
     let rendered = render(body, &cx, &mut diagnostics);
@@ -97,5 +98,11 @@ fuzz_target!(|data: &[u8]| {
         "executable content in the output:\n{}\n--- html ---\n{}",
         found.join("\n"),
         rendered.html
+    );
+    // The search index's text, collected in the rendering parse, is the text of a parse
+    // of its own.
+    assert_eq!(
+        rendered.text.as_deref(),
+        Some(hindsight::markdown::plain_text(body).as_str())
     );
 });

@@ -518,9 +518,11 @@ fn render_body(
             unsafe_html: config.unsafe_html,
             highlighter,
             resolver,
+            plain_text: config.search,
         },
         diagnostics,
     );
     postmortem.body_html = rendered.html;
     postmortem.toc = rendered.toc;
+    postmortem.body_text = rendered.text;
 }

@@ -280,6 +280,9 @@ pub struct Postmortem {
     pub body_html: String,
     /// Headings of the body.
     pub toc: Vec<Heading>,
+    /// The body's plain text for the search index, collected by the markdown stage when
+    /// search is on (`None`: not collected).
+    pub body_text: Option<String>,
 }
 
 impl Postmortem {
@@ -605,6 +608,7 @@ pub(crate) fn validate(
         file_text: String::new(),
         body_html: String::new(),
         toc: Vec::new(),
+        body_text: None,
     })
 }
 

@@ -78,6 +78,7 @@ fn parse_and_render(file: &str, config: &Config, highlighter: &Highlighter) -> u
         unsafe_html: false,
         highlighter,
         resolver: &AnyFile,
+        plain_text: false,
     };
     render(&postmortem.body_markdown, &cx, &mut diagnostics)
         .html

@@ -383,11 +383,10 @@ impl Indexer {
                 slots[stem as usize] = u32::MAX;
             }
 
-            // Packed as `pack_page` packs them. A stable sort by word keeps each word's
-            // occurrences in the order they were found.
+            // Packed as `pack_page` packs them. Grouped by word, each word's occurrences
+            // in the order they were found (stable).
             let names = &strings.names;
-            let mut content_by_word = std::mem::take(&mut page.content);
-            content_by_word.sort_by_key(|&(entry, _, _)| entry);
+            let content_by_word = group_by_entry(&page.content, page.entries.len(), |o| o.0);
             page.meta.sort_by_key(|&(entry, _)| entry);
             page.content_variants.sort_by_key(|&(entry, _, _, _)| entry);
             page.meta_variants.sort_by_key(|&(entry, _, _)| entry);
@@ -878,6 +877,25 @@ fn packed_meta_positions(places: &mut [(u16, u32)], locs: &mut Vec<i32>) {
         locs.push((position - last) as i32);
         last = position;
     }
+}
+
+/// `items` sorted by their entry (`0..entries`), stably: a counting sort, as a page has
+/// hundreds of occurrences of a few hundred words.
+fn group_by_entry<T: Copy>(items: &[T], entries: usize, entry_of: impl Fn(&T) -> u32) -> Vec<T> {
+    let mut next = vec![0usize; entries + 1];
+    for item in items {
+        next[entry_of(item) as usize + 1] += 1;
+    }
+    for entry in 1..next.len() {
+        next[entry] += next[entry - 1];
+    }
+    let mut grouped = items.to_vec();
+    for item in items {
+        let slot = &mut next[entry_of(item) as usize];
+        grouped[*slot] = *item;
+        *slot += 1;
+    }
+    grouped
 }
 
 /// The leading elements of `rest` that belong to `entry` (`rest` is sorted by entry);
