@@ -103,7 +103,7 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
     for entry in &p.timeline {
         line(&entry.text);
     }
-    line(&body);
+    line(body);
     for item in &p.action_items {
         line(&item.task);
     }
