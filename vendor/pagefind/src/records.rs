@@ -939,9 +939,11 @@ impl PlainPage {
     }
 }
 
-/// The indexable words of one token, as interned strings.
+/// The indexable words of one token, as interned strings. Most tokens have one word, kept
+/// inline with the token in the memo's table, as short tokens are (`CompactString`): a
+/// lookup then reads one place in memory instead of three.
 struct TokenWords {
-    words: Vec<TokenWord>,
+    words: smallvec::SmallVec<[TokenWord; 2]>,
     compound_count: usize,
 }
 
@@ -977,7 +979,7 @@ impl Interned {
 struct PlainMemo {
     language: String,
     include_characters: Vec<char>,
-    tokens: HashMap<String, TokenWords>,
+    tokens: Tokens,
     strings: Interned,
     /// Interned stem → its number on the page being prepared (see `PlainPage::entry`);
     /// all `u32::MAX` between pages.
@@ -992,7 +994,7 @@ impl PlainMemo {
             static MEMO: std::cell::RefCell<PlainMemo> = std::cell::RefCell::new(PlainMemo {
                 language: String::new(),
                 include_characters: Vec::new(),
-                tokens: HashMap::new(),
+                tokens: Tokens::default(),
                 strings: Interned::default(),
                 slots: Vec::new(),
             });
@@ -1001,11 +1003,11 @@ impl PlainMemo {
             let mut memo = memo.borrow_mut();
             if memo.language != language
                 || memo.include_characters != include_characters
-                || memo.tokens.len() >= Self::LIMIT
+                || memo.tokens.table.len() >= Self::LIMIT
             {
                 memo.language = language.to_string();
                 memo.include_characters = include_characters.to_vec();
-                memo.tokens.clear();
+                memo.tokens.table.clear();
                 memo.strings = Interned::default();
                 memo.slots.clear();
             }
@@ -1015,16 +1017,17 @@ impl PlainMemo {
 
     /// `token`'s words (from the memo's `tokens`, its strings interned in `strings`).
     fn token<'m>(
-        tokens: &'m mut HashMap<String, TokenWords>,
+        tokens: &'m mut Tokens,
         strings: &mut Interned,
         token: &str,
         stemmer: Option<&pagefind_stem::Stemmer>,
         include_characters: &[char],
     ) -> &'m TokenWords {
-        use hashbrown::hash_map::EntryRef;
-        let vacant = match tokens.entry_ref(token) {
-            EntryRef::Occupied(known) => return known.into_mut(),
-            EntryRef::Vacant(vacant) => vacant,
+        use std::hash::BuildHasher;
+        let hash = tokens.hasher.hash_one(token);
+        let absent = match tokens.table.find_entry(hash, |(key, _)| key.as_str() == token) {
+            Ok(known) => return &known.into_mut().1,
+            Err(absent) => absent,
         };
         let mut indexable =
             crate::fossick::splitting::get_indexable_words(token, stemmer, include_characters);
@@ -1035,7 +1038,7 @@ impl PlainMemo {
             &indexable,
         );
         indexable.extend(tails);
-        vacant.insert(TokenWords {
+        let words = TokenWords {
             compound_count: indexable.iter().filter(|w| w.is_compound_part).count(),
             words: indexable
                 .into_iter()
@@ -1045,6 +1048,19 @@ impl PlainMemo {
                     compound: w.is_compound_part,
                 })
                 .collect(),
-        })
+        };
+        let hasher = &tokens.hasher;
+        let entry = absent.into_table().insert_unique(hash, (token.into(), words), |(key, _)| {
+            hasher.hash_one(key.as_str())
+        });
+        &entry.into_mut().1
     }
+}
+
+/// The memo's tokens and their words: a table of its own, to look a token up with one
+/// hash whether it is there or not.
+#[derive(Default)]
+struct Tokens {
+    table: hashbrown::HashTable<(compact_str::CompactString, TokenWords)>,
+    hasher: hashbrown::DefaultHashBuilder,
 }
