@@ -13,7 +13,7 @@
 # the dev servers' save-to-served latency (../shared/bench/edit_latency.py) on the 10,000
 # corpus.
 #
-# --quick: fewer runs, no 100,000 corpus, fewer edits (a few minutes instead of ~15).
+# --quick: fewer runs, no 100,000 corpus, fewer edits (a few minutes instead of ~25).
 # --search-off-only: build hindsight with --no-search only (search on costs the most time).
 # --no-serve: skip the dev servers' latency (the longest part with search on).
 # RUNS=N overrides the number of runs per figure (5, or 3 with --quick).
