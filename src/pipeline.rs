@@ -858,7 +858,7 @@ impl Session {
         if one_exact && let Some((index, postmortem)) = rendered.pop() {
             return self.apply_edit_page_first(index, postmortem, plan, diagnostics);
         }
-        plan.old_related = OldRelated::BySlug(related_by_slug(&self.site));
+        plan.old_related = OldRelated::BySlug(self.site.related_by_slug());
         let placeholder = Site::new(self.config.clone(), Vec::new());
         let mut postmortems = std::mem::replace(&mut self.site, placeholder).postmortems;
         for (index, postmortem) in rendered {
@@ -970,7 +970,9 @@ impl Session {
                 }
             }
             let changed: Vec<crate::site::PostmortemId> = match &old_related {
-                OldRelated::BySlug(old) => related_by_slug(&self.site)
+                OldRelated::BySlug(old) => self
+                    .site
+                    .related_by_slug()
                     .iter()
                     .filter(|(slug, related)| old.get(*slug) != Some(related))
                     .filter_map(|(slug, _)| self.site.by_slug.get(slug).copied())
@@ -1169,36 +1171,11 @@ fn page_paths(site: &Site) -> std::collections::BTreeSet<String> {
 #[derive(Debug)]
 enum OldRelated {
     /// By slug: a new model orders the postmortems anew.
-    BySlug(RelatedBySlug),
+    BySlug(crate::site::RelatedBySlug),
     /// Indexed like the postmortems, when their order is the same before and after
     /// (no copy of every list: at 10,000 postmortems, copying 50,000 entries and freeing
     /// them again made the next edit wait for the allocator).
     InOrder(Vec<Vec<related::Related>>),
-}
-
-/// Each postmortem's related incidents (slug, score, reasons), by slug: ids change when
-/// an edit changes the order of the postmortems.
-type RelatedBySlug = std::collections::BTreeMap<Slug, Vec<(Slug, u32, Vec<related::Reason>)>>;
-
-/// The related incidents of every postmortem of `site`.
-fn related_by_slug(site: &Site) -> RelatedBySlug {
-    site.postmortems
-        .iter()
-        .zip(&site.related)
-        .map(|(postmortem, related)| {
-            let related = related
-                .iter()
-                .map(|r| {
-                    (
-                        site.postmortem(r.id).slug.clone(),
-                        r.score,
-                        r.reasons.clone(),
-                    )
-                })
-                .collect();
-            (postmortem.slug.clone(), related)
-        })
-        .collect()
 }
 
 /// True when `dir` holds a `.md` file at any depth (hidden entries aside).
