@@ -169,7 +169,7 @@ fi
 # search and without; swap used during the runs is read from /proc/vmstat (pswpout).
 if ((!QUICK)); then
     # Make room for four builds of 100,000 (about 5 GB each), then wait (see OUT).
-    rm -rf "${OUT:?}"/* && sync && touch "$DELETED"
+    remove_outputs && mkdir -p "$OUT"
     corpus "$BIG"
     if [[ -e $DELETED ]]; then
         wait_s=$((360 - ($(date +%s) - $(stat -c %Y "$DELETED"))))
