@@ -631,6 +631,11 @@ mod tests {
                 record
                     .meta
                     .insert("root_cause".to_string(), "Capacity café".to_string());
+                // Meta words are split without dotted tails (their own memo).
+                record.meta.insert(
+                    "title".to_string(),
+                    "Café v1.2.3 and sysconfig.is_python_build: camelCase café".to_string(),
+                );
                 record.filters.insert(
                     "service".to_string(),
                     vec!["api".to_string(), "db".to_string(), "api".to_string()],

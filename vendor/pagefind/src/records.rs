@@ -287,6 +287,7 @@ impl Indexer {
         PlainMemo::with(&self.language, &options.include_characters, |memo| {
             let PlainMemo {
                 tokens,
+                meta_tokens,
                 strings,
                 slots,
                 ..
@@ -316,6 +317,7 @@ impl Indexer {
                     &base,
                     stemmer.as_ref(),
                     &options.include_characters,
+                    true,
                 );
                 let partial_weight = if words.compound_count > 0 {
                     (WORD_WEIGHT / u8::try_from(words.compound_count).unwrap_or(u8::MAX)).max(1)
@@ -360,20 +362,20 @@ impl Indexer {
                     .position(|f| f == name)
                     .unwrap_or_default() as u16;
                 for (word_position, word) in value.split_whitespace().enumerate() {
-                    for indexable in crate::fossick::splitting::get_indexable_words(
+                    let words = PlainMemo::token(
+                        meta_tokens,
+                        strings,
                         word,
                         stemmer.as_ref(),
                         &options.include_characters,
-                    ) {
-                        let stem = strings.intern(&indexable.stemmed);
-                        let entry = page.entry(slots, stem);
+                        false,
+                    );
+                    for indexable in &words.words {
+                        let entry = page.entry(slots, indexable.stem);
                         let place = (field_id, word_position as u32);
                         match indexable.original {
                             None => page.meta.push((entry, place)),
-                            Some(form) => {
-                                let form = strings.intern(&form);
-                                page.meta_variants.push((entry, form, place));
-                            }
+                            Some(form) => page.meta_variants.push((entry, form, place)),
                         }
                     }
                 }
@@ -979,7 +981,10 @@ impl Interned {
 struct PlainMemo {
     language: String,
     include_characters: Vec<char>,
+    /// Content tokens: their words include the dotted tails.
     tokens: Tokens,
+    /// Meta tokens: the same words without the dotted tails, as Pagefind splits meta.
+    meta_tokens: Tokens,
     strings: Interned,
     /// Interned stem → its number on the page being prepared (see `PlainPage::entry`);
     /// all `u32::MAX` between pages.
@@ -995,6 +1000,7 @@ impl PlainMemo {
                 language: String::new(),
                 include_characters: Vec::new(),
                 tokens: Tokens::default(),
+                meta_tokens: Tokens::default(),
                 strings: Interned::default(),
                 slots: Vec::new(),
             });
@@ -1008,6 +1014,7 @@ impl PlainMemo {
                 memo.language = language.to_string();
                 memo.include_characters = include_characters.to_vec();
                 memo.tokens.table.clear();
+                memo.meta_tokens.table.clear();
                 memo.strings = Interned::default();
                 memo.slots.clear();
             }
@@ -1015,13 +1022,15 @@ impl PlainMemo {
         })
     }
 
-    /// `token`'s words (from the memo's `tokens`, its strings interned in `strings`).
+    /// `token`'s words (from the memo's `tokens`, its strings interned in `strings`);
+    /// `dotted_tails` for content, not for meta.
     fn token<'m>(
         tokens: &'m mut Tokens,
         strings: &mut Interned,
         token: &str,
         stemmer: Option<&pagefind_stem::Stemmer>,
         include_characters: &[char],
+        dotted_tails: bool,
     ) -> &'m TokenWords {
         use std::hash::BuildHasher;
         let hash = tokens.hasher.hash_one(token);
@@ -1031,13 +1040,15 @@ impl PlainMemo {
         };
         let mut indexable =
             crate::fossick::splitting::get_indexable_words(token, stemmer, include_characters);
-        let tails = crate::fossick::splitting::get_dotted_tails(
-            token,
-            stemmer,
-            include_characters,
-            &indexable,
-        );
-        indexable.extend(tails);
+        if dotted_tails {
+            let tails = crate::fossick::splitting::get_dotted_tails(
+                token,
+                stemmer,
+                include_characters,
+                &indexable,
+            );
+            indexable.extend(tails);
+        }
         let words = TokenWords {
             compound_count: indexable.iter().filter(|w| w.is_compound_part).count(),
             words: indexable
