@@ -59,6 +59,8 @@ pub struct PreparedRecord {
 
 struct PreparedWord {
     word: std::ops::Range<u32>,
+    /// `word_hash` of the word: computed once per thread and word, not per push.
+    hash: u64,
     page: Option<Locations>,
     variants: Vec<(String, Locations)>,
 }
@@ -152,7 +154,8 @@ struct VariantPostings {
 /// The index being built, records pushed in page order.
 pub struct IndexBuilder<'a> {
     indexer: &'a Indexer,
-    words: HashMap<String, Postings>,
+    /// Each word (with its `word_hash`) and its postings so far.
+    words: hashbrown::HashTable<(u64, compact_str::CompactString, Postings)>,
     filters: HashMap<String, HashMap<String, Vec<usize>>>,
     /// Fragment name (a prefix of its hash) → the fragment's whole hash.
     fragment_hashes: HashMap<String, String>,
@@ -241,6 +244,7 @@ impl Indexer {
             word_text.push_str(&word);
             words.push(PreparedWord {
                 word: start..word_text.len() as u32,
+                hash: word_hash(&word),
                 page,
                 variants,
             });
@@ -463,6 +467,7 @@ impl Indexer {
                 word_text.push_str(&names[stem as usize]);
                 words.push(PreparedWord {
                     word: start..word_text.len() as u32,
+                    hash: strings.hashes[stem as usize],
                     page: page_locations,
                     variants,
                 });
@@ -499,7 +504,7 @@ impl Indexer {
     pub fn builder(&self) -> IndexBuilder<'_> {
         IndexBuilder {
             indexer: self,
-            words: HashMap::new(),
+            words: hashbrown::HashTable::new(),
             filters: HashMap::new(),
             fragment_hashes: HashMap::new(),
             page_fragments: Vec::new(),
@@ -526,9 +531,19 @@ impl IndexBuilder<'_> {
         self.pages += 1;
         for word in &record.words {
             let text = &record.word_text[word.word.start as usize..word.word.end as usize];
-            let postings = match self.words.get_mut(text) {
-                Some(postings) => postings,
-                None => self.words.entry(text.to_string()).or_default(),
+            let postings = match self
+                .words
+                .find_entry(word.hash, |(hash, key, _)| *hash == word.hash && key == text)
+            {
+                Ok(known) => &mut known.into_mut().2,
+                Err(absent) => {
+                    let entry = (word.hash, text.into(), Postings::default());
+                    &mut absent
+                        .into_table()
+                        .insert_unique(word.hash, entry, |(hash, _, _)| *hash)
+                        .into_mut()
+                        .2
+                }
             };
             if let Some(locations) = word.page {
                 page_head(&mut postings.bytes, page_number - postings.last_page);
@@ -675,7 +690,11 @@ impl IndexBuilder<'_> {
 
         // Words, sorted and cut into chunks as `chunk_index` cuts them.
         let word_count = self.words.len();
-        let mut words: Vec<(String, Postings)> = self.words.into_iter().collect();
+        let mut words: Vec<(String, Postings)> = self
+            .words
+            .into_iter()
+            .map(|(_, word, postings)| (word.into_string(), postings))
+            .collect();
         words.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         let mut chunks: Vec<Vec<(String, Postings)>> = Vec::new();
         let mut chunk = Vec::new();
@@ -960,6 +979,16 @@ struct TokenWord {
 struct Interned {
     numbers: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    /// `word_hash` of each name.
+    hashes: Vec<u64>,
+}
+
+/// The hash `IndexBuilder` files a word under. Fixed, so a thread's memo computes it once
+/// for every indexer; the keys are the site's own words, not an attacker's.
+fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+    foldhash::fast::FixedState::with_seed(SEED).hash_one(word)
 }
 
 impl Interned {
@@ -969,6 +998,7 @@ impl Interned {
         }
         let number = self.names.len() as u32;
         self.names.push(text.into());
+        self.hashes.push(word_hash(text));
         self.numbers.insert(text.into(), number);
         number
     }
