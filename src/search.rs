@@ -609,6 +609,13 @@ mod tests {
                  sysconfig.is_python_build returned False; camelCaseWords and \
                  kebab-case-words, snake_case_words, v1.2.3, 10.0.0.1:5432, 🔥 on-call 🔥.",
             ),
+            // Whitespace beyond ASCII's (no-break, em and ideographic spaces, NEL),
+            // the vertical tab, and zero-width spaces inside words.
+            record(
+                "/postmortems/spaces/",
+                "\u{A0}lead\u{A0}no\u{A0}break em\u{2003}space\u{0B}tab\u{0C}feed\r\n\
+                 ideo\u{3000}graphic next\u{85}line zero\u{200B}width caf\u{E9}\u{2003} \u{1F525}",
+            ),
             record("/postmortems/empty/", "   "),
             record("/postmortems/punctuation-only/", "— … ·"),
             // Pagefind's private markers take the general path.

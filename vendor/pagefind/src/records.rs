@@ -304,7 +304,7 @@ impl Indexer {
             let mut text = String::with_capacity(content.len());
             let mut position: u32 = 0;
             const WORD_WEIGHT: u8 = 24; // weight 1.0 × Pagefind's multiplier of 24
-            for token in content.split_whitespace() {
+            for token in split_whitespace(content) {
                 let base: std::borrow::Cow<str> = if token.contains('\u{200B}') {
                     token.replace('\u{200B}', "").into()
                 } else {
@@ -972,6 +972,43 @@ struct TokenWord {
     stem: u32,
     original: Option<u32>,
     compound: bool,
+}
+
+/// `text.split_whitespace()`, a byte at a time over ASCII: `str::split_whitespace`
+/// decodes every character through a generic pattern search.
+fn split_whitespace(text: &str) -> impl Iterator<Item = &str> {
+    /// The character at `at` (a character boundary) and whether it is whitespace.
+    fn char_at(text: &str, at: usize) -> (usize, bool) {
+        match text.as_bytes()[at] {
+            byte @ 0..0x80 => (1, matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')),
+            _ => text[at..]
+                .chars()
+                .next()
+                .map_or((1, false), |c| (c.len_utf8(), c.is_whitespace())),
+        }
+    }
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < text.len() {
+            let (len, space) = char_at(text, at);
+            if !space {
+                break;
+            }
+            at += len;
+        }
+        if at == text.len() {
+            return None;
+        }
+        let start = at;
+        while at < text.len() {
+            let (len, space) = char_at(text, at);
+            if space {
+                break;
+            }
+            at += len;
+        }
+        Some(&text[start..at])
+    })
 }
 
 /// Strings numbered in the order they were first seen.
