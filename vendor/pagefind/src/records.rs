@@ -321,7 +321,6 @@ impl Indexer {
                     &base,
                     stemmer.as_ref(),
                     &options.include_characters,
-                    true,
                 );
                 let partial_weight = if words.compound_count > 0 {
                     (WORD_WEIGHT / u8::try_from(words.compound_count).unwrap_or(u8::MAX)).max(1)
@@ -372,7 +371,6 @@ impl Indexer {
                         word,
                         stemmer.as_ref(),
                         &options.include_characters,
-                        false,
                     );
                     for indexable in &words.words {
                         let entry = page.entry(slots, indexable.stem);
@@ -1066,8 +1064,8 @@ impl PlainMemo {
             static MEMO: std::cell::RefCell<PlainMemo> = std::cell::RefCell::new(PlainMemo {
                 language: String::new(),
                 include_characters: Vec::new(),
-                tokens: Tokens::default(),
-                meta_tokens: Tokens::default(),
+                tokens: Tokens::new(true),
+                meta_tokens: Tokens::new(false),
                 strings: Interned::default(),
                 slots: Vec::new(),
             });
@@ -1089,15 +1087,13 @@ impl PlainMemo {
         })
     }
 
-    /// `token`'s words (from the memo's `tokens`, its strings interned in `strings`);
-    /// `dotted_tails` for content, not for meta.
+    /// `token`'s words (from the memo's `tokens`, its strings interned in `strings`).
     fn token<'m>(
         tokens: &'m mut Tokens,
         strings: &mut Interned,
         token: &str,
         stemmer: Option<&pagefind_stem::Stemmer>,
         include_characters: &[char],
-        dotted_tails: bool,
     ) -> &'m TokenWords {
         use std::hash::BuildHasher;
         let hash = tokens.hasher.hash_one(token);
@@ -1107,7 +1103,7 @@ impl PlainMemo {
         };
         let mut indexable =
             crate::fossick::splitting::get_indexable_words(token, stemmer, include_characters);
-        if dotted_tails {
+        if tokens.dotted_tails {
             let tails = crate::fossick::splitting::get_dotted_tails(
                 token,
                 stemmer,
@@ -1137,8 +1133,19 @@ impl PlainMemo {
 
 /// The memo's tokens and their words: a table of its own, to look a token up with one
 /// hash whether it is there or not.
-#[derive(Default)]
 struct Tokens {
     table: hashbrown::HashTable<(compact_str::CompactString, TokenWords)>,
     hasher: hashbrown::DefaultHashBuilder,
+    /// Whether a token's words include its dotted tails (content's do, meta's do not).
+    dotted_tails: bool,
+}
+
+impl Tokens {
+    fn new(dotted_tails: bool) -> Self {
+        Tokens {
+            table: hashbrown::HashTable::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+            dotted_tails,
+        }
+    }
 }
