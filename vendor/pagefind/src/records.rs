@@ -1042,7 +1042,7 @@ impl Interned {
 /// Per-thread memo of `prepare_plain`: each token's indexable words (a pure function of
 /// the token, the language and the extra word characters), with their stems and forms
 /// interned, so a page tells its words apart by number. Bounded: cleared at
-/// `PlainMemo::LIMIT` tokens.
+/// `PlainMemo::LIMIT` tokens, content and meta together.
 struct PlainMemo {
     language: String,
     include_characters: Vec<char>,
@@ -1074,7 +1074,7 @@ impl PlainMemo {
             let mut memo = memo.borrow_mut();
             if memo.language != language
                 || memo.include_characters != include_characters
-                || memo.tokens.table.len() >= Self::LIMIT
+                || memo.tokens.table.len() + memo.meta_tokens.table.len() >= Self::LIMIT
             {
                 memo.language = language.to_string();
                 memo.include_characters = include_characters.to_vec();
