@@ -127,11 +127,11 @@ fn cbor_int(out: &mut Vec<u8>, n: i32) {
     }
 }
 
-/// A fragment file's bytes: the fragment's JSON gzipped at level 1, for either path. A
-/// fragment is fetched only for a result shown, so speed of the build wins over the
-/// last few hundred bytes (BENCHMARKS.md, "Search").
+/// A fragment file's bytes: the fragment's JSON gzipped at libdeflate's level 1, for
+/// either path: as fast as zlib's level 1 and a quarter smaller (BENCHMARKS.md,
+/// "Search").
 fn compress_fragment(json: &str) -> Vec<u8> {
-    crate::output::gzip_at(json.as_bytes(), flate2::Compression::new(1))
+    crate::output::gzip_at(json.as_bytes(), 1)
 }
 
 /// A word's pages so far, encoded.

@@ -450,63 +450,42 @@ impl PagefindIndexes {
 }
 
 /// The compressed form of a chunk: the `pagefind_dcd` marker, then the data, gzipped at
-/// `level`.
+/// libdeflate's `level`.
 ///
-/// hindsight patch: the same stream as a `GzEncoder` at that level writes, but with one
-/// deflate state per thread, reset between chunks: a new `GzEncoder` allocates and clears
-/// hundreds of kilobytes of tables, which for 10,000 fragments of a few kilobytes each cost
-/// more than compressing them.
-pub(crate) fn gzip_at(content: &[u8], level: Compression) -> Vec<u8> {
-    use flate2::{Compress, Crc, FlushCompress, Status};
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<(Compression, Compress)> =
-            std::cell::RefCell::new((COMPRESSION, Compress::new(COMPRESSION, false)));
-    }
+/// hindsight patch: libdeflate (one compressor per thread and level) instead of a
+/// `GzEncoder` per chunk. A new `GzEncoder` allocates and clears hundreds of kilobytes of
+/// tables, which for 10,000 fragments of a few kilobytes each cost more than compressing
+/// them; and libdeflate's level 1 compresses the index chunks twice as fast as zlib's
+/// level 2, and smaller (BENCHMARKS.md, "Search").
+pub(crate) fn gzip_at(content: &[u8], level: i32) -> Vec<u8> {
+    use libdeflater::{CompressionLvl, Compressor};
     const MARKER: &[u8] = b"pagefind_dcd";
-    let mut crc = Crc::new();
-    crc.update(MARKER);
-    crc.update(content);
-    // The gzip header as flate2 writes it: no name, no time, "unknown" system; the
-    // extra flags byte says 0 for levels between fast (1) and best (9).
-    let mut out = Vec::with_capacity(content.len() / 2 + 64);
-    let extra_flags = if level.level() >= Compression::best().level() {
-        2
-    } else if level.level() <= Compression::fast().level() {
-        4
-    } else {
-        0
-    };
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extra_flags, 255]);
-    DEFLATE.with(|deflate| {
-        let mut deflate = deflate.borrow_mut();
-        if deflate.0 != level {
-            *deflate = (level, Compress::new(level, false));
-        }
-        let deflate = &mut deflate.1;
-        deflate.reset();
-        for (input, flush) in [(MARKER, FlushCompress::None), (content, FlushCompress::Finish)] {
-            let start = deflate.total_in();
-            loop {
-                let consumed = (deflate.total_in() - start) as usize;
-                if out.capacity() - out.len() < 64 {
-                    out.reserve(out.capacity().max(1024));
-                }
-                let status = deflate
-                    .compress_vec(&input[consumed..], &mut out, flush)
-                    .expect("deflate of a buffer in memory");
-                let consumed = (deflate.total_in() - start) as usize;
-                match flush {
-                    FlushCompress::Finish if status == Status::StreamEnd => break,
-                    FlushCompress::Finish => {}
-                    _ if consumed == input.len() => break,
-                    _ => {}
-                }
+    thread_local! {
+        /// Each level's compressor, the input and the output buffer.
+        static SCRATCH: std::cell::RefCell<(Vec<(i32, Compressor)>, Vec<u8>, Vec<u8>)> =
+            const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+    }
+    SCRATCH.with(|scratch| {
+        let (compressors, input, output) = &mut *scratch.borrow_mut();
+        // libdeflate compresses one whole buffer: the marker and the data, together.
+        input.clear();
+        input.extend_from_slice(MARKER);
+        input.extend_from_slice(content);
+        let index = match compressors.iter().position(|(at, _)| *at == level) {
+            Some(index) => index,
+            None => {
+                let lvl = CompressionLvl::new(level).expect("a level of libdeflate's, 0 to 12");
+                compressors.push((level, Compressor::new(lvl)));
+                compressors.len() - 1
             }
-        }
-    });
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&crc.amount().to_le_bytes());
-    out
+        };
+        let compressor = &mut compressors[index].1;
+        output.resize(compressor.gzip_compress_bound(input.len()), 0);
+        let written = compressor
+            .gzip_compress(input, output)
+            .expect("the output buffer has the bound's size");
+        output[..written].to_vec()
+    })
 }
 
 /// hindsight patch: zlib's default level instead of its best: about three times faster
@@ -514,9 +493,9 @@ pub(crate) fn gzip_at(content: &[u8], level: Compression) -> Vec<u8> {
 const COMPRESSION: Compression = Compression::new(6);
 
 /// hindsight patch: the index, filter and meta chunks built in memory are compressed at
-/// level 2: on a 10,000-page index 12 % larger than at level 6 and five times faster
-/// (BENCHMARKS.md, "Search").
-const CHUNK_COMPRESSION: Compression = Compression::new(2);
+/// libdeflate's level 1: on a 10,000-page index about as large as zlib's level 6 and
+/// many times faster (BENCHMARKS.md, "Search").
+const CHUNK_COMPRESSION: i32 = 1;
 
 #[derive(Copy, Clone)]
 enum Compress {
