@@ -304,6 +304,16 @@ impl Indexer {
             let mut text = String::with_capacity(content.len());
             let mut position: u32 = 0;
             const WORD_WEIGHT: u8 = 24; // weight 1.0 × Pagefind's multiplier of 24
+            // The fragment's text is the tokens joined by single spaces. Where the content
+            // already has them so, it is copied a run of tokens at a time (`verbatim`, a
+            // range of `content`), not a token at a time.
+            let mut verbatim: Option<std::ops::Range<usize>> = None;
+            let flush = |text: &mut String, verbatim: &mut Option<std::ops::Range<usize>>| {
+                if let Some(run) = verbatim.take() {
+                    text.push_str(&content[run]);
+                    text.push(' ');
+                }
+            };
             for token in split_whitespace(content) {
                 let base: std::borrow::Cow<str> = if token.contains('\u{200B}') {
                     token.replace('\u{200B}', "").into()
@@ -313,8 +323,23 @@ impl Indexer {
                 if base.is_empty() {
                     continue;
                 }
-                text.push_str(&base);
-                text.push(' ');
+                if let std::borrow::Cow::Borrowed(token) = base {
+                    let start = token.as_ptr() as usize - content.as_ptr() as usize;
+                    let end = start + token.len();
+                    match &mut verbatim {
+                        Some(run) if run.end + 1 == start && content.as_bytes()[run.end] == b' ' => {
+                            run.end = end;
+                        }
+                        _ => {
+                            flush(&mut text, &mut verbatim);
+                            verbatim = Some(start..end);
+                        }
+                    }
+                } else {
+                    flush(&mut text, &mut verbatim);
+                    text.push_str(&base);
+                    text.push(' ');
+                }
                 let words = PlainMemo::token(
                     tokens,
                     strings,
@@ -341,6 +366,7 @@ impl Indexer {
                 }
                 position += 1;
             }
+            flush(&mut text, &mut verbatim);
             text.pop();
             let word_count = position.max(1) as usize;
             if page.entries.is_empty() {
