@@ -87,8 +87,9 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
     };
     let mut content = String::with_capacity(body.len() + 1024);
     let mut line = |text: &str| {
-        if !text.trim().is_empty() {
-            content.push_str(text.trim());
+        let text = text.trim();
+        if !text.is_empty() {
+            content.push_str(text);
             content.push('\n');
         }
     };
