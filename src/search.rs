@@ -603,12 +603,14 @@ mod tests {
         let mut records = vec![
             record("/postmortems/mysql/", TEXT),
             // Diacritics (indexed with their variants), compound and dotted words,
-            // numbers, emoji, repeated words, punctuation.
+            // numbers, emoji, repeated words, punctuation; a word both on its own and as
+            // a compound's part, whose positions then have two weights.
             record(
                 "/postmortems/cafe/",
                 "Café crème outage: the café's résumé service failed. Cafe again, café. \
                  sysconfig.is_python_build returned False; camelCaseWords and \
-                 kebab-case-words, snake_case_words, v1.2.3, 10.0.0.1:5432, 🔥 on-call 🔥.",
+                 kebab-case-words, snake_case_words, v1.2.3, 10.0.0.1:5432, 🔥 on-call 🔥. \
+                 In that case, a case-by-case review, case closed.",
             ),
             // Whitespace beyond ASCII's (no-break, em and ideographic spaces, NEL),
             // the vertical tab, and zero-width spaces inside words.

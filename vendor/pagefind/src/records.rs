@@ -432,10 +432,17 @@ impl Indexer {
             let (mut locs, mut meta_locs) = (Vec::new(), Vec::new());
             for (entry, &stem) in page.entries.iter().enumerate() {
                 let entry = entry as u32;
-                occurrences.clear();
                 let here = take_while_entry(&mut content_rest, entry, |o| o.0);
-                occurrences.extend(here.iter().map(|&(_, position, weight)| (position, weight)));
-                packed_positions(&mut occurrences, &mut locs);
+                // In position order (the counting sort is stable): with one weight, they
+                // need no sort, so no copy either.
+                let pairs = here.iter().map(|&(_, position, weight)| (position, weight));
+                if here.iter().all(|o| o.2 == here[0].2) {
+                    packed_locs(pairs, &mut locs);
+                } else {
+                    occurrences.clear();
+                    occurrences.extend(pairs);
+                    packed_positions(&mut occurrences, &mut locs);
+                }
                 places.clear();
                 let here = take_while_entry(&mut meta_rest, entry, |o| o.0);
                 places.extend(here.iter().map(|&(_, place)| place));
@@ -891,11 +898,17 @@ fn packed_positions(occurrences: &mut [(u32, u8)], locs: &mut Vec<i32>) {
     if !in_order || occurrences.iter().any(|o| o.1 != weight) {
         occurrences.sort_by_key(|&(position, weight)| (if weight == 25 { 0 } else { weight }, position));
     }
-    // As `positions_to_packed_page` writes them: weight 25 is implied at the start, any
-    // other weight is announced by `-(weight) - 1` and an absolute position.
+    packed_locs(occurrences.iter().copied(), locs);
+}
+
+/// `occurrences` (sorted as `positions_to_packed_page` sorts them) as it writes them into
+/// `locs`: weight 25 is implied at the start, any other weight is announced by
+/// `-(weight) - 1` and an absolute position.
+fn packed_locs(occurrences: impl Iterator<Item = (u32, u8)>, locs: &mut Vec<i32>) {
+    locs.clear();
     let mut current_weight = 25;
     let mut last = 0;
-    for &(position, weight) in occurrences.iter() {
+    for (position, weight) in occurrences {
         if weight != current_weight {
             locs.push(-(weight as i32) - 1);
             locs.push(position as i32);
