@@ -314,8 +314,9 @@ impl Indexer {
                     text.push(' ');
                 }
             };
+            let has_zero_width_spaces = content.contains('\u{200B}');
             for token in split_whitespace(content) {
-                let base: std::borrow::Cow<str> = if token.contains('\u{200B}') {
+                let base: std::borrow::Cow<str> = if has_zero_width_spaces && token.contains('\u{200B}') {
                     token.replace('\u{200B}', "").into()
                 } else {
                     token.into()
