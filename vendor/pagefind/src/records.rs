@@ -25,7 +25,6 @@ use crate::fossick::{parser::DomParserResult, Fossicker};
 use crate::index::index_filter::{FilterIndex, PackedValue};
 use crate::index::index_metadata::{MetaChunk, MetaFilter, MetaIndex, MetaPage};
 use crate::index::index_words::PackedPage;
-use crate::fragments::PageFragmentData;
 use crate::index::{
     chunk_meta_from_bounds, pack_page, PagefindIndexes,
 };
@@ -294,14 +293,16 @@ impl Indexer {
                 meta_tokens,
                 strings,
                 slots,
+                page,
+                text,
                 ..
             } = memo;
             // The content words, as `Fossicker::parse_digest` tracks them: every
             // whitespace-separated token (zero-width spaces removed) takes a position.
             // Each occurrence is one element of a flat list, grouped by word afterwards,
             // rather than one `Vec` per word.
-            let mut page = PlainPage::default();
-            let mut text = String::with_capacity(content.len());
+            page.clear();
+            text.clear();
             let mut position: u32 = 0;
             const WORD_WEIGHT: u8 = 24; // weight 1.0 × Pagefind's multiplier of 24
             // The fragment's text is the tokens joined by single spaces. Where the content
@@ -332,12 +333,12 @@ impl Indexer {
                             run.end = end;
                         }
                         _ => {
-                            flush(&mut text, &mut verbatim);
+                            flush(text, &mut verbatim);
                             verbatim = Some(start..end);
                         }
                     }
                 } else {
-                    flush(&mut text, &mut verbatim);
+                    flush(text, &mut verbatim);
                     text.push_str(&base);
                     text.push(' ');
                 }
@@ -367,7 +368,7 @@ impl Indexer {
                 }
                 position += 1;
             }
-            flush(&mut text, &mut verbatim);
+            flush(text, &mut verbatim);
             text.pop();
             let word_count = position.max(1) as usize;
             if page.entries.is_empty() {
@@ -505,13 +506,13 @@ impl Indexer {
                 });
             }
 
-            let fragment = PageFragmentData {
-                url: url.to_string(),
+            let fragment = FragmentJson {
+                url,
                 content: text,
                 word_count,
-                filters: filters.clone(),
-                meta: meta.clone(),
-                anchors: Vec::new(),
+                filters,
+                meta,
+                anchors: &[],
             };
             let encoded = serde_json::to_string(&fragment)?;
             Ok(Some(PreparedRecord {
@@ -966,6 +967,18 @@ fn take_while_entry<'r, T>(rest: &mut &'r [T], entry: u32, entry_of: impl Fn(&T)
     here
 }
 
+/// `PageFragmentData` as it serializes (the same fields in the same order), borrowing
+/// the record's parts instead of a copy of each.
+#[derive(serde::Serialize)]
+struct FragmentJson<'a> {
+    url: &'a str,
+    content: &'a str,
+    word_count: usize,
+    filters: &'a BTreeMap<String, Vec<String>>,
+    meta: &'a BTreeMap<String, String>,
+    anchors: &'a [crate::fragments::PageAnchorData],
+}
+
 /// One page's words in `Indexer::prepare_plain`: the words (interned stems) in order of
 /// first occurrence, and every occurrence with the number of its word in that order.
 #[derive(Default)]
@@ -983,6 +996,15 @@ struct PlainPage {
 }
 
 impl PlainPage {
+    /// Empty, keeping the capacity (the memo reuses one page for every page).
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.content.clear();
+        self.content_variants.clear();
+        self.meta.clear();
+        self.meta_variants.clear();
+    }
+
     /// The number of interned `stem` among this page's words; `slots` maps a stem to it
     /// (`u32::MAX`: not on this page yet).
     fn entry(&mut self, slots: &mut Vec<u32>, stem: u32) -> u32 {
@@ -1094,6 +1116,9 @@ struct PlainMemo {
     /// Interned stem → its number on the page being prepared (see `PlainPage::entry`);
     /// all `u32::MAX` between pages.
     slots: Vec<u32>,
+    /// The page being prepared and its fragment's text: buffers kept from page to page.
+    page: PlainPage,
+    text: String,
 }
 
 impl PlainMemo {
@@ -1108,6 +1133,8 @@ impl PlainMemo {
                 meta_tokens: Tokens::new(false),
                 strings: Interned::default(),
                 slots: Vec::new(),
+                page: PlainPage::default(),
+                text: String::new(),
             });
         }
         MEMO.with(|memo| {
