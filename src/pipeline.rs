@@ -1082,8 +1082,8 @@ impl Session {
         if !self.config.search {
             return Vec::new();
         }
-        (0..self.site.postmortems.len())
-            .map(|i| crate::site::PostmortemId(i as u32))
+        self.site
+            .ids()
             .filter(|id| keep(&render::Page::Postmortem(*id).output_path(&self.site)))
             .map(|id| search::record(&self.site, id))
             .collect()

@@ -304,9 +304,7 @@ pub fn index_site(site: &Site) -> Result<(Output, usize), Error> {
     const BATCH: usize = 256;
     let indexer = SearchIndexer::new()?;
     let mut builder = indexer.builder();
-    let ids: Vec<PostmortemId> = (0..site.postmortems.len())
-        .map(|i| PostmortemId(i as u32))
-        .collect();
+    let ids: Vec<PostmortemId> = site.ids().collect();
     for batch in ids.chunks(BATCH) {
         let prepared: Vec<Result<PreparedRecord, Error>> = batch
             .par_iter()

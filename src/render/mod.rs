@@ -154,9 +154,7 @@ pub fn page_context(
     let summaries = |ids: &[crate::site::PostmortemId]| views.summary_refs(ids);
     match page {
         Page::Home => {
-            let all: Vec<SummaryRef<'_>> = (0..site.postmortems.len())
-                .map(|i| views.summary_ref(crate::site::PostmortemId(i as u32)))
-                .collect();
+            let all: Vec<SummaryRef<'_>> = site.ids().map(|id| views.summary_ref(id)).collect();
             context.insert("recent", &all[..all.len().min(10)]);
             context.insert("all", &all);
             context.insert(

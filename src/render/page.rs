@@ -54,7 +54,7 @@ impl Page {
     /// Every page of `site`, in a stable order.
     pub fn all(site: &Site) -> Vec<Page> {
         let mut pages = vec![Page::Home];
-        pages.extend((0..site.postmortems.len()).map(|i| Page::Postmortem(PostmortemId(i as u32))));
+        pages.extend(site.ids().map(Page::Postmortem));
         pages.push(Page::RootCauses);
         for (i, term) in site.root_causes.terms.iter().enumerate() {
             pages.push(Page::RootCause(i));

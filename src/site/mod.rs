@@ -379,6 +379,11 @@ impl Site {
             .collect()
     }
 
+    /// Every postmortem's id, in site order.
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = PostmortemId> + use<> {
+        (0..self.postmortems.len() as u32).map(PostmortemId)
+    }
+
     /// The postmortem of `id`.
     pub fn postmortem(&self, id: PostmortemId) -> &Postmortem {
         &self.postmortems[id.index()]
