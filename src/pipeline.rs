@@ -977,9 +977,10 @@ impl Session {
                     .filter(|(slug, related)| old.get(*slug) != Some(related))
                     .filter_map(|(slug, _)| self.site.by_slug.get(slug).copied())
                     .collect(),
-                OldRelated::InOrder(old) => (0..self.site.postmortems.len())
-                    .filter(|i| old.get(*i) != self.site.related.get(*i))
-                    .map(|i| crate::site::PostmortemId(i as u32))
+                OldRelated::InOrder(old) => self
+                    .site
+                    .ids()
+                    .filter(|id| old.get(id.index()) != self.site.related.get(id.index()))
                     .collect(),
             };
             for id in changed {
