@@ -39,6 +39,8 @@ pub struct Indexer {
     options: SearchOptions,
     language: String,
     meta_fields: Vec<String>,
+    /// Fragments per fragment file (`Indexer::with_fragment_groups`); 1: a file each.
+    fragment_group: usize,
 }
 
 /// One record, split, stemmed and packed, ready to be pushed.
@@ -52,7 +54,10 @@ pub struct PreparedRecord {
     bytes: Vec<u8>,
     filters: Vec<(String, String)>,
     fragment_hash: String,
-    fragment_gz: Vec<u8>,
+    /// The fragment as the builder keeps it: its file, gzipped, when each fragment is a
+    /// file of its own; its JSON with the keys sorted (as a group file holds it) when
+    /// fragments are grouped.
+    fragment: Vec<u8>,
     word_count: usize,
 }
 
@@ -128,9 +133,9 @@ fn cbor_int(out: &mut Vec<u8>, n: i32) {
 
 /// A fragment file's bytes: the fragment's JSON gzipped at libdeflate's level 1, for
 /// either path: as fast as zlib's level 1 and a quarter smaller (BENCHMARKS.md,
-/// "Search").
-fn compress_fragment(json: &str) -> Vec<u8> {
-    crate::output::gzip_at(json.as_bytes(), 1)
+/// "Search"). Group files too.
+fn compress_fragment(json: &[u8]) -> Vec<u8> {
+    crate::output::gzip_at(json, 1)
 }
 
 /// A word's pages so far, encoded.
@@ -156,12 +161,19 @@ pub struct IndexBuilder<'a> {
     /// Each word (with its `word_hash`) and its postings so far.
     words: hashbrown::HashTable<(u64, compact_str::CompactString, Postings)>,
     filters: HashMap<String, HashMap<String, Vec<usize>>>,
-    /// Fragment name (a prefix of its hash) → the fragment's whole hash.
-    fragment_hashes: HashMap<String, String>,
-    /// Each page's fragment name and word count, in page order.
-    page_fragments: Vec<(String, usize)>,
-    /// Fragment name → the gzipped fragment.
+    /// Fragment name (a prefix of its hash) → the fragment's whole hash and the number of
+    /// its file in `fragment_files`.
+    fragment_hashes: HashMap<String, (String, usize)>,
+    /// Each page's fragment name, word count and file number, in page order.
+    page_fragments: Vec<(String, usize, usize)>,
+    /// Fragment name → the gzipped fragment; when fragments are grouped, group name →
+    /// the gzipped group.
     fragment_files: Vec<(String, Vec<u8>)>,
+    /// When fragments are grouped, the group being filled: fragment name → its JSON.
+    /// Its file will be `fragment_files[fragment_files.len()]`.
+    open_group: Vec<(String, Vec<u8>)>,
+    /// Group names taken, for `short_unique`.
+    group_names: hashbrown::HashSet<String>,
     pages: usize,
 }
 
@@ -190,6 +202,29 @@ impl Indexer {
                 .unwrap_or_else(|| language.to_string()),
             options,
             meta_fields,
+            fragment_group: 1,
+        })
+    }
+
+    /// Fragments written `size` to a file, in page order, as Pagefind's `max_fragments`
+    /// bundles them (its group files, which the browser side reads): a site of `n` pages
+    /// then has `n / size` fragment files instead of `n`. Pagefind's option fixes the
+    /// number of files instead; here the size is fixed, so what a search result fetches
+    /// does not grow with the site. 0 and 1: a file per fragment.
+    pub fn with_fragment_groups(mut self, size: usize) -> Self {
+        self.fragment_group = size.max(1);
+        self
+    }
+
+    /// What a prepared record keeps of its fragment: `json` (as Pagefind hashes and
+    /// writes a fragment of its own) gzipped, or, when fragments are grouped,
+    /// `sorted_json`: the same fragment with its keys sorted, as upstream's group files
+    /// hold it (it re-reads each fragment into a `serde_json::Value`).
+    fn fragment_bytes(&self, json: &str, sorted_json: impl FnOnce() -> Result<String>) -> Result<Vec<u8>> {
+        Ok(if self.fragment_group > 1 {
+            sorted_json()?.into_bytes()
+        } else {
+            compress_fragment(json.as_bytes())
         })
     }
 
@@ -248,7 +283,10 @@ impl Indexer {
                 variants,
             });
         }
-        let fragment_gz = compress_fragment(&packed.encoded_page.encoded_data);
+        let encoded = &packed.encoded_page.encoded_data;
+        let fragment = self.fragment_bytes(encoded, || {
+            Ok(serde_json::to_string(&serde_json::from_str::<serde_json::Value>(encoded)?)?)
+        })?;
         Ok(PreparedRecord {
             indexed,
             words,
@@ -260,7 +298,7 @@ impl Indexer {
                 .map(|(filter, value, _)| (filter, value))
                 .collect(),
             fragment_hash: packed.encoded_page.full_hash,
-            fragment_gz,
+            fragment,
             word_count: packed.encoded_page.word_count,
         })
     }
@@ -379,7 +417,7 @@ impl Indexer {
                     bytes: Vec::new(),
                     filters: Vec::new(),
                     fragment_hash: String::new(),
-                    fragment_gz: Vec::new(),
+                    fragment: Vec::new(),
                     word_count,
                 }));
             }
@@ -515,6 +553,16 @@ impl Indexer {
                 anchors: &[],
             };
             let encoded = serde_json::to_string(&fragment)?;
+            let fragment_bytes = self.fragment_bytes(&encoded, || {
+                Ok(serde_json::to_string(&SortedFragmentJson {
+                    anchors: fragment.anchors,
+                    content: fragment.content,
+                    filters: fragment.filters,
+                    meta: fragment.meta,
+                    url: fragment.url,
+                    word_count: fragment.word_count,
+                })?)
+            })?;
             Ok(Some(PreparedRecord {
                 indexed: true,
                 words,
@@ -527,7 +575,7 @@ impl Indexer {
                     })
                     .collect(),
                 fragment_hash: format!("{}_{}", self.language, full_hash(encoded.as_bytes())),
-                fragment_gz: compress_fragment(&encoded),
+                fragment: fragment_bytes,
                 word_count,
             }))
         })
@@ -542,6 +590,8 @@ impl Indexer {
             fragment_hashes: HashMap::new(),
             page_fragments: Vec::new(),
             fragment_files: Vec::new(),
+            open_group: Vec::new(),
+            group_names: hashbrown::HashSet::new(),
             pages: 0,
         }
     }
@@ -630,20 +680,73 @@ impl IndexBuilder<'_> {
         let language = &self.indexer.language;
         let full = &record.fragment_hash;
         let mut short_hash = &full[0..=(language.len() + 7)];
-        while let Some(taken_by) = self.fragment_hashes.get(short_hash) {
+        while let Some((taken_by, _)) = self.fragment_hashes.get(short_hash) {
             if taken_by == full {
                 break;
             }
             short_hash = &full[0..=short_hash.len()];
         }
-        if !self.fragment_hashes.contains_key(short_hash) {
-            self.fragment_hashes
-                .insert(short_hash.to_string(), full.clone());
-            self.fragment_files
-                .push((short_hash.to_string(), record.fragment_gz.clone()));
-        }
+        let file = match self.fragment_hashes.get(short_hash) {
+            Some(&(_, file)) => file,
+            None => {
+                let file = self.fragment_files.len();
+                self.fragment_hashes
+                    .insert(short_hash.to_string(), (full.clone(), file));
+                self.add_fragment(short_hash, &record.fragment);
+                file
+            }
+        };
         self.page_fragments
-            .push((short_hash.to_string(), record.word_count));
+            .push((short_hash.to_string(), record.word_count, file));
+    }
+
+    /// Adds a fragment to the files, or to the group being filled.
+    fn add_fragment(&mut self, name: &str, fragment: &[u8]) {
+        {
+            if self.indexer.fragment_group > 1 {
+                self.open_group.push((name.to_string(), fragment.to_vec()));
+                if self.open_group.len() == self.indexer.fragment_group {
+                    self.close_group();
+                }
+            } else {
+                self.fragment_files
+                    .push((name.to_string(), fragment.to_vec()));
+            }
+        }
+    }
+
+    /// Writes the group being filled as one file, as `build_indexes` writes a group: a
+    /// JSON object of fragment name → fragment, named by its hash. Done as each group
+    /// fills, so the builder holds the groups compressed.
+    fn close_group(&mut self) {
+        if self.open_group.is_empty() {
+            return;
+        }
+        let mut group = std::mem::take(&mut self.open_group);
+        group.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let size: usize = group.iter().map(|(name, json)| name.len() + json.len() + 4).sum();
+        let mut json = Vec::with_capacity(size + 2);
+        json.push(b'{');
+        for (i, (name, fragment)) in group.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            // A fragment name is the language and hex digits: nothing to escape.
+            json.push(b'"');
+            json.extend_from_slice(name.as_bytes());
+            json.extend_from_slice(b"\":");
+            json.extend_from_slice(fragment);
+        }
+        json.push(b'}');
+        let prefix = format!("{}_group_", self.indexer.language);
+        let hash = format!("{prefix}{}", full_hash(&json));
+        let mut length = (prefix.len() + 7).min(hash.len());
+        while self.group_names.contains(&hash[..length]) && length < (prefix.len() + 40).min(hash.len()) {
+            length += 1;
+        }
+        let name = hash[..length].to_string();
+        self.group_names.insert(name.clone());
+        self.fragment_files.push((name, compress_fragment(&json)));
     }
 
     /// Number of records in the index.
@@ -658,7 +761,8 @@ impl IndexBuilder<'_> {
 
     /// Pagefind's bundle: the index, the fragments, and the browser side; paths relative to
     /// the bundle folder.
-    pub async fn files(self) -> Result<Vec<SyntheticFile>> {
+    pub async fn files(mut self) -> Result<Vec<SyntheticFile>> {
+        self.close_group();
         let indexer = self.indexer;
         let options = &indexer.options;
         let language = indexer.language.clone();
@@ -677,13 +781,19 @@ impl IndexBuilder<'_> {
         }
 
         let page_count = self.page_fragments.len();
+        let grouped = indexer.fragment_group > 1;
+        let fragment_files = &self.fragment_files;
         let pages: Vec<MetaPage> = self
             .page_fragments
             .into_iter()
-            .map(|(hash, word_count)| MetaPage {
+            .map(|(hash, word_count, file)| MetaPage {
                 hash,
                 word_count: word_count as u32,
-                group_hash: String::new(),
+                group_hash: if grouped {
+                    fragment_files[file].0.clone()
+                } else {
+                    String::new()
+                },
             })
             .collect();
 
@@ -977,6 +1087,18 @@ struct FragmentJson<'a> {
     filters: &'a BTreeMap<String, Vec<String>>,
     meta: &'a BTreeMap<String, String>,
     anchors: &'a [crate::fragments::PageAnchorData],
+}
+
+/// `FragmentJson` with its keys sorted, as a fragment is in a group file (upstream reads
+/// each fragment back into a `serde_json::Value`, whose keys are sorted, to group it).
+#[derive(serde::Serialize)]
+struct SortedFragmentJson<'a> {
+    anchors: &'a [crate::fragments::PageAnchorData],
+    content: &'a str,
+    filters: &'a BTreeMap<String, Vec<String>>,
+    meta: &'a BTreeMap<String, String>,
+    url: &'a str,
+    word_count: usize,
 }
 
 /// One page's words in `Indexer::prepare_plain`: the words (interned stems) in order of
