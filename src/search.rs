@@ -101,20 +101,31 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
             content.push('\n');
         }
     };
+    // A front-matter field the body already says word for word (a timeline entry in
+    // the body's timeline table, an action item in its list) is left out: a result's
+    // excerpt then does not repeat it, and its words are not counted twice in ranking.
+    let in_body = |text: &str| says_word_for_word(body, text.trim());
     line(&p.title);
     line(&format!("Root cause: {}.", root_causes.join(", ")));
     line(&format!("Services: {}.", services.join(", ")));
-    line(p.impact.summary.as_deref().unwrap_or_default());
-    line(p.trigger.as_deref().unwrap_or_default());
-    for factor in &p.contributing_factors {
-        line(factor);
-    }
-    for entry in &p.timeline {
-        line(&entry.text);
+    let summary = p.impact.summary.as_deref().unwrap_or_default();
+    let trigger = p.trigger.as_deref().unwrap_or_default();
+    let factors = p.contributing_factors.iter().map(String::as_str);
+    let timeline = p.timeline.iter().map(|entry| entry.text.as_str());
+    for text in [summary, trigger]
+        .into_iter()
+        .chain(factors)
+        .chain(timeline)
+    {
+        if !in_body(text) {
+            line(text);
+        }
     }
     line(body);
     for item in &p.action_items {
-        line(&item.task);
+        if !in_body(&item.task) {
+            line(&item.task);
+        }
     }
     line(&p.tags.join(" "));
 
@@ -146,6 +157,22 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
         meta,
         filters,
     }
+}
+
+/// Whether `text` holds `phrase` as whole words: not "deploy" inside "deployment",
+/// whose words the index would not share.
+fn says_word_for_word(text: &str, phrase: &str) -> bool {
+    let is_word = |byte: &u8| byte.is_ascii_alphanumeric() || *byte >= 0x80;
+    let (bytes, phrase_bytes) = (text.as_bytes(), phrase.as_bytes());
+    let starts_word = phrase_bytes.first().is_some_and(is_word);
+    let ends_word = phrase_bytes.last().is_some_and(is_word);
+    memchr::memmem::find_iter(bytes, phrase_bytes).any(|at| {
+        let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+        let after = bytes.get(at + phrase_bytes.len());
+        let joined_before = starts_word && before.is_some_and(is_word);
+        let joined_after = ends_word && after.is_some_and(is_word);
+        !joined_before && !joined_after
+    })
 }
 
 /// The meta fields a [`Record`] may have. Pagefind numbers meta fields before the first
@@ -521,6 +548,75 @@ mod tests {
                 ("severity".to_string(), vec!["SEV2".to_string()]),
             ]),
         }
+    }
+
+    #[test]
+    fn a_field_the_body_already_says_is_not_indexed_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"Records\"\nbase_url = \"https://example.org/\"\n\n[root_causes]\nconfiguration = { name = \"Configuration\" }\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/queue.md"),
+            r#"---
+title: Queue backlog after a config push
+started: 2024-05-01T10:00:00Z
+resolved: 2024-05-01T11:00:00Z
+severity: SEV2
+services: [queue]
+root_cause: configuration
+trigger: "A config push halved the consumer pool"
+timeline:
+  - { at: "10:00", event: "Config push halves the consumer pool" }
+  - { at: "10:20", event: "Rollback" }
+action_items:
+  - { task: "Review pool sizes before each push", owner: sre, status: open }
+  - { task: "Alert on backlog age", owner: sre, status: open }
+---
+## Timeline
+
+| Time | Event |
+|---|---|
+| 10:00 | Config push halves the consumer pool |
+| 10:20 | Rollbacks started |
+
+## Action items
+
+- Review pool sizes before each push
+"#,
+        )
+        .unwrap();
+        let (site, _) = crate::pipeline::load_site(dir.path(), false).unwrap();
+        let record = super::record(&site, site.ids().next().unwrap());
+        let lines: Vec<&str> = record.content.lines().collect();
+        let count = |text: &str| record.content.matches(text).count();
+
+        // Said in the body: once, where the body says it.
+        assert_eq!(count("Config push halves the consumer pool"), 1);
+        assert_eq!(count("Review pool sizes before each push"), 1);
+        // Not in the body: kept, in the record's order around the body.
+        assert_eq!(count("A config push halved the consumer pool"), 1);
+        assert!(lines.contains(&"Alert on backlog age"), "{lines:?}");
+        // "Rollback" is in the body only inside "Rollbacks", a different word.
+        assert!(lines.contains(&"Rollback"), "{lines:?}");
+        let position = |text: &str| lines.iter().position(|line| line.contains(text));
+        assert!(position("A config push halved") < position("Rollbacks started"));
+        assert!(position("Rollbacks started") < position("Alert on backlog age"));
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(says_word_for_word("the deploy failed", "deploy"));
+        assert!(says_word_for_word("deploy", "deploy"));
+        assert!(!says_word_for_word("the deployment failed", "deploy"));
+        assert!(!says_word_for_word("redeploy", "deploy"));
+        assert!(says_word_for_word("redeploy, then deploy.", "deploy"));
+        assert!(!says_word_for_word("über-deployé", "deploy"));
+        // A phrase that ends in punctuation may be followed by anything.
+        assert!(says_word_for_word("rolled back.Then", "rolled back."));
     }
 
     const TEXT: &str = "MySQL password mistyped\nThe web app could not reach the database after a credential change.";
