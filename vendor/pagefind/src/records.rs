@@ -172,7 +172,8 @@ pub struct IndexBuilder<'a> {
     /// When fragments are grouped, the group being filled: fragment name → its JSON.
     /// Its file will be `fragment_files[fragment_files.len()]`.
     open_group: Vec<(String, Vec<u8>)>,
-    /// Group names taken, for `short_unique`.
+    /// Group names taken. A colliding group name grows a character at a time, as
+    /// `build_indexes` grows it (not two at a time, as `short_unique` grows chunk names).
     group_names: hashbrown::HashSet<String>,
     pages: usize,
 }
@@ -702,16 +703,14 @@ impl IndexBuilder<'_> {
 
     /// Adds a fragment to the files, or to the group being filled.
     fn add_fragment(&mut self, name: &str, fragment: &[u8]) {
-        {
-            if self.indexer.fragment_group > 1 {
-                self.open_group.push((name.to_string(), fragment.to_vec()));
-                if self.open_group.len() == self.indexer.fragment_group {
-                    self.close_group();
-                }
-            } else {
-                self.fragment_files
-                    .push((name.to_string(), fragment.to_vec()));
+        if self.indexer.fragment_group > 1 {
+            self.open_group.push((name.to_string(), fragment.to_vec()));
+            if self.open_group.len() == self.indexer.fragment_group {
+                self.close_group();
             }
+        } else {
+            self.fragment_files
+                .push((name.to_string(), fragment.to_vec()));
         }
     }
 
