@@ -2,7 +2,10 @@
 # Proves `hindsight import` on a folder of freeform postmortems: each file is imported
 # into its own fresh site (from `hindsight init`) and that site is built. Prints one
 # line per file (what the import found, whether the build passed) and the counts:
-# imported, not a postmortem, builds ok.
+# imported, not a postmortem, builds ok. When a truth table of the repository
+# (tests/import-truth/*.tsv) or the folder's own `truth.tsv` has rows for the folder's
+# documents, it then prints each wrong value and precision (right / written) and recall
+# (right / stated) per field (scripts/import_score.py).
 #
 #   scripts/import-check.sh DIR            # e.g. ../shared/corpus/real
 #   HINDSIGHT=path/to/hindsight scripts/import-check.sh DIR
@@ -56,16 +59,23 @@ for file in "$dir"/*; do
     cp -r "$work/template" "$site"
 
     if ! out=$("$HINDSIGHT" import --root "$site" "$file" 2>&1); then
+        printf '%s\tdeclined\n' "$name" >>"$work/manifest.tsv"
         failed_import=$((failed_import + 1))
         printf '%-28s %-8s %s\n' "$name" "error" "$(head -n1 <<<"$out")"
         continue
     fi
     if grep -q ": not a postmortem: " <<<"$out"; then
+        printf '%s\tdeclined\n' "$name" >>"$work/manifest.tsv"
         not_pm=$((not_pm + 1))
         printf '%-28s %-8s %s\n' "$name" "not-pm" "$(grep -m1 ': not a postmortem: ' <<<"$out" | sed 's/.*: not a postmortem: //')"
         continue
     fi
     imported=$((imported + 1))
+    # The files written, in the order the importer reported them (" → PATH (wrote)").
+    written=$(sed -n 's/^.* → \(.*\) (wrote)$/\1/p' <<<"$out" | while read -r p; do
+        case "$p" in /*) echo "$p" ;; *) echo "$site/$p" ;; esac
+    done | paste -sd '\t' -)
+    printf '%s\timported\t%s\n' "$name" "$written" >>"$work/manifest.tsv"
     date=$(field date "$out")
     started=$(field started "$out")
     resolved=$(field resolved "$out")
@@ -94,3 +104,8 @@ echo "with resolved:         $with_end"
 echo "builds ok:             $builds"
 echo "(a date, start or end is left out unless the document states it; see each file's report with"
 echo " \`hindsight import --dry-run FILE\`)"
+
+truth=("$repo"/tests/import-truth/*.tsv)
+[[ -f "$dir/truth.tsv" ]] && truth+=("$dir/truth.tsv")
+echo
+python3 "$repo/scripts/import_score.py" "$dir" "$work/manifest.tsv" "${truth[@]}"
