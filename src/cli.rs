@@ -400,6 +400,16 @@ impl InitArgs {
     }
 }
 
+/// How `import` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// A block per document: each value with its line and quote, each field left out with
+    /// why.
+    Text,
+    /// The same as one JSON document, for tools.
+    Json,
+}
+
 /// `hindsight import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -415,18 +425,17 @@ pub struct ImportArgs {
     /// Report what would be imported; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// What happened to one imported document.
-enum ImportOutcome {
-    Written,
-    Unchanged,
-    NotAPostmortem,
-    Failed,
+    /// Import documents that do not read as postmortems too.
+    #[arg(long)]
+    pub force: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    pub format: ImportFormat,
 }
 
 impl ImportArgs {
     fn run(self) -> ExitCode {
+        use crate::import_command::{self, Outcome, Request};
         let mut diagnostics = Diagnostics::new();
         let Some(config) = crate::config::load(&self.root, &mut diagnostics) else {
             print_diagnostics(&diagnostics);
@@ -444,12 +453,16 @@ impl ImportArgs {
                 description: def.description.clone(),
             })
             .collect();
-        let out_dir = self
-            .out
-            .clone()
-            .unwrap_or_else(|| self.root.join(crate::content::CONTENT_DIR).join("imported"));
         let mut failed = false;
-        let inputs = self.inputs(&mut failed);
+        let request = Request {
+            inputs: self.inputs(&mut failed),
+            out_dir: self
+                .out
+                .clone()
+                .unwrap_or_else(|| self.root.join(crate::content::CONTENT_DIR).join("imported")),
+            dry_run: self.dry_run,
+            force: self.force,
+        };
         // Slugs the site already uses: an imported file never takes one.
         let mut taken: std::collections::BTreeSet<String> = {
             let mut ignored = Diagnostics::new();
@@ -459,33 +472,16 @@ impl ImportArgs {
                 .map(|stem| crate::keys::slugify(&stem.to_string_lossy()))
                 .collect()
         };
-        let (mut written, mut unchanged, mut not_postmortems) = (0, 0, 0);
-        for input in &inputs {
-            match self.import_one(input, &hints, &out_dir, &mut taken) {
-                ImportOutcome::Written => written += 1,
-                ImportOutcome::Unchanged => unchanged += 1,
-                ImportOutcome::NotAPostmortem => not_postmortems += 1,
-                ImportOutcome::Failed => failed = true,
-            }
+        let outcomes = import_command::run(&request, &hints, &mut taken);
+        match self.format {
+            ImportFormat::Text => print!("{}", import_command::text_report(&request, &outcomes)),
+            ImportFormat::Json => println!("{}", import_command::json_report(&request, &outcomes)),
         }
-        let verb = if self.dry_run {
-            "Would import"
-        } else {
-            "Imported"
-        };
-        println!(
-            "{verb} {written} postmortem{} into {}; {unchanged} already imported, {not_postmortems} not postmortem{}{}",
-            plural(written),
-            out_dir.display(),
-            plural(not_postmortems),
-            if self.dry_run {
-                " (dry run: nothing was written)"
-            } else {
-                ""
+        for d in &outcomes {
+            if let Outcome::Failed { error } = &d.outcome {
+                eprintln!("error: {error}");
+                failed = true;
             }
-        );
-        if written > 0 && !self.dry_run {
-            println!("Next: `hindsight check` lists what the importer could not fill in.");
         }
         if failed {
             ExitCode::from(1)
@@ -520,99 +516,6 @@ impl ImportArgs {
             }
         }
         inputs
-    }
-
-    fn import_one(
-        &self,
-        input: &std::path::Path,
-        hints: &[crate::import::RootCauseHint],
-        out_dir: &std::path::Path,
-        taken: &mut std::collections::BTreeSet<String>,
-    ) -> ImportOutcome {
-        use crate::import::Import;
-        let bytes = match std::fs::read(input) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                eprintln!("error: cannot read {}: {err}", input.display());
-                return ImportOutcome::Failed;
-            }
-        };
-        let Ok(text) = String::from_utf8(bytes) else {
-            println!("{}: not a postmortem: not UTF-8 text", input.display());
-            return ImportOutcome::NotAPostmortem;
-        };
-        let imported = match crate::import::import_document(&text, hints) {
-            Import::Postmortem(imported) => imported,
-            Import::NotAPostmortem { reason } => {
-                println!("{}: not a postmortem: {reason}", input.display());
-                return ImportOutcome::NotAPostmortem;
-            }
-        };
-        let mut front_matter = imported.front_matter.clone();
-        if !front_matter.ends_with('\n') {
-            front_matter.push('\n');
-        }
-        let document = format!("---\n{front_matter}---\n\n{}", imported.body);
-        let base = Some(crate::keys::slugify(&imported.slug))
-            .filter(|s| !s.is_empty())
-            .or_else(|| {
-                input
-                    .file_stem()
-                    .map(|s| crate::keys::slugify(&s.to_string_lossy()))
-                    .filter(|s| !s.is_empty())
-            })
-            .unwrap_or_else(|| "imported".to_string());
-        // Never overwrite: the same document imported again is reported as unchanged;
-        // any other file with the name, or a slug the site uses, moves on to `-2`, `-3`...
-        let mut n = 1;
-        let (target, slug) = loop {
-            let slug = if n == 1 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            let target = out_dir.join(format!("{slug}.md"));
-            if target.exists() {
-                if std::fs::read(&target).is_ok_and(|old| old == document.as_bytes()) {
-                    println!(
-                        "{} → {}: already imported, unchanged",
-                        input.display(),
-                        target.display()
-                    );
-                    taken.insert(slug);
-                    return ImportOutcome::Unchanged;
-                }
-            } else if !taken.contains(&slug) {
-                break (target, slug);
-            }
-            n += 1;
-        };
-        let verb = if self.dry_run { "would write" } else { "wrote" };
-        println!("{} → {} ({verb})", input.display(), target.display());
-        for line in &imported.found {
-            println!("  found: {line}");
-        }
-        for line in &imported.missing {
-            println!("  missing: {line}");
-        }
-        taken.insert(slug);
-        if self.dry_run {
-            return ImportOutcome::Written;
-        }
-        let result = std::fs::create_dir_all(out_dir).and_then(|()| {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&target)?;
-            std::io::Write::write_all(&mut file, document.as_bytes())
-        });
-        match result {
-            Ok(()) => ImportOutcome::Written,
-            Err(err) => {
-                eprintln!("error: cannot write {}: {err}", target.display());
-                ImportOutcome::Failed
-            }
-        }
     }
 }
 

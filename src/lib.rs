@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod highlight;
 pub mod import;
+pub mod import_command;
 pub mod keys;
 pub mod markdown;
 pub mod output;

@@ -15,6 +15,8 @@ pub(crate) struct ActionItem {
     pub(crate) status: &'static str,
     pub(crate) due: Option<Date>,
     pub(crate) link: Option<String>,
+    /// The line it is written on (a source line index of the normalised text).
+    pub(crate) src: usize,
 }
 
 /// Reads a status word (`DONE`, `In progress`, `TODO`, `won't fix`).
@@ -243,6 +245,7 @@ pub(crate) fn extract(
                         status,
                         due: None,
                         link: None,
+                        src: line.src,
                     },
                 );
                 continue;
@@ -260,13 +263,13 @@ pub(crate) fn extract(
                                 task: Some(0),
                                 ..Columns::default()
                             });
-                            if let Some(item) = row_item(cells, header.as_ref(), order) {
+                            if let Some(item) = row_item(cells, header.as_ref(), order, line.src) {
                                 push(&mut out, item);
                             }
                         }
                     }
                     Some(cols) => {
-                        if let Some(item) = row_item(cells, Some(cols), order) {
+                        if let Some(item) = row_item(cells, Some(cols), order, line.src) {
                             push(&mut out, item);
                         }
                     }
@@ -322,6 +325,7 @@ pub(crate) fn extract(
                     status,
                     due,
                     link: None,
+                    src: line.src,
                 },
             );
         }
@@ -378,7 +382,12 @@ fn due_in(text: &str, order: DayOrder) -> Option<Date> {
         .and_then(|d| d.value.full())
 }
 
-fn row_item(cells: &[String], cols: Option<&Columns>, order: DayOrder) -> Option<ActionItem> {
+fn row_item(
+    cells: &[String],
+    cols: Option<&Columns>,
+    order: DayOrder,
+    src: usize,
+) -> Option<ActionItem> {
     let cols = cols?;
     let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.trim().to_string());
     let task = get(cols.task)?;
@@ -404,6 +413,7 @@ fn row_item(cells: &[String], cols: Option<&Columns>, order: DayOrder) -> Option
         status: status.unwrap_or("open"),
         due,
         link,
+        src,
     })
 }
 

@@ -4,11 +4,8 @@
 
 use std::ops::Range;
 
-use jiff::civil::Date;
-
 use super::times::{
-    Clock, ClockRules, DateMention, DateValue, DayOrder, Moment, Zone, find_clocks, find_dates,
-    zone_after,
+    Clock, ClockRules, DateMention, DateValue, DayOrder, Zone, find_clocks, find_dates, zone_after,
 };
 
 /// A clock time with what is written around it.
@@ -19,23 +16,6 @@ pub(crate) struct Mention {
     pub(crate) clock: Clock,
     pub(crate) date: Option<DateValue>,
     pub(crate) zone: Option<Zone>,
-}
-
-impl Mention {
-    /// The instant, given a default date and zone for what the text leaves out.
-    pub(crate) fn resolve(
-        &self,
-        default_date: Option<Date>,
-        default_zone: Option<&Zone>,
-        year: Option<i16>,
-    ) -> Option<Moment> {
-        let date = match self.date {
-            Some(d) => d.with_year(year.or(default_date.map(|d| d.year())))?,
-            None => default_date?,
-        };
-        let zone = self.zone.as_ref().or(default_zone)?;
-        Moment::new(date, self.clock.time()?, zone)
-    }
 }
 
 const WEEKDAYS: &[&str] = &[

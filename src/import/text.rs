@@ -15,6 +15,16 @@ pub(crate) struct Source {
     pub(crate) preamble_title: Option<String>,
     /// What normalisation did, for the report.
     pub(crate) notes: Vec<String>,
+    /// For each line of `text`, its 1-based line number in the file as given, so that
+    /// evidence points at the line the reader sees.
+    pub(crate) origin: Vec<usize>,
+}
+
+impl Source {
+    /// The 1-based line of the file as given for line `src` of `text`.
+    pub(crate) fn line_number(&self, src: usize) -> usize {
+        self.origin.get(src).copied().unwrap_or(src + 1)
+    }
 }
 
 /// One cleaned line.
@@ -60,6 +70,7 @@ pub(crate) fn normalize(input: &str) -> Source {
         notes.push("line endings: CRLF normalised to LF".to_string());
     }
     let mut lines: Vec<String> = text.split('\n').map(|l| l.trim_end().to_string()).collect();
+    let mut origin: Vec<usize> = (1..=lines.len()).collect();
 
     // A JS/MDX preamble (`import ...`, `export const post = {...}`).
     let mut preamble_title = None;
@@ -90,6 +101,7 @@ pub(crate) fn normalize(input: &str) -> Source {
                 end = i + 1;
             }
             lines.drain(first..end);
+            origin.drain(first..end);
             notes.push("body: dropped the MDX/JS preamble (import/export lines)".to_string());
         }
     }
@@ -113,8 +125,10 @@ pub(crate) fn normalize(input: &str) -> Source {
         if inner.iter().any(|l| l.trim_start().starts_with('#')) || inner.len() >= 5 {
             if let Some(close) = close {
                 lines.remove(close);
+                origin.remove(close);
             }
             lines.remove(open);
+            origin.remove(open);
             notes.push("body: unwrapped the ```markdown fence around the document".to_string());
         }
     }
@@ -134,14 +148,14 @@ pub(crate) fn normalize(input: &str) -> Source {
             "body: the whole document was indented by {min}; dedented"
         ));
     }
-    let mut text = lines.join("\n");
-    while text.starts_with('\n') {
-        text.remove(0);
-    }
+    let leading_blank = lines.iter().take_while(|l| l.is_empty()).count();
+    lines.drain(..leading_blank);
+    origin.drain(..leading_blank);
     Source {
-        text,
+        text: lines.join("\n"),
         preamble_title,
         notes,
+        origin,
     }
 }
 
@@ -446,7 +460,12 @@ fn clean_line(raw: &str, indent: usize) -> Line {
 /// Joins wrapped lines into paragraphs: a list item, a heading, a table row, a field
 /// (`Impact: ...`) or a line after a blank or after a label (`Duration:`) starts a new one.
 pub(crate) fn paragraphs<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    paragraphs_at(lines).into_iter().map(|(_, p)| p).collect()
+}
+
+/// [`paragraphs`], each with the `src` of its first line.
+pub(crate) fn paragraphs_at<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
     let mut open = false;
     for line in lines {
         if line.code || line.is_blank() || line.cells.is_some() {
@@ -466,11 +485,11 @@ pub(crate) fn paragraphs<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<Strin
         let starts =
             !open || line.item || line.heading.is_some() || line.bold || field || section_name;
         match out.last_mut() {
-            Some(last) if !starts => {
+            Some((_, last)) if !starts => {
                 last.push(' ');
                 last.push_str(text);
             }
-            _ => out.push(text.to_string()),
+            _ => out.push((line.src, text.to_string())),
         }
         open = !(text.ends_with(':') || line.heading.is_some() || line.bold || section_name);
     }

@@ -10,38 +10,8 @@ use super::sections::{Kind, Label, Section};
 use super::text::Line;
 use super::times::{ClockRules, DateValue, DayOrder, Moment, Zone, find_dates, zone_statement};
 
-/// What a timeline event is (the schema's `kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EventKind {
-    Trigger,
-    Detection,
-    Acknowledgement,
-    Investigation,
-    Misleading,
-    Escalation,
-    Mitigation,
-    Communication,
-    Resolution,
-    Other,
-}
-
-impl EventKind {
-    /// As written in front matter.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Trigger => "trigger",
-            EventKind::Detection => "detection",
-            EventKind::Acknowledgement => "acknowledgement",
-            EventKind::Investigation => "investigation",
-            EventKind::Misleading => "misleading",
-            EventKind::Escalation => "escalation",
-            EventKind::Mitigation => "mitigation",
-            EventKind::Communication => "communication",
-            EventKind::Resolution => "resolution",
-            EventKind::Other => "other",
-        }
-    }
-}
+/// What a timeline event is: the schema's own kinds.
+pub(crate) use crate::content::postmortem::EventKind;
 
 /// A marker an author put in a timeline (`<START OF OUTAGE>`, `OUTAGE BEGINS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +36,8 @@ pub(crate) struct RawEntry {
     /// The label's own words, used when an entry has no text of its own.
     pub(crate) label_text: Option<String>,
     from_heading: bool,
+    /// The line it is written on (index into the cleaned lines' `src`).
+    pub(crate) src: usize,
 }
 
 /// A placed entry.
@@ -77,6 +49,8 @@ pub(crate) struct Entry {
     pub(crate) marker: Option<Marker>,
     /// A short quote of the source for reports.
     pub(crate) source: String,
+    /// The line it is written on (a source line index of the normalised text).
+    pub(crate) src: usize,
 }
 
 fn lead_rules() -> ClockRules {
@@ -276,6 +250,10 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                     label,
                     label_text: label_text.clone(),
                     from_heading: true,
+                    src: section
+                        .heading
+                        .and_then(|h| lines.get(h))
+                        .map_or(0, |l| l.src),
                 });
                 new_day = false;
             } else if let Some(d) = date_in(title, order) {
@@ -305,7 +283,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
 
             // Tables.
             if let Some(cells) = &line.cells {
-                if let Some(entry) = table_row(cells, order, day, &stated_zone, new_day) {
+                if let Some(entry) = table_row(cells, order, day, &stated_zone, new_day, line.src) {
                     flush(&mut pending, &mut out);
                     out.push(entry);
                     new_day = false;
@@ -344,6 +322,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         label: current_label,
                         label_text: current_label_text.clone(),
                         from_heading: false,
+                        src: line.src,
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -388,6 +367,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         label: current_label,
                         label_text: current_label_text.clone(),
                         from_heading: false,
+                        src: line.src,
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -474,6 +454,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         label: kind.or(current_label),
                         label_text: Some(label_words.clone()),
                         from_heading: false,
+                        src: line.src,
                     });
                     new_day = false;
                     continue;
@@ -551,6 +532,7 @@ fn table_row(
     day: Option<DateValue>,
     stated_zone: &Option<Zone>,
     new_day: bool,
+    src: usize,
 ) -> Option<RawEntry> {
     let mut time_cell = None;
     for (i, cell) in cells.iter().enumerate() {
@@ -612,6 +594,7 @@ fn table_row(
         label: None,
         label_text: None,
         from_heading: false,
+        src,
     })
 }
 
@@ -1104,6 +1087,7 @@ pub(crate) fn place(
                 text: e.text.clone(),
                 marker: marker_of(&e.text),
                 source: quote(&e.text),
+                src: e.src,
             },
             index,
         ));

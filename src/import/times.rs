@@ -632,6 +632,8 @@ pub(crate) struct Zone {
     pub(crate) key: String,
     /// A standard-time abbreviation (`PST`, `EST`, `CET`) that people also write in summer.
     pub(crate) standard_of: Option<&'static str>,
+    /// Why the name alone does not tell the zone (`IST`: India, Ireland or Israel).
+    pub(crate) ambiguous: Option<&'static str>,
 }
 
 impl PartialEq for Zone {
@@ -648,6 +650,7 @@ impl Zone {
             label: label.to_string(),
             key: format!("fixed:{seconds}"),
             standard_of: None,
+            ambiguous: None,
         })
     }
 
@@ -658,6 +661,7 @@ impl Zone {
             label: label.to_string(),
             key: format!("tz:{name}"),
             standard_of: None,
+            ambiguous: None,
         })
     }
 }
@@ -669,7 +673,6 @@ const ABBREVIATIONS: &[(&str, i32, Option<&str>)] = &[
     ("WET", 0, None),
     ("WEST", 3600, None),
     ("BST", 3600, None),
-    ("IST", 19800, None),
     ("CET", 3600, Some("Europe/Paris")),
     ("CEST", 7200, None),
     ("EET", 7200, Some("Europe/Athens")),
@@ -710,6 +713,10 @@ const ABBREVIATIONS: &[(&str, i32, Option<&str>)] = &[
     ("AKDT", -28800, None),
     ("HST", -36000, None),
 ];
+
+/// Abbreviations that name several zones; times written in one are placed only where an
+/// offset beside it settles which.
+const AMBIGUOUS: &[(&str, &str)] = &[("IST", "can be India, Irish or Israel Standard Time")];
 
 const GENERIC_ZONES: &[(&str, &str)] = &[
     ("ET", "America/New_York"),
@@ -789,8 +796,31 @@ fn offset_seconds(sign: &str, hours: &str, minutes: Option<&str>) -> Option<i32>
     Some(if sign == "+" { s } else { -s })
 }
 
-/// Reads a zone at the very start of `text`; returns it and its length.
+pattern!(
+    /// An offset written after a zone's name: ` (UTC-7)`, ` [GMT+1]`, ` UTC+04`.
+    OFFSET_AFTER_NAME = r"^\s*[(\[]?\s*(?:UTC|GMT)\s?([+\-−])(\d{1,2})(?::?(\d{2}))?\s*[)\]]?"
+);
+
+/// Reads a zone at the very start of `text`; returns it and its length. A name followed by
+/// an offset (`PST (UTC-7)`, `GST [UTC+04]`) is the offset: what is written as a number
+/// wins over what a name implies.
 pub(crate) fn zone_here(text: &str) -> Option<(Zone, usize)> {
+    let (zone, len) = zone_name_here(text)?;
+    if zone.label.chars().any(|c| c.is_ascii_digit()) {
+        return Some((zone, len));
+    }
+    let rest = text.get(len..).unwrap_or("");
+    if let Some(c) = OFFSET_AFTER_NAME.as_ref().and_then(|re| re.captures(rest))
+        && let (Some(all), Some(sign), Some(h)) = (c.get(0), c.get(1), c.get(2))
+        && let Some(secs) = offset_seconds(sign.as_str(), h.as_str(), c.get(3).map(|m| m.as_str()))
+    {
+        let label = format!("{} {}", zone.label, all.as_str().trim());
+        return Zone::fixed(secs, &label).map(|z| (z, len + all.end()));
+    }
+    Some((zone, len))
+}
+
+fn zone_name_here(text: &str) -> Option<(Zone, usize)> {
     if let Some(c) = UTC_OFFSET.as_ref().and_then(|re| re.captures(text))
         && let (Some(all), Some(sign), Some(h)) = (c.get(0), c.get(1), c.get(2))
         && let Some(secs) = offset_seconds(sign.as_str(), h.as_str(), c.get(3).map(|m| m.as_str()))
@@ -829,6 +859,18 @@ pub(crate) fn zone_here(text: &str) -> Option<(Zone, usize)> {
             return Zone::named(name, word).map(|z| (z, all.end()));
         }
         let first = word.split('/').next().unwrap_or(word);
+        if let Some((abbr, why)) = AMBIGUOUS.iter().find(|(a, _)| *a == first || *a == word) {
+            let len = if word.contains('/') {
+                all.end()
+            } else {
+                first.len()
+            };
+            return Zone::fixed(0, abbr).map(|mut z| {
+                z.key = format!("ambiguous:{abbr}");
+                z.ambiguous = Some(why);
+                (z, len)
+            });
+        }
         if let Some((abbr, secs, standard)) = ABBREVIATIONS.iter().find(|(a, _, _)| *a == first) {
             // "Z" only when glued to the time, handled by the caller passing no space.
             if *abbr == "Z" && word.len() != 1 {
@@ -1028,7 +1070,7 @@ pub(crate) fn standard_in_summer(zone: &Zone, date: Date) -> Option<String> {
         .map(|(_, s, _)| *s)?;
     (zoned.offset().seconds() != standard).then(|| {
         format!(
-            "\"{abbr}\" is written for {date}, when that region is on daylight-saving time; read as written (UTC{}), check it",
+            "\"{abbr}\" (UTC{}) is written for {date}, when that region is on daylight-saving time",
             format_offset(standard)
         )
     })

@@ -300,8 +300,11 @@ fn hints() -> Vec<RootCauseHint> {
 }
 
 fn import_len(text: &str, hints: &[RootCauseHint]) -> usize {
-    match import_document(text, hints) {
-        Import::Postmortem(imported) => imported.front_matter.len() + imported.body.len(),
+    match import_document(text, None, hints, false) {
+        Import::Postmortems(imported) => imported
+            .iter()
+            .map(|p| p.front_matter.len() + p.body.len())
+            .sum(),
         Import::NotAPostmortem { reason } => reason.len(),
     }
 }

@@ -1,0 +1,234 @@
+//! Which dates the document gives for the incident, and where: a labelled date, dates in
+//! the summary's sentences, the timeline's first date, the title, the file name. Findings
+//! only; the decision step weighs them against each other and against the start.
+
+use jiff::civil::Date;
+
+use super::evidence::{Evidence, quote};
+use super::sections::Section;
+use super::text::{Line, Source};
+use super::timeline::RawEntry;
+use super::times::{self, DateValue, DayOrder};
+
+/// Where a date was read, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum DateSource {
+    /// `Date: 2024-03-12`, `Date of incident: ...`, a `Date` section or table row.
+    Label,
+    /// A sentence of the summary-like sections.
+    Prose,
+    /// The first entry of the timeline that has a date.
+    Timeline,
+    /// The document's title.
+    Title,
+    /// The file's name (`2024-03-12-db-outage.md`): checked against the text, never used
+    /// alone, since it is as often the day the report was written.
+    FileName,
+}
+
+/// One date the document gives.
+#[derive(Debug, Clone)]
+pub(super) struct DateFound {
+    pub(super) date: Date,
+    pub(super) source: DateSource,
+    pub(super) evidence: Evidence,
+}
+
+/// Every date found, and why some could not be read.
+#[derive(Debug, Default)]
+pub(super) struct DateFindings {
+    pub(super) found: Vec<DateFound>,
+    /// Problems with dates that could not be completed (no year, day/month order).
+    pub(super) problems: Vec<String>,
+    /// The year the document's summary states, for completing its timeline's dates.
+    pub(super) year: Option<i16>,
+}
+
+impl DateFindings {
+    /// The dates found from one kind of source.
+    pub(super) fn from(&self, source: DateSource) -> impl Iterator<Item = &DateFound> {
+        self.found.iter().filter(move |d| d.source == source)
+    }
+}
+
+const EXCLUDED_DATE_CONTEXT: &[&str] = &[
+    "due date",
+    "due:",
+    "due by",
+    "deadline",
+    "last modified",
+    "last updated",
+    "modified:",
+    "updated:",
+    "updated on",
+    "posted",
+    "published",
+    "created",
+    "written",
+    "prepared",
+    "expires",
+    "expiry",
+    "valid until",
+    "must end by",
+    "report date",
+    "date of report",
+    "reviewed",
+    "as of",
+    "screenshot",
+    "meeting",
+    "retro on",
+    "retrospective on",
+    "follow-up on",
+    "follow up on",
+];
+
+pub(super) fn date_excluded(text: &str) -> bool {
+    let t = text.to_lowercase();
+    EXCLUDED_DATE_CONTEXT.iter().any(|w| t.contains(w))
+}
+
+pub(super) fn is_date_label(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    let Some(colon) = t.find(':') else {
+        return false;
+    };
+    let label = t.get(..colon).unwrap_or("").trim();
+    matches!(
+        label,
+        "date"
+            | "date/time"
+            | "date / time"
+            | "incident date"
+            | "date of incident"
+            | "date of the incident"
+            | "outage date"
+            | "date of outage"
+            | "when"
+            | "incident date/time"
+    )
+}
+
+/// A section whose title says it holds a date: `## Date`, `Incident date`.
+fn is_date_section(title: &str) -> bool {
+    let t = title.trim().trim_end_matches(':').trim().to_lowercase();
+    matches!(
+        t.as_str(),
+        "date" | "incident date" | "date of incident" | "when"
+    )
+}
+
+/// A table row that labels a date: `| Date | February 4th, 2019 |`.
+fn is_date_row(line: &Line) -> bool {
+    line.cells.as_ref().is_some_and(|cells| {
+        cells
+            .first()
+            .is_some_and(|c| is_date_label(&format!("{}:", c.trim())))
+    })
+}
+
+/// Reads the dates of a document.
+pub(super) fn find(
+    source: &Source,
+    lines: &[Line],
+    sections: &[Section],
+    order: DayOrder,
+    title_src: Option<usize>,
+    file_name: Option<&str>,
+    entries: &[RawEntry],
+) -> DateFindings {
+    let mut out = DateFindings::default();
+    let mut yearless: Option<String> = None;
+    let mut ambiguous: Option<String> = None;
+    for section in sections.iter().filter(|s| s.kind.is_summary_like()) {
+        let date_section = is_date_section(&section.title);
+        let heading = section.heading.and_then(|h| lines.get(h));
+        for line in heading
+            .into_iter()
+            .chain(lines.get(section.lines.clone()).unwrap_or(&[]).iter())
+        {
+            if line.code || date_excluded(&line.text) {
+                continue;
+            }
+            let title = Some(line.src) == title_src;
+            let kind = if title {
+                DateSource::Title
+            } else if is_date_label(&line.text) || is_date_row(line) || date_section {
+                DateSource::Label
+            } else {
+                DateSource::Prose
+            };
+            for d in times::find_dates(&line.text, order) {
+                match d.value {
+                    DateValue::Full(date) => out.found.push(DateFound {
+                        date,
+                        source: kind,
+                        evidence: Evidence::new(source.line_number(line.src), &line.text),
+                    }),
+                    DateValue::Yearless { .. } => {
+                        yearless.get_or_insert_with(|| line.text.clone());
+                    }
+                    DateValue::Ambiguous { .. } => {
+                        ambiguous.get_or_insert_with(|| line.text.clone());
+                    }
+                }
+            }
+        }
+    }
+    out.year = out
+        .found
+        .iter()
+        .filter(|d| d.source != DateSource::FileName)
+        .map(|d| d.date.year())
+        .next();
+    if let Some(e) = entries.iter().find_map(|e| {
+        e.mention
+            .date
+            .or(e.day)
+            .and_then(|v| Some((e, v.with_year(out.year)?)))
+    }) {
+        let (entry, date) = e;
+        out.found.push(DateFound {
+            date,
+            source: DateSource::Timeline,
+            evidence: Evidence::new(source.line_number(entry.src), &entry.text),
+        });
+    }
+    if let Some(name) = file_name
+        && let Some(date) = file_name_date(name)
+    {
+        out.found.push(DateFound {
+            date,
+            source: DateSource::FileName,
+            evidence: Evidence::new(0, name),
+        });
+    }
+    if let Some(line) = ambiguous {
+        out.problems.push(format!(
+            "{} can be read day-first or month-first and nothing in the document decides",
+            quote(&line)
+        ));
+    }
+    if let Some(line) = yearless {
+        out.problems.push(format!("{} has no year", quote(&line)));
+    }
+    out
+}
+
+times::pattern!(
+    COMPACT_DATE = r"(?:^|[^0-9])((?:19|20)[0-9]{2})-?([01][0-9])-?([0-3][0-9])(?:[^0-9]|$)"
+);
+
+/// A date in a file name: `2024-03-12-db.md`, `20190204-kiam.md`, `07-Sept-2022_halt.md`.
+fn file_name_date(name: &str) -> Option<Date> {
+    if let Some(c) = COMPACT_DATE.as_ref().and_then(|re| re.captures(name)) {
+        let part = |i| c.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
+        if let (Some(y), Some(m), Some(d)) = (part(1), part(2), part(3))
+            && let Ok(date) = Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?)
+        {
+            return Some(date);
+        }
+    }
+    times::find_dates(&name.replace(['_', '-'], " "), DayOrder::Unknown)
+        .into_iter()
+        .find_map(|d| d.value.full())
+}

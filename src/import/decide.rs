@@ -1,0 +1,769 @@
+//! The decision step: from what the passes found to the times that are written, through
+//! the cross-checks between them. A value is kept only with its evidence; where two pieces
+//! of evidence disagree, the field is left out and the report names both with their lines.
+//!
+//! Checked here: zone names against explicit offsets and the season; the incident date
+//! against the start, the labelled date, the timeline and the title and file name; each
+//! stated time against the others of its kind; the stated start against the timeline; the
+//! stated duration against start and end; the milestones' order.
+
+use jiff::SignedDuration;
+use jiff::civil::Date;
+
+use super::dates::{DateFindings, DateSource};
+use super::evidence::{Evidence, Report};
+use super::sections::Section;
+use super::statements::{Stated, Statements};
+use super::text::Source;
+use super::timeline::{self, Entry, EventKind, Marker, RawEntry};
+use super::times::{self, Moment, Zone};
+
+/// A point in time written with its evidence.
+#[derive(Debug, Clone)]
+pub(super) struct Milestone {
+    pub(super) at: Moment,
+    pub(super) evidence: Evidence,
+    /// 3 stated in prose, 2 marked in the timeline, 1 inferred from the timeline.
+    strength: u8,
+}
+
+/// The times decided for one incident.
+#[derive(Debug, Default)]
+pub(super) struct Times {
+    pub(super) date: Option<(Date, Evidence)>,
+    pub(super) started: Option<Milestone>,
+    pub(super) detected: Option<Milestone>,
+    pub(super) acknowledged: Option<Milestone>,
+    pub(super) mitigated: Option<Milestone>,
+    pub(super) resolved: Option<Milestone>,
+    /// Written only when `started` or `resolved` is missing (else it is their difference).
+    pub(super) duration: Option<(SignedDuration, Evidence)>,
+    pub(super) timeline: Vec<(Entry, Evidence)>,
+}
+
+/// What the decision reads.
+pub(super) struct Findings<'a> {
+    pub(super) source: &'a Source,
+    pub(super) sections: &'a [Section],
+    pub(super) statements: &'a Statements,
+    pub(super) dates: &'a DateFindings,
+    pub(super) entries: &'a [RawEntry],
+    pub(super) zone: Option<(Zone, Evidence)>,
+}
+
+/// Decides the incident's date, milestones, duration and timeline.
+pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
+    let mut times = Times::default();
+    let tentative = incident_date(f, report);
+    let settled = settled_zones(
+        f.statements
+            .zones
+            .iter()
+            .map(|(z, _)| z)
+            .chain(f.entries.iter().filter_map(|e| e.mention.zone.as_ref()))
+            .chain(f.entries.iter().filter_map(|e| e.stated_zone.as_ref()))
+            .chain(f.zone.iter().map(|(z, _)| z)),
+    );
+    let zone = usable_zone(
+        f.zone.as_ref(),
+        tentative.as_ref().map(|(d, _)| *d),
+        &settled,
+        report,
+    );
+    let ctx = Context {
+        f,
+        date: tentative.as_ref().map(|(d, _)| *d),
+        zone: zone.as_ref(),
+        settled: &settled,
+    };
+
+    let mut started = stated_milestone(&ctx, &f.statements.starts, "started", report);
+    let mut resolved = stated_milestone(&ctx, &f.statements.ends, "resolved", report);
+    let mut detected = stated_milestone(&ctx, &f.statements.detected, "detected", report);
+    let mut acknowledged =
+        stated_milestone(&ctx, &f.statements.acknowledged, "acknowledged", report);
+    let mut mitigated = stated_milestone(&ctx, &f.statements.mitigated, "mitigated", report);
+    if let (Some(s), Some(e)) = (&started, &mut resolved) {
+        cross_midnight(s, e, report);
+    }
+
+    // The timeline, placed on the incident's day (the start's, if known).
+    let anchor = started.as_ref().map(|m| m.at.date()).or(ctx.date);
+    let entries = settle_entry_zones(f.entries, anchor, &settled, report);
+    let placed = timeline::place(&entries, anchor, zone.as_ref());
+    for p in placed.problems {
+        report.leave_out("timeline", p);
+    }
+    if placed.zoneless > 0 {
+        report.leave_out(
+            "timeline",
+            format!(
+                "{} entries have no time zone the document states; left out",
+                placed.zoneless
+            ),
+        );
+    }
+    if placed.dateless > 0 {
+        report.leave_out(
+            "timeline",
+            format!(
+                "{} entries have no date the document states; left out",
+                placed.dateless
+            ),
+        );
+    }
+    let timeline_entries = placed.entries;
+
+    if started.is_none() && !report.is_left_out("started") {
+        started = timeline_start(f, &timeline_entries);
+    } else if let Some(s) = &started
+        && let Some(conflict) = start_against_timeline(f, s, &timeline_entries)
+    {
+        report.leave_out("started", conflict);
+        started = None;
+    }
+    if resolved.is_none() && !report.is_left_out("resolved") {
+        resolved = timeline_end(f, &timeline_entries, started.as_ref());
+    }
+    if mitigated.is_none() {
+        mitigated = marked(f, &timeline_entries, Marker::Mitigated);
+    }
+    if detected.is_none() {
+        detected = first_of_kind(f, &timeline_entries, EventKind::Detection);
+    }
+    if acknowledged.is_none() {
+        acknowledged = first_of_kind(f, &timeline_entries, EventKind::Acknowledgement);
+    }
+
+    times.duration = duration(f, &started, &mut resolved, report);
+    let mut slots = [
+        ("started", started),
+        ("detected", detected),
+        ("acknowledged", acknowledged),
+        ("mitigated", mitigated),
+        ("resolved", resolved),
+    ];
+    in_order(&mut slots, report);
+    let [
+        (_, started),
+        (_, detected),
+        (_, acknowledged),
+        (_, mitigated),
+        (_, resolved),
+    ] = slots;
+
+    times.date = final_date(f, started.as_ref(), tentative, report);
+    if times.date.is_none() && started.is_some() {
+        // A start whose day conflicts with the stated date is not believed either.
+        report.leave_out(
+            "started",
+            "its day disagrees with the date the document states",
+        );
+        times.started = None;
+    } else {
+        times.started = started;
+    }
+    times.detected = detected;
+    times.acknowledged = acknowledged;
+    times.mitigated = mitigated;
+    times.resolved = resolved;
+    times.timeline = timeline_entries
+        .into_iter()
+        .map(|e| {
+            let evidence = Evidence::new(f.source.line_number(e.src), &e.source);
+            (e, evidence)
+        })
+        .collect();
+    times
+}
+
+/// What resolving a stated time needs: the incident's date and the document's zone.
+struct Context<'a> {
+    f: &'a Findings<'a>,
+    date: Option<Date>,
+    zone: Option<&'a Zone>,
+    settled: &'a [(String, Zone)],
+}
+
+impl Context<'_> {
+    /// The instant a statement gives, or why it gives none. A time without a date of its
+    /// own takes the incident's date only when its section names no other day: a date from
+    /// one statement is never joined to a time from another about something else.
+    fn resolve(&self, s: &Stated) -> Result<Moment, String> {
+        let m = &s.mention;
+        let own_date = m
+            .date
+            .and_then(|d| d.with_year(self.f.dates.year.or(self.date.map(|d| d.year()))));
+        let date = match (own_date, self.date) {
+            (Some(d), _) => d,
+            (None, Some(d)) if !self.section_names_another_day(s.section, d) => d,
+            (None, Some(_)) => {
+                return Err(format!(
+                    "{}: the time has no date and its section names more than one day",
+                    s.evidence.describe()
+                ));
+            }
+            (None, None) => {
+                return Err(format!(
+                    "{}: the time has no date and the document states none",
+                    s.evidence.describe()
+                ));
+            }
+        };
+        let zone = match &m.zone {
+            Some(z) => settle(z, date, self.settled)
+                .map_err(|why| format!("{}: {why}", s.evidence.describe()))?,
+            None => self.zone.cloned().ok_or_else(|| {
+                format!(
+                    "{}: the time has no zone and the document states none",
+                    s.evidence.describe()
+                )
+            })?,
+        };
+        let time = m
+            .clock
+            .time()
+            .ok_or_else(|| format!("{}: not a clock time", s.evidence.describe()))?;
+        Moment::new(date, time, &zone).ok_or_else(|| {
+            format!(
+                "{}: not a time that exists in its zone",
+                s.evidence.describe()
+            )
+        })
+    }
+
+    fn section_names_another_day(&self, section: usize, date: Date) -> bool {
+        self.f.dates.found.iter().any(|d| {
+            d.date != date
+                && d.source != DateSource::FileName
+                && self.f.sections.get(section).is_some_and(|s| {
+                    let first = self.f.source.line_number(s.lines.start);
+                    let last = self.f.source.line_number(s.lines.end.saturating_sub(1));
+                    (first.saturating_sub(1)..=last).contains(&d.evidence.line)
+                })
+        })
+    }
+}
+
+/// Offsets the document writes beside a zone's name (`IST (UTC+05:30)`), by name: once
+/// written, they settle what the name means everywhere in the document.
+pub(super) fn settled_zones<'a>(zones: impl Iterator<Item = &'a Zone>) -> Vec<(String, Zone)> {
+    let mut out: Vec<(String, Zone)> = Vec::new();
+    for z in zones {
+        let Some((name, rest)) = z.label.split_once(' ') else {
+            continue;
+        };
+        let named = name.chars().all(|c| c.is_ascii_uppercase())
+            && rest.chars().any(|c| c.is_ascii_digit());
+        if named && z.ambiguous.is_none() && !out.iter().any(|(n, _)| n == name) {
+            out.push((name.to_string(), z.clone()));
+        }
+    }
+    out
+}
+
+/// The zone times written in `zone` are placed in on `date`, or why they cannot be: a name
+/// that means several zones (`IST`), or a standard-time name in its region's summer (`PST`
+/// in July), with no offset written anywhere in the document to settle it.
+fn settle(zone: &Zone, date: Date, settled: &[(String, Zone)]) -> Result<Zone, String> {
+    let problem = match zone.ambiguous {
+        Some(why) => Some(format!("\"{}\" {why}; no offset settles it", zone.label)),
+        None => times::standard_in_summer(zone, date),
+    };
+    match problem {
+        None => Ok(zone.clone()),
+        Some(why) => settled
+            .iter()
+            .find(|(name, _)| *name == zone.label)
+            .map(|(_, z)| z.clone())
+            .ok_or(why),
+    }
+}
+
+/// The document's zone, unless it cannot be used on the incident's date.
+fn usable_zone(
+    zone: Option<&(Zone, Evidence)>,
+    date: Option<Date>,
+    settled: &[(String, Zone)],
+    report: &mut Report,
+) -> Option<Zone> {
+    let (zone, evidence) = zone?;
+    // Without a date only the season cannot be checked; a name of several zones still can.
+    let result = match date {
+        Some(d) => settle(zone, d, settled),
+        None if zone.ambiguous.is_some() => settle(zone, Date::constant(2000, 1, 1), settled),
+        None => Ok(zone.clone()),
+    };
+    match result {
+        Ok(z) => Some(z),
+        Err(why) => {
+            report.leave_out("zone", format!("{}: {why}", evidence.describe()));
+            None
+        }
+    }
+}
+
+/// The entries with their zones settled; an entry written in a zone that cannot be used
+/// is left out (placing it in another zone would move it silently).
+fn settle_entry_zones(
+    entries: &[RawEntry],
+    anchor: Option<Date>,
+    settled: &[(String, Zone)],
+    report: &mut Report,
+) -> Vec<RawEntry> {
+    let mut out = Vec::with_capacity(entries.len());
+    'entries: for e in entries {
+        let mut e = e.clone();
+        let date = e
+            .mention
+            .date
+            .or(e.day)
+            .and_then(|d| d.with_year(anchor.map(|a| a.year())))
+            .or(anchor);
+        if let Some(date) = date {
+            for zone in [&mut e.mention.zone, &mut e.stated_zone] {
+                if let Some(z) = zone.as_ref() {
+                    match settle(z, date, settled) {
+                        Ok(settled) => *zone = Some(settled),
+                        Err(why) => {
+                            report.leave_out("timeline", format!("entries in {}: {why}", z.label));
+                            continue 'entries;
+                        }
+                    }
+                }
+            }
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// The first resolvable statement of a kind; a second that gives another instant is a
+/// conflict, and the field is left out.
+fn stated_milestone(
+    ctx: &Context<'_>,
+    stated: &[Stated],
+    field: &str,
+    report: &mut Report,
+) -> Option<Milestone> {
+    let mut chosen: Option<Milestone> = None;
+    let mut problems = Vec::new();
+    for s in stated {
+        match ctx.resolve(s) {
+            Ok(at) => match &chosen {
+                None => {
+                    chosen = Some(Milestone {
+                        at,
+                        evidence: s.evidence.clone(),
+                        strength: 3,
+                    });
+                }
+                Some(c) if (c.at.at.as_second() - at.at.as_second()).abs() >= 60 => {
+                    report.leave_out(
+                        field,
+                        format!(
+                            "the document gives two: {} ({}) and {} ({})",
+                            c.at.rfc3339(),
+                            c.evidence.describe(),
+                            at.rfc3339(),
+                            s.evidence.describe()
+                        ),
+                    );
+                    return None;
+                }
+                Some(_) => {}
+            },
+            Err(why) => problems.push(why),
+        }
+    }
+    if chosen.is_none() {
+        for why in problems {
+            report.leave_out(field, why);
+        }
+    }
+    chosen
+}
+
+/// An end earlier in the day than the start, with no date of its own, is the next day.
+fn cross_midnight(start: &Milestone, end: &mut Milestone, report: &mut Report) {
+    if end.at.at < start.at.at
+        && end.at.date() == start.at.date()
+        && let Some(next) = end.at.plus(SignedDuration::from_hours(24))
+        && next.at >= start.at.at
+    {
+        end.at = next;
+        report.note(
+            "resolved: the end time is earlier in the day than the start; read as the next day",
+        );
+    }
+}
+
+fn from_entry(f: &Findings<'_>, e: &Entry, strength: u8) -> Milestone {
+    Milestone {
+        at: e.at,
+        evidence: Evidence::new(f.source.line_number(e.src), &e.source),
+        strength,
+    }
+}
+
+/// With no stated start: the timeline's start marker ("incident begins"), else its first
+/// entry that reports trouble (an alert, errors, users unable to...). A timeline that opens
+/// with preparation or background does not start the incident, and one whose first
+/// trouble comes after a detection cannot say when impact began.
+fn timeline_start(f: &Findings<'_>, entries: &[Entry]) -> Option<Milestone> {
+    if let Some(e) = entries.iter().find(|e| e.marker == Some(Marker::Start)) {
+        return Some(from_entry(f, e, 2));
+    }
+    entries
+        .iter()
+        .find(|e| e.kind == EventKind::Detection || reads_as_impact(&e.text))
+        .map(|e| from_entry(f, e, 1))
+}
+
+/// A stated start the timeline contradicts: a start marker at another time, or a timeline
+/// whose entries all come before the stated start.
+fn start_against_timeline(
+    f: &Findings<'_>,
+    start: &Milestone,
+    entries: &[Entry],
+) -> Option<String> {
+    if let Some(marker) = entries.iter().find(|e| e.marker == Some(Marker::Start))
+        && (marker.at.at.as_second() - start.at.at.as_second()).abs() >= 60
+    {
+        return Some(format!(
+            "the document gives two: {} ({}) and the timeline's start {} ({})",
+            start.at.rfc3339(),
+            start.evidence.describe(),
+            marker.at.rfc3339(),
+            Evidence::new(f.source.line_number(marker.src), &marker.source).describe()
+        ));
+    }
+    let last = entries.iter().map(|e| e.at.at).max()?;
+    (last < start.at.at).then(|| {
+        format!(
+            "{} ({}) is after every entry of the timeline",
+            start.at.rfc3339(),
+            start.evidence.describe()
+        )
+    })
+}
+
+/// With no stated end: the timeline's end marker, else its last resolution entry.
+fn timeline_end(
+    f: &Findings<'_>,
+    entries: &[Entry],
+    start: Option<&Milestone>,
+) -> Option<Milestone> {
+    if let Some(m) = marked(f, entries, Marker::End) {
+        return Some(m);
+    }
+    let after_start = |e: &&Entry| start.is_none_or(|s| e.at.at >= s.at.at);
+    entries
+        .iter()
+        .filter(after_start)
+        .rfind(|e| e.kind == EventKind::Resolution)
+        .map(|e| from_entry(f, e, 1))
+}
+
+fn marked(f: &Findings<'_>, entries: &[Entry], marker: Marker) -> Option<Milestone> {
+    entries
+        .iter()
+        .find(|e| e.marker == Some(marker))
+        .map(|e| from_entry(f, e, 2))
+}
+
+fn first_of_kind(f: &Findings<'_>, entries: &[Entry], kind: EventKind) -> Option<Milestone> {
+    entries
+        .iter()
+        .find(|e| e.kind == kind)
+        .map(|e| from_entry(f, e, 1))
+}
+
+/// The stated duration: checked against start and end when both are known (the end is
+/// left out when they disagree), written on its own when one of them is missing.
+fn duration(
+    f: &Findings<'_>,
+    started: &Option<Milestone>,
+    resolved: &mut Option<Milestone>,
+    report: &mut Report,
+) -> Option<(SignedDuration, Evidence)> {
+    let stated = &f.statements.durations;
+    let first = stated.first()?;
+    // Two stated durations that disagree settle nothing.
+    if let Some(other) = stated.iter().find(|d| {
+        !agree(
+            first.value.value,
+            d.value.value,
+            first.value.approximate || d.value.approximate,
+        )
+    }) {
+        report.leave_out(
+            "duration",
+            format!(
+                "the document gives two: {} ({}) and {} ({})",
+                times::describe_duration(first.value.value),
+                first.evidence.describe(),
+                times::describe_duration(other.value.value),
+                other.evidence.describe()
+            ),
+        );
+        return None;
+    }
+    match (started, resolved.as_ref()) {
+        (Some(s), Some(e)) => {
+            let actual = e.at.at.duration_since(s.at.at);
+            let lower = first.evidence.quote.to_lowercase();
+            let at_least = ["at least", "more than", "over ", "nearly", "almost"]
+                .iter()
+                .any(|w| lower.contains(w));
+            let below_bound = at_least && actual >= first.value.value;
+            if !agree(actual, first.value.value, first.value.approximate) && !below_bound {
+                report.leave_out(
+                    "resolved",
+                    format!(
+                        "{} ({}) is {} after the start, but the document says {} ({})",
+                        e.at.rfc3339(),
+                        e.evidence.describe(),
+                        times::describe_duration(actual),
+                        times::describe_duration(first.value.value),
+                        first.evidence.describe()
+                    ),
+                );
+                report.leave_out(
+                    "duration",
+                    "it disagrees with the start and end; see resolved",
+                );
+                *resolved = None;
+            }
+            None
+        }
+        _ => Some((first.value.value, first.evidence.clone())),
+    }
+}
+
+/// Two durations agree within 2 % (a quarter, and at least 15 minutes, when one is said to
+/// be approximate).
+fn agree(a: SignedDuration, b: SignedDuration, approximate: bool) -> bool {
+    let diff = (a.as_secs() - b.as_secs()).abs();
+    let base = a.as_secs().max(b.as_secs());
+    let tolerance = if approximate {
+        (base / 4).max(15 * 60)
+    } else {
+        (base / 50).max(60)
+    };
+    diff <= tolerance
+}
+
+/// Milestones out of order: the less trusted of two that disagree is left out.
+fn in_order(slots: &mut [(&str, Option<Milestone>); 5], report: &mut Report) {
+    loop {
+        let mut conflict = None;
+        'outer: for i in 0..slots.len() {
+            for j in i + 1..slots.len() {
+                if let (Some(a), Some(b)) = (&slots[i].1, &slots[j].1)
+                    && b.at.at < a.at.at
+                {
+                    conflict = Some((i, j));
+                    break 'outer;
+                }
+            }
+        }
+        let Some((i, j)) = conflict else { return };
+        let (a, b) = (slots[i].1.as_ref(), slots[j].1.as_ref());
+        let drop = match (a, b) {
+            (Some(a), Some(b)) if b.strength > a.strength => i,
+            _ => j,
+        };
+        let keep = if drop == i { j } else { i };
+        if let (Some(dropped), Some(kept)) = (&slots[drop].1, &slots[keep].1) {
+            let reason = format!(
+                "{} ({}) is out of order with {} {} ({})",
+                dropped.at.rfc3339(),
+                dropped.evidence.describe(),
+                slots[keep].0,
+                kept.at.rfc3339(),
+                kept.evidence.describe()
+            );
+            let field = slots[drop].0;
+            report.leave_out(field, reason);
+        }
+        slots[drop].1 = None;
+    }
+}
+
+/// The incident's date before the start is known, from the text's own dates: a labelled
+/// date, else the dates of the summary's sentences and the timeline when they agree, else
+/// the title's. Dates that disagree leave it out, naming both.
+fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidence)> {
+    let dates = f.dates;
+    let labelled: Vec<_> = dates.from(DateSource::Label).collect();
+    let chosen = if let Some(first) = labelled.first() {
+        if let Some(other) = labelled.iter().find(|d| d.date != first.date) {
+            report.leave_out(
+                "date",
+                format!(
+                    "the document gives two: {} ({}) and {} ({})",
+                    first.date,
+                    first.evidence.describe(),
+                    other.date,
+                    other.evidence.describe()
+                ),
+            );
+            return None;
+        }
+        (*first).clone()
+    } else {
+        let text: Vec<_> = dates
+            .from(DateSource::Prose)
+            .chain(dates.from(DateSource::Timeline))
+            .collect();
+        match text.first() {
+            Some(first) => {
+                if let Some(other) = text.iter().find(|d| d.date != first.date) {
+                    // The timeline's first date settles prose that also names other days
+                    // (a deploy the week before, the day of the fix) only when it is the
+                    // first date the prose names too.
+                    let timeline = dates.from(DateSource::Timeline).next();
+                    match timeline {
+                        Some(t) if t.date == first.date => (*first).clone(),
+                        _ => {
+                            report.leave_out(
+                                "date",
+                                format!(
+                                    "the document names several days and none is marked as the incident's: {} ({}) and {} ({})",
+                                    first.date,
+                                    first.evidence.describe(),
+                                    other.date,
+                                    other.evidence.describe()
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                } else {
+                    (*first).clone()
+                }
+            }
+            None => match dates.from(DateSource::Title).next() {
+                Some(title) => title.clone(),
+                None => {
+                    for p in &dates.problems {
+                        report.leave_out("date", p.clone());
+                    }
+                    if dates.problems.is_empty() {
+                        report.leave_out("date", "the document states no incident date");
+                    }
+                    return None;
+                }
+            },
+        }
+    };
+    for weak in dates
+        .from(DateSource::Title)
+        .chain(dates.from(DateSource::FileName))
+    {
+        if weak.date != chosen.date && weak.source != chosen.source {
+            let place = if weak.source == DateSource::Title {
+                format!("the title ({})", weak.evidence.describe())
+            } else {
+                format!(
+                    "the file name {}",
+                    super::evidence::quote(&weak.evidence.quote)
+                )
+            };
+            report.note(format!(
+                "date: {place} says {}, the text {} ({}); the text's is used",
+                weak.date,
+                chosen.date,
+                chosen.evidence.describe()
+            ));
+        }
+    }
+    Some((chosen.date, chosen.evidence))
+}
+
+/// The date written: the start's day when the start is known (and the stated date allows
+/// it), else the date the text states.
+fn final_date(
+    f: &Findings<'_>,
+    started: Option<&Milestone>,
+    tentative: Option<(Date, Evidence)>,
+    report: &mut Report,
+) -> Option<(Date, Evidence)> {
+    let Some(start) = started else {
+        return tentative;
+    };
+    let day = start.at.date();
+    let labelled = f.dates.from(DateSource::Label).next();
+    if let Some(l) = labelled {
+        let apart = (l.date - day).get_days().abs();
+        if apart > 1 {
+            report.leave_out(
+                "date",
+                format!(
+                    "the start {} ({}) is not on the stated date {} ({})",
+                    start.at.rfc3339(),
+                    start.evidence.describe(),
+                    l.date,
+                    l.evidence.describe()
+                ),
+            );
+            return None;
+        }
+    }
+    Some((day, start.evidence.clone()))
+}
+
+/// A timeline entry that says something was broken: "error rates rise", "site down",
+/// "users unable to log in", "alert fired".
+pub(super) fn reads_as_impact(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "down",
+        "outage",
+        "error",
+        "errors",
+        "fail",
+        "fails",
+        "failed",
+        "failing",
+        "failure",
+        "failures",
+        "unresponsive",
+        "unavailable",
+        "unreachable",
+        "timeout",
+        "timeouts",
+        "crash",
+        "crashed",
+        "crashes",
+        "slow",
+        "latency",
+        "unable",
+        "cannot",
+        "can't",
+        "broken",
+        "alert",
+        "alerts",
+        "alerted",
+        "degraded",
+        "halt",
+        "halts",
+        "halted",
+        "stall",
+        "stalled",
+        "500",
+        "502",
+        "503",
+        "504",
+        "5xx",
+        "incident",
+        "stops",
+        "spike",
+    ];
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .any(|w| WORDS.contains(&w))
+        || lower.contains("not responding")
+        || lower.contains("not loading")
+}

@@ -1,0 +1,183 @@
+//! Is it a postmortem? A guide, a template, a policy page or a list of many incidents is
+//! declined with the reason, since importing it would invent an incident.
+
+use super::sections::{Kind, Section};
+use super::text::Line;
+
+const INSTRUCTION_PHRASES: &[&str] = &[
+    "must contain",
+    "requirements",
+    "read or watch",
+    "mandatory",
+    "your postmortem",
+    "your post-mortem",
+    "write a postmortem",
+    "write a post-mortem",
+    "you should",
+    "you must",
+    "you will",
+    "in this guide",
+    "this guide",
+    "this tutorial",
+    "step 1",
+    "step-by-step",
+    "getting started",
+    "installation",
+    "prerequisites",
+    "npm install",
+    "pip install",
+    "cargo install",
+    "learning objectives",
+    "by the end of this",
+    "task body",
+    "request a review",
+    "manual qa review",
+    "make sure you",
+    "be brief",
+    "your peers",
+    "how to write",
+    "how to run",
+    "template",
+    "usage:",
+];
+
+fn count_phrase(text: &str, phrase: &str) -> usize {
+    text.matches(phrase).count().min(3)
+}
+
+pub(super) fn not_a_postmortem(
+    lines: &[Line],
+    sections: &[Section],
+    title: &str,
+    has_date: bool,
+    has_times: bool,
+    entries: usize,
+) -> Option<String> {
+    let text: String = lines
+        .iter()
+        .filter(|l| !l.code)
+        .map(|l| l.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let second = words
+        .iter()
+        .filter(|w| matches!(**w, "you" | "your" | "you're" | "yourself" | "you'll"))
+        .count();
+    let ratio = if words.is_empty() {
+        0.0
+    } else {
+        second as f64 / words.len() as f64
+    };
+    let hits: Vec<&str> = INSTRUCTION_PHRASES
+        .iter()
+        .copied()
+        .filter(|p| text.contains(p))
+        .collect();
+    let instruction: usize = hits.iter().map(|p| count_phrase(&text, p)).sum();
+    let incident_words = [
+        "outage",
+        "incident",
+        "downtime",
+        "went down",
+        "was down",
+        "root cause",
+        "restored",
+        "resolved",
+        "impact",
+        "affected",
+        "unavailable",
+        "degraded",
+        "failure",
+        "failed",
+        "error",
+        "crash",
+        "bug",
+        "hotfix",
+        "broke",
+        "unresponsive",
+        "disruption",
+        "mitigat",
+    ]
+    .iter()
+    .map(|w| text.matches(w).count().min(3))
+    .sum::<usize>();
+    let pm_kinds: std::collections::BTreeSet<u8> = sections
+        .iter()
+        .filter_map(|s| match s.kind {
+            Kind::Summary => Some(0),
+            Kind::Timeline => Some(1),
+            Kind::RootCause => Some(2),
+            Kind::Impact => Some(3),
+            Kind::Resolution => Some(4),
+            Kind::Actions => Some(5),
+            Kind::Lessons => Some(6),
+            Kind::Detection => Some(7),
+            _ => None,
+        })
+        .collect();
+    // The document calls itself a postmortem (in its title or first heading).
+    let heading_text = lines
+        .iter()
+        .filter(|l| l.heading.is_some() || l.bold)
+        .take(2)
+        .map(|l| l.text.to_lowercase())
+        .chain(std::iter::once(title.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let named = [
+        "postmortem",
+        "post-mortem",
+        "post mortem",
+        "incident",
+        "outage",
+        "retro",
+        "rca",
+        "root cause analysis",
+        "downtime",
+    ]
+    .iter()
+    .any(|w| heading_text.contains(w));
+    let evidence = if entries >= 2 { 3 } else { 0 }
+        + if named { 2 } else { 0 }
+        + if has_times { 2 } else { 0 }
+        + usize::from(has_date)
+        + pm_kinds.len().min(4)
+        + if incident_words >= 3 { 2 } else { 0 };
+    let against = instruction * 2 + if ratio > 0.02 { 3 } else { 0 };
+    if hits.len() >= 2 && against >= 4 && against >= evidence {
+        let shown: Vec<String> = hits.iter().take(4).map(|h| format!("\"{h}\"")).collect();
+        return Some(format!(
+            "reads as instructions, not a report of an incident: {}{}",
+            shown.join(", "),
+            if ratio > 0.02 {
+                ", written to \"you\""
+            } else {
+                ""
+            }
+        ));
+    }
+    if evidence < 3 {
+        let mut lacks = Vec::new();
+        if !has_date {
+            lacks.push("no incident date");
+        }
+        if entries < 2 {
+            lacks.push("no timeline");
+        }
+        if incident_words < 3 {
+            lacks.push("no outage or impact words");
+        }
+        if pm_kinds.is_empty() {
+            lacks.push("no postmortem sections");
+        }
+        return Some(format!(
+            "does not read as a postmortem: {}",
+            lacks.join(", ")
+        ));
+    }
+    None
+}

@@ -1,0 +1,227 @@
+//! What the prose states about the incident's times: each clock time of the summary-like
+//! sections with the role its words give it (a start, an end, a detection...), each stated
+//! duration, and the zone the document declares. Findings only: which of them is believed
+//! is the decision step's job.
+
+use super::evidence::Evidence;
+use super::mentions::{self, Mention, Role};
+use super::sections::{Kind, Section};
+use super::text::{self, Line, Source};
+use super::timeline;
+use super::times::{self, ClockRules, DayOrder, Zone};
+
+/// A time stated in prose, with the sentence and line it came from.
+#[derive(Debug, Clone)]
+pub(super) struct Stated {
+    pub(super) mention: Mention,
+    pub(super) evidence: Evidence,
+    /// The section it is in (an index into the sections).
+    pub(super) section: usize,
+}
+
+/// A duration stated in prose ("the outage lasted about two hours").
+#[derive(Debug, Clone)]
+pub(super) struct StatedDuration {
+    pub(super) value: times::DurationMention,
+    pub(super) evidence: Evidence,
+}
+
+/// Every time the summary-like sections state, by role, in document order.
+#[derive(Debug, Default)]
+pub(super) struct Statements {
+    pub(super) starts: Vec<Stated>,
+    pub(super) ends: Vec<Stated>,
+    pub(super) detected: Vec<Stated>,
+    pub(super) acknowledged: Vec<Stated>,
+    pub(super) mitigated: Vec<Stated>,
+    /// Times with no cue ("Date/time: 2016-11-07 21:30").
+    pub(super) bare: Vec<Stated>,
+    pub(super) durations: Vec<StatedDuration>,
+    /// Zones attached to times in the summary, each with the sentence of its time.
+    pub(super) zones: Vec<(Zone, Evidence)>,
+}
+
+const DURATION_BEFORE: &[&str] = &[
+    "lasted",
+    "lasting",
+    "duration",
+    "total of",
+    "outage of",
+    "downtime of",
+    "down for",
+    "offline for",
+    "unavailable for",
+    "incurred",
+    "for approximately",
+    "for about",
+    "for around",
+    "for roughly",
+    "for nearly",
+    "for over",
+    "for a period of",
+];
+const DURATION_AFTER: &[&str] = &[
+    "outage",
+    "of downtime",
+    "downtime",
+    "of outage",
+    "disruption",
+    "of disruption",
+    "incident",
+    "of service",
+    "long outage",
+];
+
+pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
+    let before = text.get(..d.range.start).unwrap_or("").to_lowercase();
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    let after = text.get(d.range.end..).unwrap_or("").to_lowercase();
+    let after = after.trim_start_matches([' ', '-']);
+    let in_parens = tail.trim_end().ends_with('(') && after.trim_start().starts_with(')');
+    DURATION_BEFORE.iter().any(|w| tail.contains(w))
+        || DURATION_AFTER.iter().any(|w| after.starts_with(w))
+        || in_parens
+        || before.trim_start().starts_with("duration")
+}
+
+/// The sentence of `text` around byte `at`.
+fn sentence_at(text: &str, at: usize) -> &str {
+    text::sentences(text)
+        .into_iter()
+        .find(|(a, b)| *a <= at && at < *b)
+        .and_then(|(a, b)| text.get(a..b))
+        .map_or(text, str::trim)
+}
+
+/// Reads the times stated in the summary-like sections.
+pub(super) fn read(
+    source: &Source,
+    lines: &[Line],
+    sections: &[Section],
+    order: DayOrder,
+) -> Statements {
+    let mut st = Statements::default();
+    for (index, section) in sections.iter().enumerate() {
+        if !section.kind.is_summary_like() {
+            continue;
+        }
+        let heading_line = section.heading.and_then(|h| lines.get(h));
+        let body = lines.get(section.lines.clone()).unwrap_or(&[]);
+        // Wrapped lines joined; "Start-time:" on its own line labels what follows.
+        let mut logical: Vec<(usize, String)> = Vec::new();
+        let mut carry: Option<(usize, String)> = None;
+        for (src, p) in text::paragraphs_at(heading_line.into_iter().chain(body.iter())) {
+            if p.trim_end().ends_with(':') && p.split_whitespace().count() <= 6 {
+                carry = Some(match carry.take() {
+                    Some((at, c)) => (at, format!("{c} {p}")),
+                    None => (src, p),
+                });
+                continue;
+            }
+            logical.push(match carry.take() {
+                Some((at, c)) => (at, format!("{c} {p}")),
+                None => (src, p),
+            });
+        }
+        for (src, text) in &logical {
+            let text = text.as_str();
+            let line = source.line_number(*src);
+            let mut ms = mentions::find(text, order, ClockRules::default());
+            let spans = mentions::spans(text, &mut ms);
+            for m in &ms {
+                if let Some(z) = &m.zone {
+                    let evidence = Evidence::new(line, sentence_at(text, m.range.start));
+                    st.zones.push((z.clone(), evidence));
+                }
+            }
+            let stated = |m: &Mention| Stated {
+                mention: m.clone(),
+                evidence: Evidence::new(line, sentence_at(text, m.range.start)),
+                section: index,
+            };
+            let mut in_span = vec![false; ms.len()];
+            for &(a, b) in &spans {
+                for i in [a, b] {
+                    if let Some(x) = in_span.get_mut(i) {
+                        *x = true;
+                    }
+                }
+                // A span is a start and an end, unless its words say detection.
+                if matches!(mentions::role(text, &ms, a), Some(Role::Detected)) {
+                    continue;
+                }
+                if let (Some(ma), Some(mb)) = (ms.get(a), ms.get(b)) {
+                    st.starts.push(stated(ma));
+                    st.ends.push(stated(mb));
+                }
+            }
+            for (i, m) in ms.iter().enumerate() {
+                if in_span.get(i).copied().unwrap_or(false) {
+                    continue;
+                }
+                let list = match mentions::role(text, &ms, i) {
+                    Some(Role::Start) => &mut st.starts,
+                    Some(Role::Detected) => &mut st.detected,
+                    Some(Role::Acknowledged) => &mut st.acknowledged,
+                    Some(Role::Mitigated) => &mut st.mitigated,
+                    Some(Role::End) => &mut st.ends,
+                    None => &mut st.bare,
+                };
+                list.push(stated(m));
+            }
+            for d in times::find_durations(text) {
+                if stated_duration(text, &d) {
+                    let evidence = Evidence::new(line, sentence_at(text, d.range.start));
+                    st.durations.push(StatedDuration { value: d, evidence });
+                }
+            }
+        }
+    }
+    st
+}
+
+/// The zone for times written without one: a statement ("All times in PST"), else the only
+/// zone the document uses, else the one nearly all its times use. The evidence is the
+/// statement, or the first time written in that zone.
+pub(super) fn document_zone(
+    source: &Source,
+    lines: &[Line],
+    sections: &[Section],
+    stated: &[(Zone, Evidence)],
+    entries: &[timeline::RawEntry],
+) -> Option<(Zone, Evidence)> {
+    for section in sections {
+        if section.kind == Kind::Appendix {
+            continue;
+        }
+        if let Some(h) = section.heading.and_then(|h| lines.get(h))
+            && let Some(z) = times::zone_statement(&h.text, true)
+            && (section.kind == Kind::Timeline || section.kind.is_summary_like())
+        {
+            return Some((z, Evidence::new(source.line_number(h.src), &h.text)));
+        }
+        for line in lines.get(section.lines.clone()).unwrap_or(&[]) {
+            if line.code {
+                continue;
+            }
+            if let Some(z) = times::zone_statement(&line.text, line.heading.is_some()) {
+                return Some((z, Evidence::new(source.line_number(line.src), &line.text)));
+            }
+        }
+    }
+    let mut all: Vec<(Zone, Evidence)> = stated.to_vec();
+    all.extend(entries.iter().filter_map(|e| {
+        let evidence = Evidence::new(source.line_number(e.src), &e.text);
+        e.mention.zone.clone().map(|z| (z, evidence))
+    }));
+    let count = |z: &Zone| all.iter().filter(|(o, _)| o == z).count();
+    let best = all.iter().max_by_key(|(z, _)| count(z))?.clone();
+    (count(&best.0) * 4 >= all.len() * 3).then_some(best)
+}
