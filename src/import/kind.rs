@@ -53,6 +53,18 @@ pub(super) fn not_a_postmortem(
     has_times: bool,
     entries: usize,
 ) -> Option<String> {
+    if let Some(reason) = many_incidents(lines, sections) {
+        return Some(reason);
+    }
+    if let Some(reason) = template(lines, title) {
+        return Some(reason);
+    }
+    if !has_date && !has_times && entries == 0 && !calls_itself_a_report(lines, title) {
+        return Some(
+            "reports no incident: no date, no time, no timeline, and it does not call itself a postmortem or incident report"
+                .to_string(),
+        );
+    }
     let text: String = lines
         .iter()
         .filter(|l| !l.code)
@@ -180,4 +192,98 @@ pub(super) fn not_a_postmortem(
         ));
     }
     None
+}
+
+super::times::pattern!(
+    /// `{{title}}`, `{{#each authors}}`, `{{ summary }}`: a template's fields. Not a site
+    /// generator's variables (`{{ site.name }}`, `{{ page.title }}`), which real reports
+    /// published with Jekyll or Hugo contain.
+    TEMPLATE_FIELD = r"\{\{\s*[#/]?(?:[A-Za-z_][A-Za-z0-9_]*)(?:\s+[A-Za-z_][A-Za-z0-9_.]*)?\s*\}\}"
+);
+super::times::pattern!(
+    /// `[descriptive name here]`, `[Internal, Outage, Corruption, Breach]`, `<insert date>`,
+    /// `YYYY-MM-DD`, `HH:MM`: what a template asks the writer to fill in.
+    FILL_IN = r"(?i)\[[^\]]*\b(?:here|name|title|date|description|tbd|todo|insert|fill)\b[^\]]*\](?:[^(]|$)|\[(?:[A-Z][a-z]+, ){2,}[A-Z][a-z]+\]|<(?:insert|your|add|enter)\b[^>]*>|\bYYYY-MM-DD\b|\bHH:MM\b"
+);
+
+/// A template: fields to fill in (`{{title}}`, `[descriptive name here]`), or a document
+/// that says it is one.
+fn template(lines: &[Line], title: &str) -> Option<String> {
+    let mut fields: Vec<String> = Vec::new();
+    let mut says_so = false;
+    for line in lines.iter().filter(|l| !l.code) {
+        let lower = line.text.to_lowercase();
+        says_so |= ["this is a postmortem template", "this is a post-mortem template", "this is an incident template", "this template", "template for"]
+            .iter()
+            .any(|p| lower.contains(p));
+        for re in [&TEMPLATE_FIELD, &FILL_IN] {
+            if let Some(re) = re.as_ref() {
+                fields.extend(re.find_iter(&line.text).map(|m| m.as_str().trim().to_string()));
+            }
+        }
+    }
+    let title = title.to_lowercase();
+    says_so |= title.contains("template");
+    if fields.len() >= 3 || (says_so && !fields.is_empty()) || (says_so && title.contains("template")) {
+        let shown: Vec<String> = fields.iter().take(3).map(|f| format!("\"{f}\"")).collect();
+        return Some(if shown.is_empty() {
+            "a template: it says so".to_string()
+        } else {
+            format!("a template: fields to fill in such as {}", shown.join(", "))
+        });
+    }
+    None
+}
+
+/// A page listing many incidents (a status archive): sections headed by dates that span
+/// more than a few weeks, outside any timeline.
+fn many_incidents(lines: &[Line], sections: &[Section]) -> Option<String> {
+    let mut days: Vec<jiff::civil::Date> = Vec::new();
+    for section in sections.iter().filter(|s| s.kind != Kind::Timeline) {
+        let Some(heading) = section.heading.and_then(|h| lines.get(h)) else {
+            continue;
+        };
+        let dates = super::times::find_dates(&heading.text, super::times::DayOrder::Unknown);
+        if let Some(d) = dates.first().and_then(|d| d.value.full()) {
+            days.push(d);
+        }
+    }
+    days.sort();
+    days.dedup();
+    let (first, last) = (days.first()?, days.last()?);
+    let span = (*last - *first).get_days();
+    (days.len() >= 4 && span > 21).then(|| {
+        format!(
+            "a list of many incidents: {} sections headed by dates from {first} to {last}; import each incident from a document of its own",
+            days.len()
+        )
+    })
+}
+
+/// The title or first heading says the document reports an incident.
+fn calls_itself_a_report(lines: &[Line], title: &str) -> bool {
+    let heads = lines
+        .iter()
+        .filter(|l| l.heading.is_some() || l.bold)
+        .take(2)
+        .map(|l| l.text.to_lowercase())
+        .chain(std::iter::once(title.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    [
+        "postmortem",
+        "post-mortem",
+        "post mortem",
+        "incident report",
+        "outage report",
+        "rca",
+        "root cause analysis",
+        "retrospective",
+        "incident review",
+        "disclosure",
+        "outage",
+        "downtime",
+    ]
+    .iter()
+    .any(|w| heads.contains(w))
 }

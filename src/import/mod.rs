@@ -117,15 +117,17 @@ pub fn import_document(
         file_name,
         &raw_entries,
     );
-    let has_times = !(statements.starts.is_empty()
-        && statements.ends.is_empty()
-        && statements.detected.is_empty()
-        && statements.acknowledged.is_empty());
+    // Any date or clock time anywhere, for telling a report from a policy page.
+    let prose = lines.iter().filter(|l| !l.code);
+    let has_date = prose.clone().any(|l| !times::find_dates(&l.text, order).is_empty());
+    let has_times = prose
+        .clone()
+        .any(|l| !times::find_clocks(&l.text, times::ClockRules::default()).is_empty());
     if let Some(reason) = kind::not_a_postmortem(
         &lines,
         &sections,
         &title.text,
-        !dates.found.is_empty(),
+        has_date,
         has_times,
         raw_entries.len(),
     ) {
