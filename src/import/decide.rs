@@ -78,6 +78,9 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     };
 
     let mut started = stated_milestone(&ctx, &f.statements.starts, "started", report);
+    if started.is_none() && !report.is_left_out("started") {
+        started = labelled_start(&ctx, f, report);
+    }
     let mut resolved = stated_milestone(&ctx, &f.statements.ends, "resolved", report);
     let mut detected = stated_milestone(&ctx, &f.statements.detected, "detected", report);
     let mut acknowledged =
@@ -115,7 +118,8 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     let timeline_entries = placed.entries;
 
     if started.is_none() && !report.is_left_out("started") {
-        started = timeline_start(f, &timeline_entries);
+        started = confirmed_first_time(&ctx, f, &timeline_entries)
+            .or_else(|| timeline_start(f, &timeline_entries));
     } else if let Some(s) = &started
         && let Some(conflict) = start_against_timeline(f, s, &timeline_entries)
     {
@@ -384,6 +388,36 @@ fn stated_milestone(
     chosen
 }
 
+/// A time with no cue on the line that labels the incident's date (`Date of incident:
+/// 20 September 2023, 14:32 UTC`) is when it began.
+fn labelled_start(ctx: &Context<'_>, f: &Findings<'_>, report: &mut Report) -> Option<Milestone> {
+    let labelled: Vec<Stated> = f
+        .statements
+        .bare
+        .iter()
+        .filter(|s| super::dates::is_date_label(&s.evidence.quote))
+        .cloned()
+        .collect();
+    stated_milestone(ctx, &labelled, "started", report)
+}
+
+/// The summary's first time, when it has a date of its own and the timeline has an entry
+/// at the same minute: two statements of one moment (`On April 1, 2024, at 02:51:15 UTC, a
+/// wrong block was generated` and the timeline's `0251: wrong block generated`).
+fn confirmed_first_time(ctx: &Context<'_>, f: &Findings<'_>, entries: &[Entry]) -> Option<Milestone> {
+    let first = f.statements.bare.first()?;
+    first.mention.date?;
+    let at = ctx.resolve(first).ok()?;
+    let confirmed = entries
+        .iter()
+        .any(|e| (e.at.at.as_second() - at.at.as_second()).abs() < 60);
+    confirmed.then(|| Milestone {
+        at,
+        evidence: first.evidence.clone(),
+        strength: 3,
+    })
+}
+
 /// An end earlier in the day than the start, with no date of its own, is the next day.
 fn cross_midnight(start: &Milestone, end: &mut Milestone, report: &mut Report) {
     if end.at.at < start.at.at
@@ -436,6 +470,25 @@ fn start_against_timeline(
             start.evidence.describe(),
             marker.at.rfc3339(),
             Evidence::new(f.source.line_number(marker.src), &marker.source).describe()
+        ));
+    }
+    let confirmed = entries
+        .iter()
+        .any(|e| (e.at.at.as_second() - start.at.at.as_second()).abs() < 60);
+    if confirmed {
+        return None;
+    }
+    // Trouble reported more than an hour before the stated start, at no entry of its own.
+    if let Some(early) = entries.iter().find(|e| {
+        (e.kind == EventKind::Detection || reads_as_impact(&e.text))
+            && e.at.at.as_second() < start.at.at.as_second() - 3600
+    }) {
+        return Some(format!(
+            "the document gives {} ({}), but its timeline reports trouble earlier, at {} ({})",
+            start.at.rfc3339(),
+            start.evidence.describe(),
+            early.at.rfc3339(),
+            Evidence::new(f.source.line_number(early.src), &early.source).describe()
         ));
     }
     let last = entries.iter().map(|e| e.at.at).max()?;

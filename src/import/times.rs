@@ -679,6 +679,7 @@ const ABBREVIATIONS: &[(&str, i32, Option<&str>)] = &[
     ("EEST", 10800, None),
     ("MSK", 10800, None),
     ("EAT", 10800, None),
+    ("GST", 14400, None),
     ("WAT", 3600, None),
     ("CAT", 7200, None),
     ("SAST", 7200, None),
@@ -1121,6 +1122,29 @@ fn number_word(word: &str) -> Option<f64> {
     })
 }
 
+pattern!(
+    /// `7 and a half hours`, `two and a half days`.
+    AND_A_HALF = r"(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+and\s+a\s+half\s+(hours?|minutes?|days?)\b"
+);
+
+/// The words just before a duration say it is approximate ("about", "~", "at least").
+fn approximate_before(before: &str) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    [
+        "approx", "about", "around", "roughly", "nearly", "almost", "~", "at least", "over",
+        "more than", "less than", "under", "up to", "maximum",
+    ]
+    .iter()
+    .any(|w| tail.contains(w))
+}
+
 /// A duration written in the text (`2 hours and 45 minutes`, `16h 45m`, `an hour and a half`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DurationMention {
@@ -1136,11 +1160,46 @@ pub(crate) fn find_durations(text: &str) -> Vec<DurationMention> {
         return Vec::new();
     };
     let mut out: Vec<DurationMention> = Vec::new();
+    // "7 and a half hours": the half belongs to the number before it.
+    let halves: Vec<(Range<usize>, f64)> = AND_A_HALF
+        .as_ref()
+        .map(|re| {
+            re.captures_iter(text)
+                .filter_map(|c| {
+                    let all = c.get(0)?;
+                    let n = number_word(c.get(1)?.as_str())?;
+                    let unit = c.get(2)?.as_str().to_lowercase();
+                    let unit_secs = if unit.starts_with('h') {
+                        3600.0
+                    } else if unit.starts_with('d') {
+                        86400.0
+                    } else {
+                        60.0
+                    };
+                    Some((all.range(), (n + 0.5) * unit_secs))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut last_unit_secs = 0.0f64;
     for c in re.captures_iter(text) {
         let (Some(all), Some(num), Some(unit)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
+        if let Some((range, secs)) = halves
+            .iter()
+            .find(|(r, _)| r.start <= all.start() && all.end() <= r.end)
+        {
+            if out.last().is_none_or(|m| m.range != *range) {
+                let before = text.get(..range.start).unwrap_or("").to_lowercase();
+                out.push(DurationMention {
+                    range: range.clone(),
+                    value: SignedDuration::from_secs(secs.round() as i64),
+                    approximate: approximate_before(&before),
+                });
+            }
+            continue;
+        }
         let unit_l = unit.as_str().to_lowercase();
         // single-letter units only when glued to a number: "16h", "45m"
         if (unit_l == "h" || unit_l == "m")
@@ -1184,36 +1243,10 @@ pub(crate) fn find_durations(text: &str) -> Vec<DurationMention> {
             }
         }
         let before = text.get(..all.start()).unwrap_or("").to_lowercase();
-        let tail: String = before
-            .chars()
-            .rev()
-            .take(24)
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect();
-        let approximate = [
-            "approx",
-            "about",
-            "around",
-            "roughly",
-            "nearly",
-            "almost",
-            "~",
-            "at least",
-            "over",
-            "more than",
-            "less than",
-            "under",
-            "up to",
-            "maximum",
-        ]
-        .iter()
-        .any(|w| tail.contains(w));
         out.push(DurationMention {
             range: all.range(),
             value,
-            approximate,
+            approximate: approximate_before(&before),
         });
     }
     // "an hour and a half", "2 hours and a half"
