@@ -108,6 +108,16 @@ pub(super) fn is_date_label(text: &str) -> bool {
     )
 }
 
+/// The words just before a date say it is not the incident's ("last updated", "due by",
+/// "posted on").
+fn excluded_before(text: &str, at: usize) -> bool {
+    let mut start = at.saturating_sub(40);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    text.get(start..at).is_some_and(date_excluded)
+}
+
 /// A section whose title says it holds a date: `## Date`, `Incident date`.
 fn is_date_section(title: &str) -> bool {
     let t = title.trim().trim_end_matches(':').trim().to_lowercase();
@@ -146,7 +156,7 @@ pub(super) fn find(
             .into_iter()
             .chain(lines.get(section.lines.clone()).unwrap_or(&[]).iter())
         {
-            if line.code || date_excluded(&line.text) {
+            if line.code {
                 continue;
             }
             let title = Some(line.src) == title_src;
@@ -158,6 +168,9 @@ pub(super) fn find(
                 DateSource::Prose
             };
             for d in times::find_dates(&line.text, order) {
+                if excluded_before(&line.text, d.range.start) {
+                    continue;
+                }
                 match d.value {
                     DateValue::Full(date) => out.found.push(DateFound {
                         date,

@@ -139,7 +139,7 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
         acknowledged = first_of_kind(f, &timeline_entries, EventKind::Acknowledgement);
     }
 
-    times.duration = duration(f, &started, &mut resolved, report);
+    times.duration = duration(f, &started, &mut resolved, &timeline_entries, report);
     let mut slots = [
         ("started", started),
         ("detected", detected),
@@ -538,6 +538,7 @@ fn duration(
     f: &Findings<'_>,
     started: &Option<Milestone>,
     resolved: &mut Option<Milestone>,
+    entries: &[Entry],
     report: &mut Report,
 ) -> Option<(SignedDuration, Evidence)> {
     let stated = &f.statements.durations;
@@ -571,6 +572,26 @@ fn duration(
                 .any(|w| lower.contains(w));
             let below_bound = at_least && actual >= first.value.value;
             if !agree(actual, first.value.value, first.value.approximate) && !below_bound {
+                // A resolution entry of the timeline that the stated duration agrees with is
+                // two statements of the end; the first guess was not.
+                let expected = s.at.at.as_second() + first.value.value.as_secs();
+                let agreeing = entries
+                    .iter()
+                    .filter(|x| matches!(x.kind, EventKind::Resolution | EventKind::Mitigation))
+                    .filter(|x| {
+                        agree(x.at.at.duration_since(s.at.at), first.value.value, first.value.approximate)
+                    })
+                    .min_by_key(|x| (x.at.at.as_second() - expected).abs());
+                if let Some(x) = agreeing {
+                    report.note(format!(
+                        "resolved: the timeline entry the stated duration ({}) agrees with, not {} ({})",
+                        first.evidence.describe(),
+                        e.at.rfc3339(),
+                        e.evidence.describe()
+                    ));
+                    *resolved = Some(from_entry(f, x, 2));
+                    return None;
+                }
                 report.leave_out(
                     "resolved",
                     format!(
@@ -594,13 +615,13 @@ fn duration(
     }
 }
 
-/// Two durations agree within 2 % (a quarter, and at least 15 minutes, when one is said to
-/// be approximate).
+/// Two durations agree within 2 % or a minute; within 15 % or 15 minutes when one is said
+/// to be approximate ("about two hours").
 fn agree(a: SignedDuration, b: SignedDuration, approximate: bool) -> bool {
     let diff = (a.as_secs() - b.as_secs()).abs();
     let base = a.as_secs().max(b.as_secs());
     let tolerance = if approximate {
-        (base / 4).max(15 * 60)
+        (base * 15 / 100).max(15 * 60)
     } else {
         (base / 50).max(60)
     };
@@ -802,6 +823,7 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
         "halt",
         "halts",
         "halted",
+        "wrong",
         "stall",
         "stalled",
         "500",

@@ -109,6 +109,12 @@ pub(crate) fn classify(title: &str) -> Kind {
     if t.is_empty() {
         return Kind::Other;
     }
+    // A follow-up timeline lists what happened after the incident, not the incident.
+    if (has("timeline") || has("time line"))
+        && (has("follow-up") || has("follow up") || has("post-incident") || has("aftermath"))
+    {
+        return Kind::Appendix;
+    }
     if has("timeline")
         || has("time line")
         || has("chronology")

@@ -49,6 +49,14 @@ const DURATION_BEFORE: &[&str] = &[
     "outage of",
     "downtime of",
     "down for",
+    "downtime for",
+    "outage for",
+    "halted for",
+    "stopped for",
+    "interrupted for",
+    "degraded for",
+    "impacted for",
+    "affected for",
     "offline for",
     "unavailable for",
     "incurred",
@@ -109,7 +117,9 @@ pub(super) fn read(
 ) -> Statements {
     let mut st = Statements::default();
     for (index, section) in sections.iter().enumerate() {
-        if !section.kind.is_summary_like() {
+        // Durations are stated in conclusions and causes too; times only in the summary.
+        let times_here = section.kind.is_summary_like();
+        if !times_here && matches!(section.kind, Kind::Timeline | Kind::Appendix | Kind::Actions) {
             continue;
         }
         let heading_line = section.heading.and_then(|h| lines.get(h));
@@ -133,6 +143,15 @@ pub(super) fn read(
         for (src, text) in &logical {
             let text = text.as_str();
             let line = source.line_number(*src);
+            for d in times::find_durations(text) {
+                if stated_duration(text, &d) {
+                    let evidence = Evidence::new(line, sentence_at(text, d.range.start));
+                    st.durations.push(StatedDuration { value: d, evidence });
+                }
+            }
+            if !times_here {
+                continue;
+            }
             let mut ms = mentions::find(text, order, ClockRules::default());
             let spans = mentions::spans(text, &mut ms);
             for m in &ms {
@@ -175,12 +194,6 @@ pub(super) fn read(
                     None => &mut st.bare,
                 };
                 list.push(stated(m));
-            }
-            for d in times::find_durations(text) {
-                if stated_duration(text, &d) {
-                    let evidence = Evidence::new(line, sentence_at(text, d.range.start));
-                    st.durations.push(StatedDuration { value: d, evidence });
-                }
             }
         }
     }

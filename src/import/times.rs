@@ -1457,3 +1457,4 @@ mod tests {
         assert!(standard_in_summer(&pst, Date::constant(2024, 1, 9)).is_none());
     }
 }
+
