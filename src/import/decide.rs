@@ -533,7 +533,9 @@ fn first_of_kind(f: &Findings<'_>, entries: &[Entry], kind: EventKind) -> Option
 }
 
 /// The stated duration: checked against start and end when both are known (the end is
-/// left out when they disagree), written on its own when one of them is missing.
+/// left out when they disagree, unless a resolution entry of the timeline agrees with the
+/// duration: two statements of the end), used to find the end among the timeline's
+/// resolution entries when only the start is known, and written on its own otherwise.
 fn duration(
     f: &Findings<'_>,
     started: &Option<Milestone>,
@@ -544,13 +546,10 @@ fn duration(
     let stated = &f.statements.durations;
     let first = stated.first()?;
     // Two stated durations that disagree settle nothing.
-    if let Some(other) = stated.iter().find(|d| {
-        !agree(
-            first.value.value,
-            d.value.value,
-            first.value.approximate || d.value.approximate,
-        )
-    }) {
+    if let Some(other) = stated
+        .iter()
+        .find(|d| !agrees(first.value.value, &d.value) || !agrees(d.value.value, &first.value))
+    {
         report.leave_out(
             "duration",
             format!(
@@ -563,67 +562,76 @@ fn duration(
         );
         return None;
     }
-    match (started, resolved.as_ref()) {
-        (Some(s), Some(e)) => {
-            let actual = e.at.at.duration_since(s.at.at);
-            let lower = first.evidence.quote.to_lowercase();
-            let at_least = ["at least", "more than", "over ", "nearly", "almost"]
-                .iter()
-                .any(|w| lower.contains(w));
-            let below_bound = at_least && actual >= first.value.value;
-            if !agree(actual, first.value.value, first.value.approximate) && !below_bound {
-                // A resolution entry of the timeline that the stated duration agrees with is
-                // two statements of the end; the first guess was not.
-                let expected = s.at.at.as_second() + first.value.value.as_secs();
-                let agreeing = entries
-                    .iter()
-                    .filter(|x| matches!(x.kind, EventKind::Resolution | EventKind::Mitigation))
-                    .filter(|x| {
-                        agree(x.at.at.duration_since(s.at.at), first.value.value, first.value.approximate)
-                    })
-                    .min_by_key(|x| (x.at.at.as_second() - expected).abs());
-                if let Some(x) = agreeing {
-                    report.note(format!(
-                        "resolved: the timeline entry the stated duration ({}) agrees with, not {} ({})",
-                        first.evidence.describe(),
-                        e.at.rfc3339(),
-                        e.evidence.describe()
-                    ));
-                    *resolved = Some(from_entry(f, x, 2));
-                    return None;
-                }
-                report.leave_out(
-                    "resolved",
-                    format!(
-                        "{} ({}) is {} after the start, but the document says {} ({})",
-                        e.at.rfc3339(),
-                        e.evidence.describe(),
-                        times::describe_duration(actual),
-                        times::describe_duration(first.value.value),
-                        first.evidence.describe()
-                    ),
-                );
-                report.leave_out(
-                    "duration",
-                    "it disagrees with the start and end; see resolved",
-                );
-                *resolved = None;
-            }
-            None
+    let Some(s) = started else {
+        return Some((first.value.value, first.evidence.clone()));
+    };
+    let confirming_end = || {
+        let expected = s.at.at.as_second() + first.value.value.as_secs();
+        entries
+            .iter()
+            .filter(|x| {
+                matches!(x.kind, EventKind::Resolution | EventKind::Mitigation)
+                    || reads_as_recovery(&x.text)
+            })
+            .filter(|x| agrees(x.at.at.duration_since(s.at.at), &first.value))
+            .min_by_key(|x| (x.at.at.as_second() - expected).abs())
+    };
+    let Some(e) = resolved.as_ref() else {
+        if let Some(x) = confirming_end() {
+            report.note(format!(
+                "resolved: the timeline's resolution entry the stated duration ({}) agrees with",
+                first.evidence.describe()
+            ));
+            *resolved = Some(from_entry(f, x, 2));
+            return None;
         }
-        _ => Some((first.value.value, first.evidence.clone())),
+        return Some((first.value.value, first.evidence.clone()));
+    };
+    let actual = e.at.at.duration_since(s.at.at);
+    let lower = first.evidence.quote.to_lowercase();
+    let at_least = ["at least", "more than", "over ", "nearly", "almost"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if agrees(actual, &first.value) || (at_least && actual >= first.value.value) {
+        return None;
     }
+    if let Some(x) = confirming_end() {
+        report.note(format!(
+            "resolved: the timeline entry the stated duration ({}) agrees with, not {} ({})",
+            first.evidence.describe(),
+            e.at.rfc3339(),
+            e.evidence.describe()
+        ));
+        *resolved = Some(from_entry(f, x, 2));
+        return None;
+    }
+    report.leave_out(
+        "resolved",
+        format!(
+            "{} ({}) is {} after the start, but the document says {} ({})",
+            e.at.rfc3339(),
+            e.evidence.describe(),
+            times::describe_duration(actual),
+            times::describe_duration(first.value.value),
+            first.evidence.describe()
+        ),
+    );
+    report.leave_out("duration", "it disagrees with the start and end; see resolved");
+    *resolved = None;
+    None
 }
 
-/// Two durations agree within 2 % or a minute; within 15 % or 15 minutes when one is said
-/// to be approximate ("about two hours").
-fn agree(a: SignedDuration, b: SignedDuration, approximate: bool) -> bool {
-    let diff = (a.as_secs() - b.as_secs()).abs();
-    let base = a.as_secs().max(b.as_secs());
-    let tolerance = if approximate {
-        (base * 15 / 100).max(15 * 60)
-    } else {
-        (base / 50).max(60)
+/// A duration agrees with one stated: within 2 % or a minute of it; when it is said to be
+/// approximate ("about two hours"), within 15 % or 15 minutes, unless it is written to the
+/// minute ("~19 hours and 33 minutes"), then within 3 % or 5 minutes.
+fn agrees(actual: SignedDuration, stated: &times::DurationMention) -> bool {
+    let diff = (actual.as_secs() - stated.value.as_secs()).abs();
+    let base = stated.value.as_secs();
+    let to_the_minute = base % 3600 != 0 && base % 1800 != 0;
+    let tolerance = match (stated.approximate, to_the_minute) {
+        (true, false) => (base * 15 / 100).max(15 * 60),
+        (true, true) => (base * 3 / 100).max(5 * 60),
+        (false, _) => (base / 50).max(60),
     };
     diff <= tolerance
 }
@@ -841,4 +849,16 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
         .any(|w| WORDS.contains(&w))
         || lower.contains("not responding")
         || lower.contains("not loading")
+}
+
+/// A timeline entry that says service came back: "recovery completed", "chain resumed",
+/// "back to normal", "restored".
+fn reads_as_recovery(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "recover", "restored", "resumed", "back to normal", "back online", "back up",
+        "restarted", "working again", "operational", "normalized", "normalised", "fixed",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
