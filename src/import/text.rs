@@ -46,6 +46,8 @@ pub(crate) struct Line {
     pub(crate) indent: usize,
     /// Inside a fenced code block.
     pub(crate) code: bool,
+    /// A blockquote (`> ...`): a quoted message, an alert's text.
+    pub(crate) quote: bool,
     /// Cells when the line is a table row.
     pub(crate) cells: Option<Vec<String>>,
     /// Index of the source line in the normalised text.
@@ -387,6 +389,7 @@ fn clean_line(raw: &str, indent: usize) -> Line {
     // Blockquotes.
     while let Some(rest) = t.strip_prefix('>') {
         t = rest.trim_start().to_string();
+        line.quote = true;
     }
     if let Some(c) = HEADING.as_ref().and_then(|re| re.captures(&t)) {
         let level = c.get(1).map_or(1, |m| m.as_str().len());
@@ -401,7 +404,10 @@ fn clean_line(raw: &str, indent: usize) -> Line {
         }
     }
     if line.heading.is_none() {
-        if t.starts_with('|') || (t.matches('|').count() >= 2 && !t.starts_with("- ")) {
+        // A quoted message with `|` in it is prose; a table in a quote starts with `|`.
+        if t.starts_with('|')
+            || (t.matches('|').count() >= 2 && !t.starts_with("- ") && !line.quote)
+        {
             let inner = t.trim().trim_start_matches('|').trim_end_matches('|');
             let cells: Vec<String> = inner.split('|').map(|c| clean_inline(c.trim())).collect();
             let separator = cells

@@ -280,6 +280,11 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
             }
             blank_run = 0;
             let text = line.text.as_str();
+            // A quote under an entry (the alert's text, a chat message) is part of it, even
+            // when it names a time of its own.
+            if line.quote && pending.is_some() {
+                continue;
+            }
 
             // Tables.
             if let Some(cells) = &line.cells {
