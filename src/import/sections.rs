@@ -267,6 +267,9 @@ fn is_pseudo_heading(line: &Line) -> bool {
         return false;
     }
     let text = line.text.trim();
+    if !text.starts_with(|c: char| c.is_alphanumeric()) {
+        return false;
+    }
     let kind = classify(text);
     let label = label_of(text).is_some();
     if line.bold {

@@ -669,3 +669,21 @@ fn no_stated_start_keeps_a_first_entry_that_reports_trouble() {
     c.at("started", "2024-02-11T13:00:00Z")
         .at("resolved", "2024-02-11T13:45:00Z");
 }
+
+#[test]
+#[ignore = "debug"]
+#[allow(clippy::print_stdout, reason = "debug")]
+fn debug_sections() {
+    let path = std::env::var("DOC").unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    let source = text::normalize(&text);
+    let lines = text::lines(&source.text);
+    for s in sections::split(&lines) {
+        println!("{:?} {:?} h={:?} {:?}", s.kind, s.title, s.heading.map(|h| source.line_number(lines[h].src)), s.lines);
+    }
+    let order = times::day_order(&source.text);
+    let sections = sections::split(&lines);
+    for e in timeline::extract(&lines, &sections, order) {
+        println!("entry line {} {:?} day={:?} | {}", source.line_number(e.src), e.mention.clock, e.day, e.text);
+    }
+}
