@@ -222,14 +222,25 @@ pub(crate) fn extract(
     };
     for section in sections {
         let in_actions = section.kind == Kind::Actions;
+        let section_lines = lines.get(section.lines.clone()).unwrap_or(&[]);
+        // Where the section lists its items, a plain line is an introduction or the
+        // wrapped end of the item above, not an item of its own.
+        let listed = section_lines
+            .iter()
+            .any(|l| !l.code && (l.item || l.task.is_some()));
         let mut header: Option<Columns> = None;
-        for line in lines.get(section.lines.clone()).unwrap_or(&[]) {
+        // The last item at the outermost level: its indent, and whether it was taken (a
+        // label such as "Monitoring:" is not; its sub-items are the tasks).
+        let mut parent: Option<(usize, bool)> = None;
+        let mut after_item = false;
+        for line in section_lines {
             if line.cells.as_ref().is_some_and(Vec::is_empty) {
                 continue;
             }
             if line.code || line.is_blank() {
                 if line.is_blank() {
                     header = None;
+                    after_item = false;
                 }
                 continue;
             }
@@ -293,7 +304,25 @@ pub(crate) fn extract(
                 }
                 continue;
             }
+            let is_item = line.item || line.task.is_some();
+            if listed && !is_item {
+                if after_item && let Some(last) = out.last_mut() {
+                    last.task = format!("{} {}", last.task, text);
+                }
+                continue;
+            }
+            let nested_under = parent.filter(|(indent, _)| is_item && line.indent > *indent);
+            if let Some((_, taken)) = nested_under {
+                // A detail of the item above, or a task under a label.
+                if taken {
+                    continue;
+                }
+            } else if is_item {
+                parent = Some((line.indent, !is_filler(text)));
+            }
+            after_item = is_item;
             if is_filler(text) {
+                after_item = false;
                 continue;
             }
             let plain_ok = line.item || line.task.is_some() || text.chars().count() <= 220;
