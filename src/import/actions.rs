@@ -125,6 +125,17 @@ const FILLER_STARTS: &[&str] = &[
     "none",
 ];
 
+/// A finding, not a task: "`iasql_upgrade` didn't have a test case at all".
+fn reads_as_finding(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "didn't ", "did not ", "had never", "never had", "wasn't ", "weren't ", "was not ",
+        "were not ", "hadn't ",
+    ]
+    .iter()
+    .any(|p| t.contains(p))
+}
+
 fn is_filler(text: &str) -> bool {
     let t = text.to_lowercase();
     FILLER_STARTS.iter().any(|f| t.starts_with(f)) || t.ends_with(':')
@@ -220,8 +231,21 @@ pub(crate) fn extract(
             out.push(item);
         }
     };
+    // A section called "Action items" or "Actions" is the list; beside one, sections of
+    // improvements and recommendations are ideas, not follow-ups.
+    let explicit = |s: &Section| {
+        let t = s.title.to_lowercase();
+        let t = t.trim().trim_end_matches([':', ' ']).trim_start_matches(|c: char| {
+            c.is_ascii_digit() || c == '.' || c == ' ' || c == '#'
+        });
+        s.kind == Kind::Actions
+            && (t.starts_with("action item")
+                || t.starts_with("action point")
+                || matches!(t, "actions" | "corrective actions" | "follow-up actions" | "follow up actions"))
+    };
+    let any_explicit = sections.iter().any(explicit);
     for section in sections {
-        let in_actions = section.kind == Kind::Actions;
+        let in_actions = section.kind == Kind::Actions && (!any_explicit || explicit(section));
         let section_lines = lines.get(section.lines.clone()).unwrap_or(&[]);
         // Where the section lists its items, a plain line is an introduction or the
         // wrapped end of the item above, not an item of its own.
@@ -305,6 +329,9 @@ pub(crate) fn extract(
                 continue;
             }
             let is_item = line.item || line.task.is_some();
+            if in_actions && reads_as_finding(text) {
+                continue;
+            }
             if listed && !is_item {
                 if after_item && let Some(last) = out.last_mut() {
                     last.task = format!("{} {}", last.task, text);

@@ -124,6 +124,7 @@ pub(crate) fn classify(title: &str) -> Kind {
         return Kind::Timeline;
     }
     if has("action item")
+        || t == "actions"
         || has("corrective")
         || has("preventa")
         || has("preventi")
