@@ -10,6 +10,8 @@ tests/import-truth/README.md for the columns and how the values were read); a ro
 for a document of DIR when its `sha256` column is the start of the document's SHA-256,
 so a truth file scores the documents it was read from whatever their folder is called.
 
+With MISSED=1 in the environment, the stated values left out are listed too.
+
 A value is *written* when the importer wrote it, *stated* when the truth has one, and
 *right* when the two agree: dates exactly, instants within a minute, durations within a
 minute or 3 %, counts exactly; `|` in the truth separates answers a careful reader would
@@ -191,6 +193,8 @@ def main():
                 t = tally[field]
                 t["stated"] += stated
                 if value is None:
+                    if stated and os.environ.get("MISSED"):
+                        wrong_lines.append(f"{file}#{i + 1}: {field}: missed, truth {cell}")
                     continue
                 t["written"] += 1
                 if agrees(field, value, cell):

@@ -244,14 +244,37 @@ pub(crate) fn extract(
                 || matches!(t, "actions" | "corrective actions" | "follow-up actions" | "follow up actions"))
     };
     let any_explicit = sections.iter().any(explicit);
+    let level = |s: &Section| {
+        s.heading
+            .and_then(|h| lines.get(h))
+            .and_then(|l| l.heading)
+            .unwrap_or(7)
+    };
+    // The level of the explicit action section we are in (its sub-sections belong to it).
+    let mut explicit_level: Option<u8> = None;
     for section in sections {
-        let in_actions = section.kind == Kind::Actions && (!any_explicit || explicit(section));
+        if explicit(section) {
+            explicit_level = Some(level(section));
+        } else if explicit_level.is_some_and(|l| level(section) <= l) {
+            explicit_level = None;
+        }
+        let in_actions = section.kind == Kind::Actions && (!any_explicit || explicit_level.is_some());
         let section_lines = lines.get(section.lines.clone()).unwrap_or(&[]);
         // Where the section lists its items, a plain line is an introduction or the
         // wrapped end of the item above, not an item of its own.
         let listed = section_lines
             .iter()
             .any(|l| !l.code && (l.item || l.task.is_some()));
+        // Without markers, lines are items only when they read as an unmarked list: at
+        // least two, each one short line; paragraphs of prose describe, they do not list.
+        let plain: Vec<&Line> = section_lines
+            .iter()
+            .filter(|l| !l.code && !l.is_blank() && l.cells.is_none() && l.heading.is_none())
+            .collect();
+        let unmarked_list = plain.len() >= 2
+            && plain.iter().all(|l| {
+                l.text.chars().count() <= 300 && super::text::sentences(&l.text).len() <= 2
+            });
         let mut header: Option<Columns> = None;
         // The last item at the outermost level: its indent, and whether it was taken (a
         // label such as "Monitoring:" is not; its sub-items are the tasks).
@@ -352,7 +375,7 @@ pub(crate) fn extract(
                 after_item = false;
                 continue;
             }
-            let plain_ok = line.item || line.task.is_some() || text.chars().count() <= 220;
+            let plain_ok = is_item || unmarked_list;
             if !plain_ok || text.chars().count() < 8 {
                 continue;
             }
