@@ -49,6 +49,9 @@ pub(super) struct Findings<'a> {
     pub(super) dates: &'a DateFindings,
     pub(super) entries: &'a [RawEntry],
     pub(super) zone: Option<(Zone, Evidence)>,
+    /// The headings that number several incidents the document does not separate: no
+    /// start, end or duration can then be told to be this incident's.
+    pub(super) several: Option<Vec<String>>,
 }
 
 /// Decides the incident's date, milestones, duration and timeline.
@@ -139,7 +142,27 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
         acknowledged = first_of_kind(f, &timeline_entries, EventKind::Acknowledgement);
     }
 
-    times.duration = duration(f, &started, &mut resolved, &timeline_entries, report);
+    if let Some(headings) = &f.several {
+        let shown: Vec<String> = headings.iter().take(3).map(|h| super::evidence::quote(h)).collect();
+        for field in ["started", "detected", "acknowledged", "mitigated", "resolved", "duration"] {
+            report.leave_out(
+                field,
+                format!(
+                    "the document reports several incidents ({}) without a section for each; which time is whose is not clear",
+                    shown.join(", ")
+                ),
+            );
+        }
+        started = None;
+        detected = None;
+        acknowledged = None;
+        mitigated = None;
+        resolved = None;
+    }
+    times.duration = match f.several {
+        Some(_) => None,
+        None => duration(f, &started, &mut resolved, &timeline_entries, report),
+    };
     let mut slots = [
         ("started", started),
         ("detected", detected),

@@ -22,6 +22,7 @@ mod dates;
 mod decide;
 mod evidence;
 mod fields;
+mod incidents;
 mod kind;
 mod mentions;
 mod sections;
@@ -84,79 +85,144 @@ pub fn import_document(
     force: bool,
 ) -> Import {
     let source = text::normalize(text);
-    let lines = text::lines(&source.text);
-    let sections = sections::split(&lines);
-    let plain: String = lines
-        .iter()
-        .filter(|l| !l.code)
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let order = times::day_order(&plain);
-    let mut report = Report::default();
-    for note in &source.notes {
-        report.note(note.clone());
+    let doc = Document::read(&source);
+    let mut notes = source.notes.clone();
+    if let Some(reason) = doc.not_a_postmortem() {
+        if !force {
+            return Import::NotAPostmortem { reason };
+        }
+        notes.push(format!(
+            "imported with --force although it is not a postmortem: {reason}"
+        ));
+    }
+    let read = |doc: &Document<'_>, incident: Incident| {
+        read_incident(doc, file_name, root_causes, incident, &notes)
+    };
+    let postmortems = match incidents::find(&doc.lines, &doc.sections) {
+        incidents::Incidents::One => vec![read(&doc, Incident::Only)],
+        incidents::Incidents::Mixed(headings) => vec![read(&doc, Incident::Mixed(headings))],
+        incidents::Incidents::Separated(list) => (0..list.len())
+            .map(|k| {
+                let heading = list.get(k).map(|(_, h)| h.clone()).unwrap_or_default();
+                let part = incidents::slice(&source, &list, k);
+                read(&Document::read(&part), Incident::Separated(heading))
+            })
+            .collect(),
+    };
+    Import::Postmortems(postmortems)
+}
+
+/// Which incident of the document is read.
+enum Incident {
+    /// The document reports one.
+    Only,
+    /// Its own section, whose heading this is.
+    Separated(String),
+    /// Several, not separated: the headings that number them.
+    Mixed(Vec<String>),
+}
+
+/// A document's cleaned lines and sections, and how it writes dates.
+struct Document<'a> {
+    source: &'a text::Source,
+    lines: Vec<Line>,
+    sections: Vec<sections::Section>,
+    order: times::DayOrder,
+}
+
+impl<'a> Document<'a> {
+    fn read(source: &'a text::Source) -> Document<'a> {
+        let lines = text::lines(&source.text);
+        let sections = sections::split(&lines);
+        let plain: String = lines
+            .iter()
+            .filter(|l| !l.code)
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let order = times::day_order(&plain);
+        Document {
+            source,
+            lines,
+            sections,
+            order,
+        }
     }
 
-    let statements = statements::read(&source, &lines, &sections, order);
-    let raw_entries = timeline::extract(&lines, &sections, order);
-    let summary_sentence = title::summary_sentence(&lines, &sections, order);
-    let title = title::choose_title(
-        &source,
-        &lines,
-        &sections,
-        order,
-        summary_sentence.as_deref(),
-    );
+    /// Why the document is not a postmortem, if it is not.
+    fn not_a_postmortem(&self) -> Option<String> {
+        let (lines, sections, order) = (&self.lines, &self.sections, self.order);
+        let summary = title::summary_sentence(lines, sections, order);
+        let title = title::choose_title(self.source, lines, sections, order, summary.as_deref());
+        // Any date or clock time anywhere, for telling a report from a policy page.
+        let prose = lines.iter().filter(|l| !l.code);
+        let has_date = prose.clone().any(|l| !times::find_dates(&l.text, order).is_empty());
+        let has_times = prose
+            .clone()
+            .any(|l| !times::find_clocks(&l.text, times::ClockRules::default()).is_empty());
+        let entries = timeline::extract(lines, sections, order).len();
+        kind::not_a_postmortem(lines, sections, &title.text, has_date, has_times, entries)
+    }
+}
+
+/// Reads one incident of a document into a postmortem.
+fn read_incident(
+    doc: &Document<'_>,
+    file_name: Option<&str>,
+    root_causes: &[RootCauseHint],
+    incident: Incident,
+    notes: &[String],
+) -> Imported {
+    let (source, lines, sections, order) = (doc.source, &doc.lines, &doc.sections, doc.order);
+    let mut report = Report::default();
+    for note in notes {
+        report.note(note.clone());
+    }
+    let statements = statements::read(source, lines, sections, order);
+    let raw_entries = timeline::extract(lines, sections, order);
+    let summary_sentence = title::summary_sentence(lines, sections, order);
+    let mut title =
+        title::choose_title(source, lines, sections, order, summary_sentence.as_deref());
+    if let Incident::Separated(heading) = &incident {
+        report.note(format!(
+            "the document reports several incidents, each in its own section; this is the one under {}",
+            evidence::quote(heading)
+        ));
+        if let Some(own) = incidents::title(heading) {
+            title.text = own;
+        }
+    }
+    if let Some(note) = &title.note {
+        report.note(note.clone());
+    }
     let dates = dates::find(
-        &source,
-        &lines,
-        &sections,
+        source,
+        lines,
+        sections,
         order,
         title.src,
         file_name,
         &raw_entries,
     );
-    // Any date or clock time anywhere, for telling a report from a policy page.
-    let prose = lines.iter().filter(|l| !l.code);
-    let has_date = prose.clone().any(|l| !times::find_dates(&l.text, order).is_empty());
-    let has_times = prose
-        .clone()
-        .any(|l| !times::find_clocks(&l.text, times::ClockRules::default()).is_empty());
-    if let Some(reason) = kind::not_a_postmortem(
-        &lines,
-        &sections,
-        &title.text,
-        has_date,
-        has_times,
-        raw_entries.len(),
-    ) {
-        if !force {
-            return Import::NotAPostmortem { reason };
-        }
-        report.note(format!(
-            "imported with --force although it is not a postmortem: {reason}"
-        ));
-    }
-    if let Some(note) = &title.note {
-        report.note(note.clone());
-    }
-
-    let zone =
-        statements::document_zone(&source, &lines, &sections, &statements.zones, &raw_entries);
+    let zone = statements::document_zone(source, lines, sections, &statements.zones, &raw_entries);
+    let several = match &incident {
+        Incident::Mixed(headings) => Some(headings.clone()),
+        _ => None,
+    };
     let findings = decide::Findings {
-        source: &source,
-        sections: &sections,
+        source,
+        sections,
         statements: &statements,
         dates: &dates,
         entries: &raw_entries,
         zone,
+        several,
     };
     let times = decide::decide(&findings, &mut report);
     let fields = read_fields(
-        &source,
-        &lines,
-        &sections,
+        source,
+        lines,
+        sections,
         order,
         title.text.clone(),
         &times,
@@ -175,12 +241,12 @@ pub fn import_document(
         ));
     }
     let date = times.date.as_ref().map(|(d, _)| d.to_string());
-    Import::Postmortems(vec![Imported {
+    Imported {
         slug: title::slug_for(&fields.title, date.as_deref()),
         front_matter,
         body,
         report,
-    }])
+    }
 }
 
 /// The first line whose text contains `needle`, as evidence.

@@ -99,6 +99,23 @@ fn leading(text: &str, order: DayOrder) -> Option<(Mention, String)> {
         mention = ma.clone();
         end = mb.range.end;
     }
+    // "23:15 UTC / 16:15 PDT": the same moment in a second zone is not a second entry.
+    if let Some(after_slash) = text.get(end..).map(str::trim_start)
+        && let Some(second) = after_slash.strip_prefix('/')
+    {
+        let offset = text.len() - second.len();
+        if let Some(m) = ms.iter().find(|m| m.range.start >= offset)
+            && text.get(offset..m.range.start).is_some_and(|gap| gap.trim().is_empty())
+        {
+            end = m.range.end;
+            // and its range partner: "16:15-17:30 PDT"
+            if let Some(&(_, b)) = spans.iter().find(|(a, _)| ms.get(*a).is_some_and(|x| x.range == m.range))
+                && let Some(mb) = ms.get(b)
+            {
+                end = mb.range.end;
+            }
+        }
+    }
     let rest = text.get(end..).unwrap_or("");
     let rest = rest.trim_start_matches(|c: char| {
         c.is_whitespace()
@@ -1074,6 +1091,15 @@ pub(crate) fn place(
             if now < prev && prev - now >= 6 * 60 {
                 carry += 1;
             }
+        }
+        // One midnight crossing without a written date is read; a second is more likely
+        // a misreading than a timeline running for days with no date written.
+        if carry > 1 {
+            placed.problems.push(format!(
+                "timeline: left out \"{}\": it would be a second day after the last date written",
+                quote(&e.text)
+            ));
+            continue;
         }
         last_minutes = Some(clock.minutes());
         let Some(time) = clock.time() else {
