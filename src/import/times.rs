@@ -414,7 +414,7 @@ pattern!(
 );
 pattern!(
     /// `August 14, 2024`, `Aug 14th 2024`, `November 5th ’24`, `October 2`.
-    MONTH_DAY = r"(?i)\b([a-z]{3,10}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?:(\d{4})\b|['’‘](\d{2})\b))?"
+    MONTH_DAY = r"(?i)\b([a-z]{3,10}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s+(?:(\d{4})\b|['’‘](\d{2})\b))?"
 );
 
 fn date_checked(year: i32, month: i32, day: i32) -> Option<Date> {
@@ -1359,6 +1359,9 @@ mod tests {
         assert_eq!(d("06/May/2022 2:17 PM"), [full(2022, 5, 6)]);
         assert_eq!(d("On 13/10/2023 at"), [full(2023, 10, 13)]);
         assert_eq!(d("2019-1-17"), [full(2019, 1, 17)]);
+        // A range of days: its first, with the year written after the range.
+        assert_eq!(d("August 18-19, 2025 - two issues"), [full(2025, 8, 18)]);
+        assert_eq!(d("December 12–20, 2018"), [full(2018, 12, 12)]);
         assert_eq!(
             d("**Date**: 03/10/2021"),
             [DateValue::Ambiguous {
