@@ -445,8 +445,15 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         .into_iter()
                         .next()
                 };
-                let dated =
-                    paren_mention.or_else(|| if kind.is_some() { rest_mention() } else { None });
+                // "- **Incident Start:** 2025-08-18 23:15 UTC": a label whose value is a time.
+                let value_is_time = leading(&rest, order);
+                let dated = paren_mention.or_else(|| {
+                    if kind.is_some() {
+                        rest_mention()
+                    } else {
+                        value_is_time.as_ref().map(|(m, _)| m.clone())
+                    }
+                });
                 if let Some(mention) = dated {
                     flush(&mut pending, &mut out);
                     let mut mention = mention;
@@ -462,10 +469,20 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                             .into_iter()
                             .chain(rest.get(mention.range.end..))
                             .all(|t| t.chars().all(|c| !c.is_alphanumeric()));
-                    let entry_text = if only_time {
-                        String::new()
-                    } else {
-                        rest.clone()
+                    let entry_text = match &value_is_time {
+                        // A list item is whole on its line; a bold label alone on its
+                        // line takes the text that follows.
+                        _ if only_time && line.item => label_words.clone(),
+                        _ if only_time => String::new(),
+                        Some((_, after)) if paren.is_none() && kind.is_none() => {
+                            let after = after.trim_start_matches(['(', ' ']).trim_end_matches(')');
+                            if after.is_empty() {
+                                label_words.clone()
+                            } else {
+                                format!("{label_words} ({after})")
+                            }
+                        }
+                        _ => rest.clone(),
                     };
                     pending = Some(RawEntry {
                         mention,

@@ -830,6 +830,8 @@ fn zone_name_here(text: &str) -> Option<(Zone, usize)> {
     }
     if let Some(c) = BARE_OFFSET.as_ref().and_then(|re| re.captures(text))
         && let (Some(all), Some(sign), Some(h), Some(m)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+        // Offsets are whole, half or three-quarter hours; "-02:43" is a time.
+        && matches!(m.as_str(), "00" | "30" | "45")
         && let Some(secs) = offset_seconds(sign.as_str(), h.as_str(), Some(m.as_str()))
     {
         return Zone::fixed(secs, all.as_str()).map(|z| (z, all.end()));
@@ -904,9 +906,14 @@ pub(crate) fn zone_after(text: &str, at: usize) -> Option<(Zone, usize)> {
                 .to_lowercase()
                 .starts_with(['a', 'p'])
         });
-        let seconds_before = text
-            .get(..at)
-            .is_some_and(|b| b.len() >= 6 && b.as_bytes().get(b.len() - 3) == Some(&b':'));
+        // Only a time written to the second takes an offset glued to it
+        // ("15:57:18-07:00"); "00:35-02:43" is a range.
+        let seconds_before = text.get(..at).is_some_and(|b| {
+            let tail = b.as_bytes();
+            tail.len() >= 8
+                && tail[tail.len() - 3] == b':'
+                && tail[tail.len() - 6] == b':'
+        });
         if ampm || !seconds_before {
             return None;
         }
@@ -1401,6 +1408,15 @@ mod tests {
         );
         assert_eq!(z(" The").as_deref(), None);
         assert_eq!(z(" cat").as_deref(), None);
+        // A range is not an offset: "02:00-04:30", "00:35-02:43 UTC".
+        let at = |t: &str, i| zone_after(t, i).map(|(z, _)| z.key);
+        assert_eq!(at("02:00-04:30", 5), None);
+        assert_eq!(at("2025-08-19 00:35-02:43 UTC", 16), None);
+        // A time to the second takes an offset glued to it.
+        assert_eq!(at("15:57:18-07:00", 8).as_deref(), Some("fixed:-25200"));
+        // "PST (UTC-7)": the offset written wins over the name.
+        assert_eq!(z(" PST (UTC-7)").as_deref(), Some("fixed:-25200"));
+        assert_eq!(z(" IST").map(|k| k.starts_with("ambiguous")), Some(true));
     }
 
     #[test]
