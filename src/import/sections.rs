@@ -363,7 +363,35 @@ pub(crate) fn split(lines: &[Line]) -> Vec<Section> {
     if let Some(last) = sections.last_mut() {
         last.lines.end = lines.len();
     }
+    // A "Post-mortem" or "Retrospective" section after the document's own title is about
+    // the review meeting: its date and time are the meeting's, not the incident's.
+    let mut seen_heading = false;
+    for s in &mut sections {
+        if s.heading.is_none() {
+            continue;
+        }
+        if seen_heading && is_meeting_title(&s.title) {
+            s.kind = Kind::Appendix;
+        }
+        seen_heading = true;
+    }
     sections
+}
+
+fn is_meeting_title(title: &str) -> bool {
+    let t = normalize_title(title);
+    matches!(
+        t.as_str(),
+        "post-mortem"
+            | "postmortem"
+            | "post mortem"
+            | "retrospective"
+            | "retro"
+            | "post-mortem meeting"
+            | "postmortem meeting"
+            | "review meeting"
+            | "incident review meeting"
+    )
 }
 
 #[cfg(test)]

@@ -99,6 +99,17 @@ pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
         || before.trim_start().starts_with("duration")
 }
 
+/// `Time: ...`, `Start time: ...`, `Duration: ...`: a label that says a time follows.
+fn is_time_label(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, _)| {
+        let label = label.trim().to_lowercase();
+        label.split_whitespace().count() <= 3
+            && ["time", "start", "end", "duration", "when", "date"]
+                .iter()
+                .any(|w| label.contains(w))
+    })
+}
+
 /// The sentence of `text` around byte `at`.
 fn sentence_at(text: &str, at: usize) -> &str {
     text::sentences(text)
@@ -127,6 +138,17 @@ pub(super) fn read(
         // Wrapped lines joined; "Start-time:" on its own line labels what follows.
         let mut logical: Vec<(usize, String)> = Vec::new();
         let mut carry: Option<(usize, String)> = None;
+        // A key/value table (`| Time | 0730 - 1230 (UTC) |`) states as a label does.
+        for line in body.iter().filter(|l| !l.code) {
+            if let Some([key, value]) = line.cells.as_deref()
+                && !key.trim().is_empty()
+                && !value.trim().is_empty()
+                && key.split_whitespace().count() <= 4
+            {
+                let key = key.trim().trim_end_matches(':');
+                logical.push((line.src, format!("{key}: {}", value.trim())));
+            }
+        }
         for (src, p) in text::paragraphs_at(heading_line.into_iter().chain(body.iter())) {
             if p.trim_end().ends_with(':') && p.split_whitespace().count() <= 6 {
                 carry = Some(match carry.take() {
@@ -152,7 +174,16 @@ pub(super) fn read(
             if !times_here {
                 continue;
             }
-            let mut ms = mentions::find(text, order, ClockRules::default());
+            // "Time: 0730 - 1230 (UTC)": four digits are a time after a time's label.
+            let rules = if is_time_label(text) {
+                ClockRules {
+                    dot: false,
+                    bare: true,
+                }
+            } else {
+                ClockRules::default()
+            };
+            let mut ms = mentions::find(text, order, rules);
             let spans = mentions::spans(text, &mut ms);
             for m in &ms {
                 if let Some(z) = &m.zone {

@@ -541,7 +541,23 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
         }
     }
     flush(&mut pending, &mut out);
+    carry_written_days(&mut out);
     out
+}
+
+/// A date written on an entry (a table's first row of each day, `2024-03-12 0616: ...`)
+/// is the day of the entries after it, until another date or a day heading.
+fn carry_written_days(entries: &mut [RawEntry]) {
+    let mut running: Option<DateValue> = None;
+    for e in entries {
+        if let Some(d) = e.mention.date {
+            running = Some(d);
+        } else if e.new_day {
+            running = None;
+        } else if let Some(d) = running {
+            e.day = Some(d);
+        }
+    }
 }
 
 fn date_in(text: &str, order: DayOrder) -> Option<DateValue> {
@@ -855,6 +871,9 @@ const DETECTION: &[&str] = &[
     "outage begins",
     "signaled",
     "signalled",
+    "becomes aware",
+    "became aware",
+    "aware of",
 ];
 /// Entries that start by checking something are investigation whatever follows.
 const CHECKING: &[&str] = &[
