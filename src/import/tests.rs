@@ -525,7 +525,7 @@ fn a_guide_is_not_a_postmortem() {
 fn a_readme_is_not_a_postmortem() {
     match import_document(&fixture("readme-not-postmortem.md"), None, &hints(), false) {
         Import::NotAPostmortem { reason } => {
-            assert!(reason.contains("no incident date"), "{reason}")
+            assert!(reason.contains("reports no incident"), "{reason}")
         }
         Import::Postmortems(_) => panic!("a README imported as a postmortem"),
     }
