@@ -138,6 +138,9 @@ pub struct Milestones {
     pub mitigated: Option<Timestamp>,
     /// Impact ended.
     pub resolved: Option<Timestamp>,
+    /// How long impact lasted, as the front matter's `duration` states it: for a
+    /// postmortem that says how long but not when.
+    pub duration: Option<SignedDuration>,
 }
 
 /// Durations measured from `started`, the incident platforms' convention.
@@ -154,14 +157,15 @@ pub struct Metrics {
 }
 
 impl Milestones {
-    /// TTD, TTA, TTM and TTR where the timestamps allow.
+    /// TTD, TTA, TTM and TTR where the timestamps allow; TTR is the stated `duration`
+    /// when `started` or `resolved` is missing.
     pub fn metrics(&self) -> Metrics {
         let since_start = |t: Option<Timestamp>| Some(t?.duration_since(self.started?));
         Metrics {
             ttd: since_start(self.detected),
             tta: since_start(self.acknowledged),
             ttm: since_start(self.mitigated),
-            ttr: since_start(self.resolved),
+            ttr: since_start(self.resolved).or(self.duration),
         }
     }
 
@@ -323,6 +327,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "acknowledged",
     "mitigated",
     "resolved",
+    "duration",
     "severity",
     "status",
     "services",
@@ -414,14 +419,25 @@ pub(crate) fn validate(
     ]
     .map(|key| reader.moment(key, site_zone));
     let [started, detected, acknowledged, mitigated, resolved] = moments;
+    let duration = reader
+        .string("duration")
+        .and_then(|text| match time::parse_duration(&text) {
+            Ok(d) => Some(d),
+            Err(err) => {
+                reader.push_error("duration", err.message, err.help);
+                None
+            }
+        });
     let milestones = Milestones {
         started: started.map(|m| m.at),
         detected: detected.map(|m| m.at),
         acknowledged: acknowledged.map(|m| m.at),
         mitigated: mitigated.map(|m| m.at),
         resolved: resolved.map(|m| m.at),
+        duration,
     };
     check_milestone_order(&milestones, keys, file, reader.diagnostics);
+    check_duration(&milestones, keys, file, reader.diagnostics);
 
     let zone = match (started, site_zone) {
         (Some(started), None) => TimeZone::fixed(started.offset),
@@ -641,6 +657,37 @@ fn check_milestone_order(
                 ),
             );
         }
+    }
+}
+
+/// A stated `duration` beside `started` and `resolved` must be their difference: two
+/// statements of one length that disagree are a mistake, not a choice to make silently.
+fn check_duration(
+    milestones: &Milestones,
+    keys: &KeyLines,
+    file: &Path,
+    diagnostics: &mut Diagnostics,
+) {
+    let (Some(stated), Some(started), Some(resolved)) =
+        (milestones.duration, milestones.started, milestones.resolved)
+    else {
+        return;
+    };
+    let actual = resolved.duration_since(started);
+    // Within a minute: `duration` is written in minutes.
+    if (actual.as_secs() - stated.as_secs()).abs() >= 60 {
+        diagnostics.push(
+            Diagnostic::error(
+                file,
+                keys.key("duration"),
+                format!(
+                    "duration ({}) disagrees with started to resolved ({})",
+                    time::format_duration(stated),
+                    time::format_duration(actual)
+                ),
+            )
+            .with_help("fix the one that is wrong, or remove `duration`: with both `started` and `resolved` it is their difference"),
+        );
     }
 }
 

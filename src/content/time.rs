@@ -197,6 +197,74 @@ fn short_jiff_error(err: &jiff::Error) -> String {
     err.to_string()
 }
 
+/// Reads the schema's `duration`: `45m`, `2h 30m`, `1d 4h`, `90m`, `2 hours 30 minutes`:
+/// whole numbers of days, hours, minutes and seconds, largest first.
+pub fn parse_duration(text: &str) -> Result<SignedDuration, TimeError> {
+    let error = |message: String| {
+        TimeError::new(
+            message,
+            "write a duration such as `45m`, `2h 30m` or `1d 4h` (d, h, m, s)",
+        )
+    };
+    let mut total: i64 = 0;
+    let mut last_rank = u8::MAX;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(error("duration is empty".to_string()));
+    }
+    while !rest.is_empty() {
+        let digits_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (digits, after) = rest.split_at(digits_end);
+        let after = after.trim_start();
+        let unit_end = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let (unit, after) = after.split_at(unit_end);
+        if digits.is_empty() {
+            return Err(error(format!(
+                "duration \"{text}\": a number must come before \"{}\"",
+                if unit.is_empty() { after } else { unit }
+            )));
+        }
+        let (rank, seconds) = match unit.to_ascii_lowercase().as_str() {
+            "d" | "day" | "days" => (3, 86_400),
+            "h" | "hr" | "hrs" | "hour" | "hours" => (2, 3_600),
+            "m" | "min" | "mins" | "minute" | "minutes" => (1, 60),
+            "s" | "sec" | "secs" | "second" | "seconds" => (0, 1),
+            "" => {
+                return Err(error(format!(
+                    "duration \"{text}\": \"{digits}\" has no unit"
+                )));
+            }
+            other => {
+                return Err(error(format!(
+                    "duration \"{text}\": \"{other}\" is not a unit"
+                )));
+            }
+        };
+        if rank >= last_rank {
+            return Err(error(format!(
+                "duration \"{text}\": write each unit once, largest first"
+            )));
+        }
+        last_rank = rank;
+        let n: i64 = digits
+            .parse()
+            .map_err(|_| error(format!("duration \"{text}\" is too long")))?;
+        total = n
+            .checked_mul(seconds)
+            .and_then(|s| total.checked_add(s))
+            .ok_or_else(|| error(format!("duration \"{text}\" is too long")))?;
+        rest = after.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    }
+    if total == 0 {
+        return Err(error("duration is zero".to_string()));
+    }
+    Ok(SignedDuration::from_secs(total))
+}
+
 /// `45m`, `2h 30m`, `1d 3h`, `30s`; negative durations get a leading `-`.
 pub fn format_duration(duration: SignedDuration) -> String {
     let negative = duration.is_negative();

@@ -129,8 +129,15 @@ const FILLER_STARTS: &[&str] = &[
 fn reads_as_finding(text: &str) -> bool {
     let t = text.to_lowercase();
     [
-        "didn't ", "did not ", "had never", "never had", "wasn't ", "weren't ", "was not ",
-        "were not ", "hadn't ",
+        "didn't ",
+        "did not ",
+        "had never",
+        "never had",
+        "wasn't ",
+        "weren't ",
+        "was not ",
+        "were not ",
+        "hadn't ",
     ]
     .iter()
     .any(|p| t.contains(p))
@@ -235,13 +242,17 @@ pub(crate) fn extract(
     // improvements and recommendations are ideas, not follow-ups.
     let explicit = |s: &Section| {
         let t = s.title.to_lowercase();
-        let t = t.trim().trim_end_matches([':', ' ']).trim_start_matches(|c: char| {
-            c.is_ascii_digit() || c == '.' || c == ' ' || c == '#'
-        });
+        let t = t
+            .trim()
+            .trim_end_matches([':', ' '])
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ' || c == '#');
         s.kind == Kind::Actions
             && (t.starts_with("action item")
                 || t.starts_with("action point")
-                || matches!(t, "actions" | "corrective actions" | "follow-up actions" | "follow up actions"))
+                || matches!(
+                    t,
+                    "actions" | "corrective actions" | "follow-up actions" | "follow up actions"
+                ))
     };
     let any_explicit = sections.iter().any(explicit);
     let level = |s: &Section| {
@@ -258,7 +269,8 @@ pub(crate) fn extract(
         } else if explicit_level.is_some_and(|l| level(section) <= l) {
             explicit_level = None;
         }
-        let in_actions = section.kind == Kind::Actions && (!any_explicit || explicit_level.is_some());
+        let in_actions =
+            section.kind == Kind::Actions && (!any_explicit || explicit_level.is_some());
         let section_lines = lines.get(section.lines.clone()).unwrap_or(&[]);
         // Where the section lists its items, a plain line is an introduction or the
         // wrapped end of the item above, not an item of its own.

@@ -143,8 +143,19 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     }
 
     if let Some(headings) = &f.several {
-        let shown: Vec<String> = headings.iter().take(3).map(|h| super::evidence::quote(h)).collect();
-        for field in ["started", "detected", "acknowledged", "mitigated", "resolved", "duration"] {
+        let shown: Vec<String> = headings
+            .iter()
+            .take(3)
+            .map(|h| super::evidence::quote(h))
+            .collect();
+        for field in [
+            "started",
+            "detected",
+            "acknowledged",
+            "mitigated",
+            "resolved",
+            "duration",
+        ] {
             report.leave_out(
                 field,
                 format!(
@@ -427,7 +438,11 @@ fn labelled_start(ctx: &Context<'_>, f: &Findings<'_>, report: &mut Report) -> O
 /// The summary's first time, when it has a date of its own and the timeline has an entry
 /// at the same minute: two statements of one moment (`On April 1, 2024, at 02:51:15 UTC, a
 /// wrong block was generated` and the timeline's `0251: wrong block generated`).
-fn confirmed_first_time(ctx: &Context<'_>, f: &Findings<'_>, entries: &[Entry]) -> Option<Milestone> {
+fn confirmed_first_time(
+    ctx: &Context<'_>,
+    f: &Findings<'_>,
+    entries: &[Entry],
+) -> Option<Milestone> {
     let first = f.statements.bare.first()?;
     first.mention.date?;
     let at = ctx.resolve(first).ok()?;
@@ -639,7 +654,10 @@ fn duration(
             first.evidence.describe()
         ),
     );
-    report.leave_out("duration", "it disagrees with the start and end; see resolved");
+    report.leave_out(
+        "duration",
+        "it disagrees with the start and end; see resolved",
+    );
     *resolved = None;
     None
 }
@@ -879,8 +897,18 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
 fn reads_as_recovery(text: &str) -> bool {
     let lower = text.to_lowercase();
     [
-        "recover", "restored", "resumed", "back to normal", "back online", "back up",
-        "restarted", "working again", "operational", "normalized", "normalised", "fixed",
+        "recover",
+        "restored",
+        "resumed",
+        "back to normal",
+        "back online",
+        "back up",
+        "restarted",
+        "working again",
+        "operational",
+        "normalized",
+        "normalised",
+        "fixed",
     ]
     .iter()
     .any(|w| lower.contains(w))

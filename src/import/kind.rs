@@ -213,18 +213,30 @@ fn template(lines: &[Line], title: &str) -> Option<String> {
     let mut says_so = false;
     for line in lines.iter().filter(|l| !l.code) {
         let lower = line.text.to_lowercase();
-        says_so |= ["this is a postmortem template", "this is a post-mortem template", "this is an incident template", "this template", "template for"]
-            .iter()
-            .any(|p| lower.contains(p));
+        says_so |= [
+            "this is a postmortem template",
+            "this is a post-mortem template",
+            "this is an incident template",
+            "this template",
+            "template for",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
         for re in [&TEMPLATE_FIELD, &FILL_IN] {
             if let Some(re) = re.as_ref() {
-                fields.extend(re.find_iter(&line.text).map(|m| m.as_str().trim().to_string()));
+                fields.extend(
+                    re.find_iter(&line.text)
+                        .map(|m| m.as_str().trim().to_string()),
+                );
             }
         }
     }
     let title = title.to_lowercase();
     says_so |= title.contains("template");
-    if fields.len() >= 3 || (says_so && !fields.is_empty()) || (says_so && title.contains("template")) {
+    if fields.len() >= 3
+        || (says_so && !fields.is_empty())
+        || (says_so && title.contains("template"))
+    {
         let shown: Vec<String> = fields.iter().take(3).map(|f| format!("\"{f}\"")).collect();
         return Some(if shown.is_empty() {
             "a template: it says so".to_string()

@@ -156,7 +156,9 @@ impl<'a> Document<'a> {
         let title = title::choose_title(self.source, lines, sections, order, summary.as_deref());
         // Any date or clock time anywhere, for telling a report from a policy page.
         let prose = lines.iter().filter(|l| !l.code);
-        let has_date = prose.clone().any(|l| !times::find_dates(&l.text, order).is_empty());
+        let has_date = prose
+            .clone()
+            .any(|l| !times::find_dates(&l.text, order).is_empty());
         let has_times = prose
             .clone()
             .any(|l| !times::find_clocks(&l.text, times::ClockRules::default()).is_empty());

@@ -130,7 +130,12 @@ pub(super) fn read(
     for (index, section) in sections.iter().enumerate() {
         // Durations are stated in conclusions and causes too; times only in the summary.
         let times_here = section.kind.is_summary_like();
-        if !times_here && matches!(section.kind, Kind::Timeline | Kind::Appendix | Kind::Actions) {
+        if !times_here
+            && matches!(
+                section.kind,
+                Kind::Timeline | Kind::Appendix | Kind::Actions
+            )
+        {
             continue;
         }
         let heading_line = section.heading.and_then(|h| lines.get(h));

@@ -679,11 +679,23 @@ fn debug_sections() {
     let source = text::normalize(&text);
     let lines = text::lines(&source.text);
     for s in sections::split(&lines) {
-        println!("{:?} {:?} h={:?} {:?}", s.kind, s.title, s.heading.map(|h| source.line_number(lines[h].src)), s.lines);
+        println!(
+            "{:?} {:?} h={:?} {:?}",
+            s.kind,
+            s.title,
+            s.heading.map(|h| source.line_number(lines[h].src)),
+            s.lines
+        );
     }
     let order = times::day_order(&source.text);
     let sections = sections::split(&lines);
     for e in timeline::extract(&lines, &sections, order) {
-        println!("entry line {} {:?} day={:?} | {}", source.line_number(e.src), e.mention.clock, e.day, e.text);
+        println!(
+            "entry line {} {:?} day={:?} | {}",
+            source.line_number(e.src),
+            e.mention.clock,
+            e.day,
+            e.text
+        );
     }
 }

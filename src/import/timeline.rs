@@ -105,11 +105,15 @@ fn leading(text: &str, order: DayOrder) -> Option<(Mention, String)> {
     {
         let offset = text.len() - second.len();
         if let Some(m) = ms.iter().find(|m| m.range.start >= offset)
-            && text.get(offset..m.range.start).is_some_and(|gap| gap.trim().is_empty())
+            && text
+                .get(offset..m.range.start)
+                .is_some_and(|gap| gap.trim().is_empty())
         {
             end = m.range.end;
             // and its range partner: "16:15-17:30 PDT"
-            if let Some(&(_, b)) = spans.iter().find(|(a, _)| ms.get(*a).is_some_and(|x| x.range == m.range))
+            if let Some(&(_, b)) = spans
+                .iter()
+                .find(|(a, _)| ms.get(*a).is_some_and(|x| x.range == m.range))
                 && let Some(mb) = ms.get(b)
             {
                 end = mb.range.end;

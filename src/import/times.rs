@@ -910,9 +910,7 @@ pub(crate) fn zone_after(text: &str, at: usize) -> Option<(Zone, usize)> {
         // ("15:57:18-07:00"); "00:35-02:43" is a range.
         let seconds_before = text.get(..at).is_some_and(|b| {
             let tail = b.as_bytes();
-            tail.len() >= 8
-                && tail[tail.len() - 3] == b':'
-                && tail[tail.len() - 6] == b':'
+            tail.len() >= 8 && tail[tail.len() - 3] == b':' && tail[tail.len() - 6] == b':'
         });
         if ampm || !seconds_before {
             return None;
@@ -1145,8 +1143,20 @@ fn approximate_before(before: &str) -> bool {
         .rev()
         .collect();
     [
-        "approx", "about", "around", "roughly", "nearly", "almost", "~", "at least", "over",
-        "more than", "less than", "under", "up to", "maximum",
+        "approx",
+        "about",
+        "around",
+        "roughly",
+        "nearly",
+        "almost",
+        "~",
+        "at least",
+        "over",
+        "more than",
+        "less than",
+        "under",
+        "up to",
+        "maximum",
     ]
     .iter()
     .any(|w| tail.contains(w))
@@ -1476,4 +1486,3 @@ mod tests {
         assert!(standard_in_summer(&pst, Date::constant(2024, 1, 9)).is_none());
     }
 }
-

@@ -170,7 +170,8 @@ pub struct QuarterTtr {
 /// milestone (`detected`, `acknowledged`, `mitigated` or `resolved`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Missing {
-    /// Postmortems without `started`: none of their durations is known.
+    /// Postmortems with neither `started` nor a stated `duration`: none of their durations
+    /// is known.
     pub started: usize,
     /// Without a time to detect.
     pub ttd: usize,
@@ -434,7 +435,7 @@ fn missing(site: &Site, metrics: &[Metrics]) -> Missing {
         started: site
             .postmortems
             .iter()
-            .filter(|p| p.milestones.started.is_none())
+            .filter(|p| p.milestones.started.is_none() && p.milestones.duration.is_none())
             .count(),
         ttd: lacking(|m| m.ttd.is_some()),
         tta: lacking(|m| m.tta.is_some()),

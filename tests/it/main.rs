@@ -15,6 +15,7 @@ mod build;
 mod cache;
 mod check;
 mod chromium;
+mod duration;
 mod errors;
 mod escaping;
 mod fixture;
