@@ -118,7 +118,18 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
             ),
         );
     }
-    let timeline_entries = placed.entries;
+    let mut timeline_entries = placed.entries;
+    if let Some(why) = zone_contradicted(f, &timeline_entries) {
+        for field in ["started", "detected", "acknowledged", "mitigated", "resolved", "timeline"] {
+            report.leave_out(field, why.clone());
+        }
+        started = None;
+        resolved = None;
+        detected = None;
+        acknowledged = None;
+        mitigated = None;
+        timeline_entries.clear();
+    }
 
     if started.is_none() && !report.is_left_out("started") {
         started = confirmed_first_time(&ctx, f, &timeline_entries)
@@ -420,6 +431,37 @@ fn stated_milestone(
         }
     }
     chosen
+}
+
+/// A timeline whose zone a quote under one of its entries contradicts: the alert quoted
+/// under `12:42 PM` (in "BST") says `4:42PM UTC`, hours away. Which zone the timeline is
+/// in is then not known.
+fn zone_contradicted(f: &Findings<'_>, entries: &[Entry]) -> Option<String> {
+    for e in entries {
+        for m in &e.quoted {
+            let (Some(date), Some(zone), Some(time)) = (
+                m.date.and_then(|d| d.with_year(Some(e.at.date().year()))),
+                &m.zone,
+                m.clock.time(),
+            ) else {
+                continue;
+            };
+            let Some(at) = Moment::new(date, time, zone) else {
+                continue;
+            };
+            let apart = (at.at.as_second() - e.at.at.as_second()).abs();
+            if (3600..=14 * 3600).contains(&apart) && apart % 1800 == 0 {
+                return Some(format!(
+                    "the timeline's zone is contradicted: the entry {} at {} quotes the same moment as {}, {} apart",
+                    Evidence::new(f.source.line_number(e.src), &e.source).describe(),
+                    e.at.rfc3339(),
+                    at.rfc3339(),
+                    times::describe_duration(SignedDuration::from_secs(apart))
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// A time with no cue on the line that labels the incident's date (`Date of incident:

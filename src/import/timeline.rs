@@ -38,6 +38,9 @@ pub(crate) struct RawEntry {
     from_heading: bool,
     /// The line it is written on (index into the cleaned lines' `src`).
     pub(crate) src: usize,
+    /// Dated times with a zone in the quotes under it (an alert's "Aug 12, 2025 at 4:32PM
+    /// UTC"): the same moment written in another zone, for checking the timeline's zone.
+    pub(crate) quoted: Vec<Mention>,
 }
 
 /// A placed entry.
@@ -51,6 +54,8 @@ pub(crate) struct Entry {
     pub(crate) source: String,
     /// The line it is written on (a source line index of the normalised text).
     pub(crate) src: usize,
+    /// See [`RawEntry::quoted`].
+    pub(crate) quoted: Vec<Mention>,
 }
 
 fn lead_rules() -> ClockRules {
@@ -275,6 +280,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         .heading
                         .and_then(|h| lines.get(h))
                         .map_or(0, |l| l.src),
+                    quoted: Vec::new(),
                 });
                 new_day = false;
             } else if let Some(d) = date_in(title, order) {
@@ -303,7 +309,14 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
             let text = line.text.as_str();
             // A quote under an entry (the alert's text, a chat message) is part of it, even
             // when it names a time of its own.
-            if line.quote && pending.is_some() {
+            if line.quote
+                && let Some(p) = &mut pending
+            {
+                p.quoted.extend(
+                    mentions::find(text, order, ClockRules::default())
+                        .into_iter()
+                        .filter(|m| m.date.is_some() && m.zone.is_some()),
+                );
                 continue;
             }
 
@@ -349,6 +362,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         label_text: current_label_text.clone(),
                         from_heading: false,
                         src: line.src,
+                        quoted: Vec::new(),
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -394,6 +408,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         label_text: current_label_text.clone(),
                         from_heading: false,
                         src: line.src,
+                        quoted: Vec::new(),
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -498,6 +513,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         label_text: Some(label_words.clone()),
                         from_heading: false,
                         src: line.src,
+                        quoted: Vec::new(),
                     });
                     new_day = false;
                     continue;
@@ -654,6 +670,7 @@ fn table_row(
         label_text: None,
         from_heading: false,
         src,
+        quoted: Vec::new(),
     })
 }
 
@@ -1159,6 +1176,7 @@ pub(crate) fn place(
                 marker: marker_of(&e.text),
                 source: quote(&e.text),
                 src: e.src,
+                quoted: e.quoted.clone(),
             },
             index,
         ));
