@@ -131,26 +131,39 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
         timeline_entries.clear();
     }
 
+    // Entries before the day the document labels as the incident's are its lead-up.
+    let labelled_day = f.dates.from(DateSource::Label).next().map(|d| d.date);
+    let on_the_day: Vec<Entry> = timeline_entries
+        .iter()
+        .filter(|e| labelled_day.is_none_or(|d| e.at.date() >= d))
+        .cloned()
+        .collect();
     if started.is_none() && !report.is_left_out("started") {
         started = confirmed_first_time(&ctx, f, &timeline_entries)
-            .or_else(|| timeline_start(f, &timeline_entries));
+            .or_else(|| timeline_start(f, &on_the_day));
     } else if let Some(s) = &started
         && let Some(conflict) = start_against_timeline(f, s, &timeline_entries)
     {
         report.leave_out("started", conflict);
         started = None;
     }
+    // The other milestones come from the incident's part of the timeline: from its start.
+    let incident: Vec<Entry> = on_the_day
+        .iter()
+        .filter(|e| started.as_ref().is_none_or(|s| e.at.at >= s.at.at))
+        .cloned()
+        .collect();
     if resolved.is_none() && !report.is_left_out("resolved") {
-        resolved = timeline_end(f, &timeline_entries, started.as_ref());
+        resolved = timeline_end(f, &incident, started.as_ref());
     }
     if mitigated.is_none() {
-        mitigated = marked(f, &timeline_entries, Marker::Mitigated);
+        mitigated = marked(f, &incident, Marker::Mitigated);
     }
     if detected.is_none() {
-        detected = first_of_kind(f, &timeline_entries, EventKind::Detection);
+        detected = first_of_kind(f, &incident, EventKind::Detection);
     }
     if acknowledged.is_none() {
-        acknowledged = first_of_kind(f, &timeline_entries, EventKind::Acknowledgement);
+        acknowledged = first_of_kind(f, &incident, EventKind::Acknowledgement);
     }
 
     if let Some(headings) = &f.several {
