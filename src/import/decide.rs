@@ -225,6 +225,33 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     } else {
         times.started = started;
     }
+    // Without a start, an end is believed only on the incident's day or the next: else
+    // nothing ties it to this incident rather than to a step of its recovery.
+    let resolved = match (&times.started, &times.date, resolved) {
+        (None, Some((day, _)), Some(r)) if (r.at.date() - *day).get_days().abs() > 1 => {
+            report.leave_out(
+                "resolved",
+                format!(
+                    "{} ({}) is days from the incident's date {day} and there is no start to measure it from",
+                    r.at.rfc3339(),
+                    r.evidence.describe()
+                ),
+            );
+            None
+        }
+        (None, None, Some(r)) => {
+            report.leave_out(
+                "resolved",
+                format!(
+                    "{} ({}): with neither a start nor a date, nothing ties it to the incident",
+                    r.at.rfc3339(),
+                    r.evidence.describe()
+                ),
+            );
+            None
+        }
+        (_, _, r) => r,
+    };
     times.detected = detected;
     times.acknowledged = acknowledged;
     times.mitigated = mitigated;
@@ -961,6 +988,12 @@ fn reads_as_recovery(text: &str) -> bool {
         "restarted",
         "working again",
         "operational",
+        "moving again",
+        "up again",
+        "came back",
+        "comes back",
+        "is back",
+        "resumes",
         "normalized",
         "normalised",
         "fixed",

@@ -73,9 +73,37 @@ pub(crate) fn normalize(input: &str) -> Source {
     }
     let mut lines: Vec<String> = text.split('\n').map(|l| l.trim_end().to_string()).collect();
     let mut origin: Vec<usize> = (1..=lines.len()).collect();
+    let mut preamble_title = None;
+
+    // A front-matter block another generator left (`---` ... `---` at the very top): its
+    // `title:` is the document's; the rest (a publication date, layout keys) is not the
+    // incident's.
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    if let Some(first) = first
+        && lines.get(first).is_some_and(|l| l.trim() == "---")
+        && let Some(close) = lines
+            .iter()
+            .skip(first + 1)
+            .position(|l| l.trim() == "---")
+            .map(|k| first + 1 + k)
+        && close - first <= 40
+    {
+        for line in lines.get(first + 1..close).unwrap_or(&[]) {
+            if preamble_title.is_none()
+                && let Some(rest) = line.trim().strip_prefix("title:")
+            {
+                let v = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+                if !v.is_empty() {
+                    preamble_title = Some(v.to_string());
+                }
+            }
+        }
+        lines.drain(first..=close);
+        origin.drain(first..=close);
+        notes.push("body: dropped the front-matter block at the top (another generator's)".to_string());
+    }
 
     // A JS/MDX preamble (`import ...`, `export const post = {...}`).
-    let mut preamble_title = None;
     let first = lines.iter().position(|l| !l.trim().is_empty());
     if let Some(first) = first {
         let head = lines.get(first).map(|l| l.trim_start()).unwrap_or("");

@@ -1104,11 +1104,11 @@ pub(crate) fn place(
     let uses_meridiem = raw.iter().any(|e| e.mention.clock.pm.is_some());
     let year = incident_date.map(|d| d.year());
 
-    let mut candidates: Vec<(Entry, usize)> = Vec::new();
+    let mut candidates: Vec<(Entry, bool)> = Vec::new();
     let mut base: Option<Date> = None;
     let mut carry = 0i64;
     let mut last_minutes: Option<i32> = None;
-    for (index, e) in raw.iter().enumerate() {
+    for e in raw {
         let m = &e.mention;
         let zone = m
             .zone
@@ -1178,7 +1178,8 @@ pub(crate) fn place(
                 src: e.src,
                 quoted: e.quoted.clone(),
             },
-            index,
+            // Written whole (its own full date and zone): nothing was inferred to place it.
+            matches!(m.date, Some(DateValue::Full(_))) && (m.zone.is_some() || e.stated_zone.is_some()),
         ));
     }
 
@@ -1219,8 +1220,11 @@ pub(crate) fn place(
         }
     }
     let mut seen_detection = false;
-    for (i, (mut entry, _)) in candidates.into_iter().enumerate() {
-        if !keep.get(i).copied().unwrap_or(false) {
+    for (i, (mut entry, written_whole)) in candidates.into_iter().enumerate() {
+        // An entry out of order is left out when its place was inferred (a day carried
+        // over, a midnight crossing), since the inference may be what is wrong; one written
+        // with its own date and zone is where the author put it.
+        if !keep.get(i).copied().unwrap_or(false) && !written_whole {
             placed.problems.push(format!(
                 "timeline: left out \"{}\" at {}: out of order with the entries around it",
                 entry.source,
