@@ -239,7 +239,7 @@ pub(crate) fn extract(
         }
     };
     // A section called "Action items" or "Actions" is the list; beside one, sections of
-    // improvements and recommendations are ideas, not follow-ups.
+    // suggestions are ideas, not follow-ups.
     let explicit = |s: &Section| {
         let t = s.title.to_lowercase();
         let t = t
@@ -269,8 +269,23 @@ pub(crate) fn extract(
         } else if explicit_level.is_some_and(|l| level(section) <= l) {
             explicit_level = None;
         }
-        let in_actions =
-            section.kind == Kind::Actions && (!any_explicit || explicit_level.is_some());
+        // Beside an explicit list, a section of suggestions ("Possible improvements",
+        // "Recommendations") holds ideas; other follow-up sections still count.
+        let suggestions = {
+            let t = section.title.to_lowercase();
+            [
+                "possible",
+                "recommend",
+                "suggest",
+                "ideas",
+                "could",
+                "consider",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+        };
+        let in_actions = section.kind == Kind::Actions
+            && (!any_explicit || explicit_level.is_some() || !suggestions);
         let section_lines = lines.get(section.lines.clone()).unwrap_or(&[]);
         // Where the section lists its items, a plain line is an introduction or the
         // wrapped end of the item above, not an item of its own.

@@ -120,7 +120,14 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     }
     let mut timeline_entries = placed.entries;
     if let Some(why) = zone_contradicted(f, &timeline_entries) {
-        for field in ["started", "detected", "acknowledged", "mitigated", "resolved", "timeline"] {
+        for field in [
+            "started",
+            "detected",
+            "acknowledged",
+            "mitigated",
+            "resolved",
+            "timeline",
+        ] {
             report.leave_out(field, why.clone());
         }
         started = None;

@@ -100,7 +100,9 @@ pub(crate) fn normalize(input: &str) -> Source {
         }
         lines.drain(first..=close);
         origin.drain(first..=close);
-        notes.push("body: dropped the front-matter block at the top (another generator's)".to_string());
+        notes.push(
+            "body: dropped the front-matter block at the top (another generator's)".to_string(),
+        );
     }
 
     // A JS/MDX preamble (`import ...`, `export const post = {...}`).

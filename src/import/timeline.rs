@@ -1179,7 +1179,8 @@ pub(crate) fn place(
                 quoted: e.quoted.clone(),
             },
             // Written whole (its own full date and zone): nothing was inferred to place it.
-            matches!(m.date, Some(DateValue::Full(_))) && (m.zone.is_some() || e.stated_zone.is_some()),
+            matches!(m.date, Some(DateValue::Full(_)))
+                && (m.zone.is_some() || e.stated_zone.is_some()),
         ));
     }
 

@@ -120,7 +120,7 @@ pub(super) fn choose_title(
         return TitleChoice {
             text: strip_title_prefix(t, order),
             src: None,
-            note: Some("title: from the MDX preamble".to_string()),
+            note: Some("title: from the metadata at the top of the document".to_string()),
         };
     }
     // Candidates: lines before the first section of a postmortem's body.
