@@ -357,3 +357,5 @@ fn read_fields(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_classes;
