@@ -359,3 +359,5 @@ fn read_fields(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_classes;
