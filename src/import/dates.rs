@@ -118,6 +118,41 @@ fn excluded_before(text: &str, at: usize) -> bool {
     text.get(start..at).is_some_and(date_excluded)
 }
 
+/// The words just after a date say it is before the incident ("on 2023-01-15, three
+/// weeks before this incident").
+fn excluded_after(text: &str, at: usize) -> bool {
+    let mut end = (at + 40).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(at..end).is_some_and(|after| {
+        let after = after.to_lowercase();
+        [
+            "before the incident",
+            "before this incident",
+            "before the outage",
+            "before this outage",
+            "prior to the",
+            "weeks before",
+            "days before",
+            "months before",
+            "weeks earlier",
+            "days earlier",
+            "months earlier",
+        ]
+        .iter()
+        .any(|p| after.contains(p))
+    })
+}
+
+/// A section about what came before: its dates are history, not the incident's.
+fn is_background(title: &str) -> bool {
+    let t = title.to_lowercase();
+    ["background", "context", "history"]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
 /// A section whose title says it holds a date: `## Date`, `Incident date`.
 fn is_date_section(title: &str) -> bool {
     let t = title.trim().trim_end_matches(':').trim().to_lowercase();
@@ -149,7 +184,10 @@ pub(super) fn find(
     let mut out = DateFindings::default();
     let mut yearless: Option<String> = None;
     let mut ambiguous: Option<String> = None;
-    for section in sections.iter().filter(|s| s.kind.is_summary_like()) {
+    for section in sections
+        .iter()
+        .filter(|s| s.kind.is_summary_like() && !is_background(&s.title))
+    {
         let date_section = is_date_section(&section.title);
         let heading = section.heading.and_then(|h| lines.get(h));
         for line in heading
@@ -168,7 +206,9 @@ pub(super) fn find(
                 DateSource::Prose
             };
             for d in times::find_dates(&line.text, order) {
-                if excluded_before(&line.text, d.range.start) {
+                if excluded_before(&line.text, d.range.start)
+                    || excluded_after(&line.text, d.range.end)
+                {
                     continue;
                 }
                 match d.value {
@@ -203,7 +243,7 @@ pub(super) fn find(
         out.found.push(DateFound {
             date,
             source: DateSource::Timeline,
-            evidence: Evidence::new(source.line_number(entry.src), &entry.text),
+            evidence: Evidence::new(source.line_number(entry.src), entry.evidence_text()),
         });
     }
     if let Some(name) = file_name

@@ -923,7 +923,11 @@ fn final_date(
             return None;
         }
     }
-    Some((day, start.evidence.clone()))
+    // The line that states the day, when the start's own line only has a time.
+    match tentative {
+        Some((date, evidence)) if date == day => Some((day, evidence)),
+        _ => Some((day, start.evidence.clone())),
+    }
 }
 
 /// A timeline entry that says something was broken: "error rates rise", "site down",
@@ -962,6 +966,20 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
         "halts",
         "halted",
         "wrong",
+        "rejecting",
+        "rejects",
+        "rejected",
+        "climbing",
+        "climbs",
+        "rising",
+        "rises",
+        "stuck",
+        "hung",
+        "hangs",
+        "overloaded",
+        "saturated",
+        "exhausted",
+        "dropping",
         "stall",
         "stalled",
         "500",
@@ -1001,6 +1019,10 @@ fn reads_as_recovery(text: &str) -> bool {
         "comes back",
         "is back",
         "resumes",
+        "errors stop",
+        "errors stopped",
+        "errors cleared",
+        "no more errors",
         "normalized",
         "normalised",
         "fixed",

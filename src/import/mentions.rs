@@ -356,8 +356,16 @@ pub(crate) fn role(text: &str, mentions: &[Mention], i: usize) -> Option<Role> {
     let before = text.get(from..m.range.start).unwrap_or("");
     let words = words_with_pos(before);
     let n = words.len();
-    // Only the last ~12 words count.
-    for (_, w) in words.iter().rev().take(12) {
+    // Only the last ~12 words count; a cue after an article is an adjective ("a fixed
+    // release was published at 21:40" is not the end).
+    for (k, (_, w)) in words.iter().enumerate().rev().take(12) {
+        let after_article = k
+            .checked_sub(1)
+            .and_then(|j| words.get(j))
+            .is_some_and(|(_, p)| matches!(p.as_str(), "a" | "an" | "the"));
+        if after_article {
+            continue;
+        }
         if let Some((_, role)) = BEFORE.iter().find(|(cue, _)| cue == w) {
             // "reported ... from" keeps the closest word; "end time" / "start time" fine.
             return Some(*role);

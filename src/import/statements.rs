@@ -6,7 +6,7 @@
 use super::evidence::Evidence;
 use super::mentions::{self, Mention, Role};
 use super::sections::{Kind, Section};
-use super::text::{self, Line, Source};
+use super::text::{self, Line, Paragraph, Source};
 use super::timeline;
 use super::times::{self, ClockRules, DayOrder, Zone};
 
@@ -81,6 +81,33 @@ const DURATION_AFTER: &[&str] = &[
 ];
 
 pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
+    // "about 30% of requests failed for 46 minutes": "for" right before a duration in a
+    // sentence about failure.
+    let just_before = text
+        .get(..d.range.start)
+        .unwrap_or("")
+        .trim_end()
+        .to_lowercase();
+    let sentence = sentence_at(text, d.range.start).to_lowercase();
+    if just_before.ends_with(" for")
+        && [
+            "fail",
+            "error",
+            "down",
+            "unavailable",
+            "unreachable",
+            "outage",
+            "broken",
+            "degraded",
+            "slow",
+            "halt",
+            "offline",
+        ]
+        .iter()
+        .any(|w| sentence.contains(w))
+    {
+        return true;
+    }
     let before = text.get(..d.range.start).unwrap_or("").to_lowercase();
     let tail: String = before
         .chars()
@@ -112,11 +139,16 @@ fn is_time_label(text: &str) -> bool {
 
 /// The sentence of `text` around byte `at`.
 fn sentence_at(text: &str, at: usize) -> &str {
+    let (a, b) = sentence_bounds(text, at);
+    text.get(a..b).map_or(text, str::trim)
+}
+
+/// Where the sentence of `text` around byte `at` starts and ends.
+fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
     text::sentences(text)
         .into_iter()
         .find(|(a, b)| *a <= at && at < *b)
-        .and_then(|(a, b)| text.get(a..b))
-        .map_or(text, str::trim)
+        .unwrap_or((0, text.len()))
 }
 
 /// Reads the times stated in the summary-like sections.
@@ -141,8 +173,8 @@ pub(super) fn read(
         let heading_line = section.heading.and_then(|h| lines.get(h));
         let body = lines.get(section.lines.clone()).unwrap_or(&[]);
         // Wrapped lines joined; "Start-time:" on its own line labels what follows.
-        let mut logical: Vec<(usize, String)> = Vec::new();
-        let mut carry: Option<(usize, String)> = None;
+        let mut logical: Vec<Paragraph> = Vec::new();
+        let mut carry: Option<Paragraph> = None;
         // A key/value table (`| Time | 0730 - 1230 (UTC) |`) states as a label does.
         for line in body.iter().filter(|l| !l.code) {
             if let Some([key, value]) = line.cells.as_deref()
@@ -151,28 +183,37 @@ pub(super) fn read(
                 && key.split_whitespace().count() <= 4
             {
                 let key = key.trim().trim_end_matches(':');
-                logical.push((line.src, format!("{key}: {}", value.trim())));
+                logical.push(Paragraph {
+                    text: format!("{key}: {}", value.trim()),
+                    starts: vec![(0, line.src)],
+                });
             }
         }
-        for (src, p) in text::paragraphs_at(heading_line.into_iter().chain(body.iter())) {
-            if p.trim_end().ends_with(':') && p.split_whitespace().count() <= 6 {
+        for p in text::paragraphs_at(heading_line.into_iter().chain(body.iter())) {
+            if p.text.trim_end().ends_with(':') && p.text.split_whitespace().count() <= 6 {
                 carry = Some(match carry.take() {
-                    Some((at, c)) => (at, format!("{c} {p}")),
-                    None => (src, p),
+                    Some(c) => c.joined(p),
+                    None => p,
                 });
                 continue;
             }
             logical.push(match carry.take() {
-                Some((at, c)) => (at, format!("{c} {p}")),
-                None => (src, p),
+                Some(c) => c.joined(p),
+                None => p,
             });
         }
-        for (src, text) in &logical {
-            let text = text.as_str();
-            let line = source.line_number(*src);
+        for paragraph in &logical {
+            let text = paragraph.text.as_str();
+            // Evidence: the line a value is written on, quoted from there.
+            let evidence_at = |at: usize| {
+                let line = source.line_number(paragraph.src_at(at));
+                let (start, end) = sentence_bounds(text, at);
+                let start = start.max(paragraph.line_start(at));
+                Evidence::new(line, text.get(start..end).unwrap_or(text))
+            };
             for d in times::find_durations(text) {
                 if stated_duration(text, &d) {
-                    let evidence = Evidence::new(line, sentence_at(text, d.range.start));
+                    let evidence = evidence_at(d.range.start);
                     st.durations.push(StatedDuration { value: d, evidence });
                 }
             }
@@ -192,13 +233,12 @@ pub(super) fn read(
             let spans = mentions::spans(text, &mut ms);
             for m in &ms {
                 if let Some(z) = &m.zone {
-                    let evidence = Evidence::new(line, sentence_at(text, m.range.start));
-                    st.zones.push((z.clone(), evidence));
+                    st.zones.push((z.clone(), evidence_at(m.range.start)));
                 }
             }
             let stated = |m: &Mention| Stated {
                 mention: m.clone(),
-                evidence: Evidence::new(line, sentence_at(text, m.range.start)),
+                evidence: evidence_at(m.range.start),
                 section: index,
             };
             let mut in_span = vec![false; ms.len()];
@@ -267,7 +307,7 @@ pub(super) fn document_zone(
     }
     let mut all: Vec<(Zone, Evidence)> = stated.to_vec();
     all.extend(entries.iter().filter_map(|e| {
-        let evidence = Evidence::new(source.line_number(e.src), &e.text);
+        let evidence = Evidence::new(source.line_number(e.src), e.evidence_text());
         e.mention.zone.clone().map(|z| (z, evidence))
     }));
     let count = |z: &Zone| all.iter().filter(|(o, _)| o == z).count();

@@ -493,15 +493,54 @@ fn clean_line(raw: &str, indent: usize) -> Line {
     line
 }
 
+/// A paragraph: wrapped lines joined with spaces, and where each line starts in it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Paragraph {
+    pub(crate) text: String,
+    /// For each joined line: its byte offset in `text` and its `src`.
+    pub(crate) starts: Vec<(usize, usize)>,
+}
+
+impl Paragraph {
+    /// The `src` of the line that holds byte `at`.
+    pub(crate) fn src_at(&self, at: usize) -> usize {
+        self.starts
+            .iter()
+            .rev()
+            .find(|(offset, _)| *offset <= at)
+            .or(self.starts.first())
+            .map_or(0, |(_, src)| *src)
+    }
+
+    /// Where the line that holds byte `at` starts in `text`.
+    pub(crate) fn line_start(&self, at: usize) -> usize {
+        self.starts
+            .iter()
+            .rev()
+            .find(|(offset, _)| *offset <= at)
+            .map_or(0, |(offset, _)| *offset)
+    }
+
+    /// This paragraph followed by `next`, with a space between.
+    pub(crate) fn joined(mut self, next: Paragraph) -> Paragraph {
+        let shift = self.text.len() + 1;
+        self.text.push(' ');
+        self.text.push_str(&next.text);
+        self.starts
+            .extend(next.starts.into_iter().map(|(o, src)| (o + shift, src)));
+        self
+    }
+}
+
 /// Joins wrapped lines into paragraphs: a list item, a heading, a table row, a field
 /// (`Impact: ...`) or a line after a blank or after a label (`Duration:`) starts a new one.
 pub(crate) fn paragraphs<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<String> {
-    paragraphs_at(lines).into_iter().map(|(_, p)| p).collect()
+    paragraphs_at(lines).into_iter().map(|p| p.text).collect()
 }
 
-/// [`paragraphs`], each with the `src` of its first line.
-pub(crate) fn paragraphs_at<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = Vec::new();
+/// [`paragraphs`], each with where its lines start.
+pub(crate) fn paragraphs_at<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
     let mut open = false;
     for line in lines {
         if line.code || line.is_blank() || line.cells.is_some() {
@@ -521,11 +560,15 @@ pub(crate) fn paragraphs_at<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<(u
         let starts =
             !open || line.item || line.heading.is_some() || line.bold || field || section_name;
         match out.last_mut() {
-            Some((_, last)) if !starts => {
-                last.push(' ');
-                last.push_str(text);
+            Some(last) if !starts => {
+                last.text.push(' ');
+                last.starts.push((last.text.len(), line.src));
+                last.text.push_str(text);
             }
-            _ => out.push((line.src, text.to_string())),
+            _ => out.push(Paragraph {
+                text: text.to_string(),
+                starts: vec![(0, line.src)],
+            }),
         }
         open = !(text.ends_with(':') || line.heading.is_some() || line.bold || section_name);
     }

@@ -41,6 +41,16 @@ pub(crate) struct RawEntry {
     /// Dated times with a zone in the quotes under it (an alert's "Aug 12, 2025 at 4:32PM
     /// UTC"): the same moment written in another zone, for checking the timeline's zone.
     pub(crate) quoted: Vec<Mention>,
+    /// The heading it was read from (`### 2019-01-15 10:45a`), for its evidence.
+    pub(crate) heading: Option<String>,
+}
+
+impl RawEntry {
+    /// What its evidence quotes: its own line, which is its heading where it has one
+    /// (`### 2019-01-15 10:45a`; the event's words are beside it in the front matter).
+    pub(crate) fn evidence_text(&self) -> &str {
+        self.heading.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A placed entry.
@@ -67,6 +77,14 @@ fn lead_rules() -> ClockRules {
 
 const LEAD_WORDS: &[&str] = &[
     "at",
+    "ca",
+    "ca.",
+    "circa",
+    "approx",
+    "approx.",
+    "approximately",
+    "about",
+    "around",
     "around",
     "about",
     "approx",
@@ -281,6 +299,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         .and_then(|h| lines.get(h))
                         .map_or(0, |l| l.src),
                     quoted: Vec::new(),
+                    heading: Some(title.to_string()),
                 });
                 new_day = false;
             } else if let Some(d) = date_in(title, order) {
@@ -363,6 +382,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         from_heading: false,
                         src: line.src,
                         quoted: Vec::new(),
+                        heading: None,
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -409,6 +429,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         from_heading: false,
                         src: line.src,
                         quoted: Vec::new(),
+                        heading: None,
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -514,6 +535,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         from_heading: false,
                         src: line.src,
                         quoted: Vec::new(),
+                        heading: None,
                     });
                     new_day = false;
                     continue;
@@ -671,6 +693,7 @@ fn table_row(
         from_heading: false,
         src,
         quoted: Vec::new(),
+        heading: None,
     })
 }
 
@@ -1174,7 +1197,7 @@ pub(crate) fn place(
                 kind: kind_of(&e.text, e.label),
                 text: e.text.clone(),
                 marker: marker_of(&e.text),
-                source: quote(&e.text),
+                source: quote(e.evidence_text()),
                 src: e.src,
                 quoted: e.quoted.clone(),
             },

@@ -84,6 +84,14 @@ fn meridiem(rest: &str) -> Option<(bool, usize)> {
         _ => return None,
     };
     len += 1;
+    // "10:45a", "12:29p": a letter glued to the digits, nothing after it.
+    if len == 1
+        && chars
+            .peek()
+            .is_none_or(|&(_, c)| !c.is_alphanumeric() && c != '.')
+    {
+        return Some((pm, 1));
+    }
     if let Some(&(_, '.')) = chars.peek() {
         chars.next();
         len += 1;
@@ -1339,6 +1347,8 @@ mod tests {
         assert_eq!(clocks("12:00 p.m. EAT"), ["12:00"]);
         assert_eq!(clocks("6PM to 7 pm"), ["18:00", "19:00"]);
         assert_eq!(clocks("12:30 AM"), ["00:30"]);
+        assert_eq!(clocks("10:45a and 1:05p"), ["10:45", "13:05"]);
+        assert!(clocks("at 10:45 a team").iter().all(|c| c == "10:45"));
         assert_eq!(clocks("at midnight"), ["00:00"]);
         assert_eq!(clocks("15:57:18 UTC"), ["15:57"]);
         assert!(clocks("version 22.250.2, 1.15 code freeze, 16h 45m, 5.4%").is_empty());
