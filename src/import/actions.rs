@@ -446,6 +446,13 @@ fn status_prefix(text: &str) -> Option<(&'static str, String)> {
         ("DOING", "in-progress"),
         ("IN PROGRESS", "in-progress"),
         ("WONTFIX", "wont-do"),
+        ("Action point", "open"),
+        ("Action Point", "open"),
+        ("ACTION POINT", "open"),
+        ("Action item", "open"),
+        ("Action Item", "open"),
+        ("ACTION ITEM", "open"),
+        ("ACTION", "open"),
     ] {
         if let Some(rest) = text.strip_prefix(word) {
             let rest = rest.trim_start();

@@ -980,6 +980,15 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
         "saturated",
         "exhausted",
         "dropping",
+        "stale",
+        "deferring",
+        "deferred",
+        "delayed",
+        "delays",
+        "backlog",
+        "incorrect",
+        "corrupt",
+        "corrupted",
         "stall",
         "stalled",
         "500",
@@ -996,6 +1005,9 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .any(|w| WORDS.contains(&w))
         || lower.contains("not responding")
+        || lower.contains("timing out")
+        || lower.contains("timed out")
+        || lower.contains("backed up")
         || lower.contains("not loading")
 }
 

@@ -106,8 +106,50 @@ pub(super) fn find(lines: &[Line], sections: &[Section]) -> Incidents {
     if numbered.len() >= 2 {
         return Incidents::Mixed(numbered.into_iter().map(|(_, t)| t).collect());
     }
+    // "The workers stopped twice in one week. On 8 April ... On 11 April ...": a summary
+    // that says so and names more than one day.
+    for s in sections.iter().filter(|s| s.kind.is_summary_like()) {
+        let text: String = lines
+            .get(s.lines.clone())
+            .unwrap_or(&[])
+            .iter()
+            .filter(|l| !l.code)
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let lower = text.to_lowercase();
+        let says_so = REPEATED.iter().find(|p| lower.contains(*p));
+        let mut days: Vec<jiff::civil::Date> =
+            super::times::find_dates(&text, super::times::DayOrder::Unknown)
+                .into_iter()
+                .filter_map(|d| d.value.full())
+                .collect();
+        days.sort();
+        days.dedup();
+        if let Some(phrase) = says_so
+            && days.len() >= 2
+        {
+            return Incidents::Mixed(vec![format!(
+                "the summary says \"{phrase}\" and names {} days",
+                days.len()
+            )]);
+        }
+    }
     Incidents::One
 }
+
+/// Words of a summary that reports more than one incident.
+const REPEATED: &[&str] = &[
+    "twice",
+    "two separate",
+    "two incidents",
+    "two outages",
+    "second incident",
+    "second outage",
+    "a second time",
+    "happened again",
+    "three times",
+];
 
 /// The document as one incident's: its lines before the first incident, the incident's
 /// own, and those after the last incident, with the file's line numbers kept.

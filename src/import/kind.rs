@@ -52,7 +52,19 @@ pub(super) fn not_a_postmortem(
     has_date: bool,
     has_times: bool,
     entries: usize,
+    document_links: usize,
 ) -> Option<String> {
+    if document_links >= 3 && entries == 0 {
+        return Some(format!(
+            "an index of other documents: it lists {document_links} links to other reports; import those instead"
+        ));
+    }
+    if is_guide_title(title) && entries == 0 {
+        return Some(format!(
+            "a guide: its title \"{}\" is about postmortems in general, and it has no timeline",
+            title.trim()
+        ));
+    }
     if let Some(reason) = many_incidents(lines, sections) {
         return Some(reason);
     }
@@ -298,4 +310,36 @@ fn calls_itself_a_report(lines: &[Line], title: &str) -> bool {
     ]
     .iter()
     .any(|w| heads.contains(w))
+}
+
+/// A title about postmortems in general: "How we write postmortems", "Incident review
+/// guidelines", "Postmortem process".
+fn is_guide_title(title: &str) -> bool {
+    let t = title.to_lowercase();
+    let about_them = [
+        "postmortems",
+        "post-mortems",
+        "post mortems",
+        "incident reviews",
+        "incident reports",
+        "postmortem",
+        "post-mortem",
+        "incident review",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    let guide = [
+        "how we ",
+        "how to ",
+        "guide",
+        "guidelines",
+        "handbook",
+        "process",
+        "playbook",
+        "writing",
+        "checklist",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    about_them && guide
 }

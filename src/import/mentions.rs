@@ -356,6 +356,13 @@ pub(crate) fn role(text: &str, mentions: &[Mention], i: usize) -> Option<Role> {
     let before = text.get(from..m.range.start).unwrap_or("");
     let words = words_with_pos(before);
     let n = words.len();
+    // "all nodes were in sync again by 22h15": back to normal by then.
+    if let [.., (_, again), (_, by)] = words.as_slice()
+        && again == "again"
+        && (by == "by" || by == "at")
+    {
+        return Some(Role::End);
+    }
     // Only the last ~12 words count; a cue after an article is an adjective ("a fixed
     // release was published at 21:40" is not the end).
     for (k, (_, w)) in words.iter().enumerate().rev().take(12) {

@@ -163,7 +163,16 @@ impl<'a> Document<'a> {
             .clone()
             .any(|l| !times::find_clocks(&l.text, times::ClockRules::default()).is_empty());
         let entries = timeline::extract(lines, sections, order).len();
-        kind::not_a_postmortem(lines, sections, &title.text, has_date, has_times, entries)
+        let (_, links) = text::unlink_documents(&self.source.text);
+        kind::not_a_postmortem(
+            lines,
+            sections,
+            &title.text,
+            has_date,
+            has_times,
+            entries,
+            links.len(),
+        )
     }
 }
 

@@ -602,6 +602,30 @@ fn carry_written_days(entries: &mut [RawEntry]) {
     }
 }
 
+fn is_weekday(word: &str) -> bool {
+    let w = word.to_lowercase();
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ]
+    .contains(&w.as_str())
+}
+
 fn date_in(text: &str, order: DayOrder) -> Option<DateValue> {
     find_dates(text, order).first().map(|d| d.value)
 }
@@ -611,12 +635,15 @@ fn date_in(text: &str, order: DayOrder) -> Option<DateValue> {
 fn date_line(text: &str, order: DayOrder) -> Option<DateValue> {
     let dates = find_dates(text, order);
     let first = dates.first()?;
+    // Nothing before the date but punctuation and a weekday ("Friday 6 December 2024").
     let prefix = text.get(..first.range.start).unwrap_or("").trim();
-    if !prefix.chars().all(|c| !c.is_alphanumeric()) {
+    let only_weekday = prefix
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| is_weekday(w));
+    if !only_weekday {
         return None;
     }
-    let weekday_prefix = prefix.is_empty();
-    let _ = weekday_prefix;
     if !mentions::find(text, order, ClockRules::default()).is_empty() {
         return None;
     }

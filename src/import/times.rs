@@ -293,9 +293,11 @@ pub(crate) fn clock_at(text: &str, at: usize, rules: ClockRules) -> Option<(Cloc
 pub(crate) fn find_clocks(text: &str, rules: ClockRules) -> Vec<(Range<usize>, Clock)> {
     let mut out = Vec::new();
     let mut prev: Option<char> = None;
+    let mut before_prev: Option<char> = None;
     let mut skip_to = 0;
     for (i, c) in text.char_indices() {
-        let p = prev;
+        let (p, pp) = (prev, before_prev);
+        before_prev = prev;
         prev = Some(c);
         if i < skip_to {
             continue;
@@ -304,7 +306,10 @@ pub(crate) fn find_clocks(text: &str, rules: ClockRules) -> Vec<(Range<usize>, C
         if !starts {
             continue;
         }
+        // "2024-07-01T03:12:45Z": the T of an ISO 8601 stamp.
+        let iso_t = p == Some('T') && pp.is_some_and(|c| c.is_ascii_digit());
         if let Some(p) = p
+            && !iso_t
             && (p.is_alphanumeric() || matches!(p, '.' | ':' | '/' | '$' | '#' | '_' | '€' | '£'))
         {
             continue;
@@ -410,7 +415,7 @@ pub(crate) fn month_number(word: &str) -> Option<i8> {
 
 pattern!(
     /// `2024-08-14`, `2019-1-17`, `2016/11/07`.
-    ISO_DATE = r"\b(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})\b"
+    ISO_DATE = r"\b(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:\b|T)"
 );
 pattern!(
     /// `13/10/2023`, `03-10-2021`, `06/May/2022`, `14-Aug-2024`.
@@ -1348,6 +1353,7 @@ mod tests {
         assert_eq!(clocks("6PM to 7 pm"), ["18:00", "19:00"]);
         assert_eq!(clocks("12:30 AM"), ["00:30"]);
         assert_eq!(clocks("10:45a and 1:05p"), ["10:45", "13:05"]);
+        assert_eq!(clocks("2024-07-01T03:12:45Z — alert"), ["03:12"]);
         assert!(clocks("at 10:45 a team").iter().all(|c| c == "10:45"));
         assert_eq!(clocks("at midnight"), ["00:00"]);
         assert_eq!(clocks("15:57:18 UTC"), ["15:57"]);
