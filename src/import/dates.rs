@@ -21,6 +21,9 @@ pub(super) enum DateSource {
     Timeline,
     /// The document's title.
     Title,
+    /// A section of background or history: what came before. Never the date alone; a
+    /// title date it contradicts is not believed either.
+    Background,
     /// The file's name (`2024-03-12-db-outage.md`): checked against the text, never used
     /// alone, since it is as often the day the report was written.
     FileName,
@@ -184,11 +187,9 @@ pub(super) fn find(
     let mut out = DateFindings::default();
     let mut yearless: Option<String> = None;
     let mut ambiguous: Option<String> = None;
-    for section in sections
-        .iter()
-        .filter(|s| s.kind.is_summary_like() && !is_background(&s.title))
-    {
+    for section in sections.iter().filter(|s| s.kind.is_summary_like()) {
         let date_section = is_date_section(&section.title);
+        let background = is_background(&section.title);
         let heading = section.heading.and_then(|h| lines.get(h));
         for line in heading
             .into_iter()
@@ -200,6 +201,8 @@ pub(super) fn find(
             let title = Some(line.src) == title_src;
             let kind = if title {
                 DateSource::Title
+            } else if background {
+                DateSource::Background
             } else if is_date_label(&line.text) || is_date_row(line) || date_section {
                 DateSource::Label
             } else {

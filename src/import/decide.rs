@@ -857,7 +857,25 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
                 }
             }
             None => match dates.from(DateSource::Title).next() {
-                Some(title) => title.clone(),
+                Some(title) => {
+                    if let Some(other) = dates
+                        .from(DateSource::Background)
+                        .find(|d| d.date != title.date)
+                    {
+                        report.leave_out(
+                            "date",
+                            format!(
+                                "the title says {} ({}) and the text {} ({}); nothing says which is the incident's",
+                                title.date,
+                                title.evidence.describe(),
+                                other.date,
+                                other.evidence.describe()
+                            ),
+                        );
+                        return None;
+                    }
+                    title.clone()
+                }
                 None => {
                     for p in &dates.problems {
                         report.leave_out("date", p.clone());

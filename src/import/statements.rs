@@ -81,31 +81,18 @@ const DURATION_AFTER: &[&str] = &[
 ];
 
 pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
-    // "about 30% of requests failed for 46 minutes": "for" right before a duration in a
-    // sentence about failure.
-    let just_before = text
-        .get(..d.range.start)
-        .unwrap_or("")
-        .trim_end()
-        .to_lowercase();
-    let sentence = sentence_at(text, d.range.start).to_lowercase();
-    if just_before.ends_with(" for")
-        && [
-            "fail",
-            "error",
-            "down",
-            "unavailable",
-            "unreachable",
-            "outage",
-            "broken",
-            "degraded",
-            "slow",
-            "halt",
-            "offline",
+    // "about 30% of requests failed for 46 minutes": a word of failure, then "for", then
+    // the duration.
+    let just_before = text.get(..d.range.start).unwrap_or("").trim_end().to_lowercase();
+    let failure_for = just_before.strip_suffix(" for").is_some_and(|rest| {
+        let word = rest.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        [
+            "failed", "failing", "down", "unavailable", "unreachable", "broken", "degraded",
+            "slow", "offline", "halted", "errored", "erroring", "affected", "impacted",
         ]
-        .iter()
-        .any(|w| sentence.contains(w))
-    {
+        .contains(&word)
+    });
+    if failure_for {
         return true;
     }
     let before = text.get(..d.range.start).unwrap_or("").to_lowercase();
@@ -135,12 +122,6 @@ fn is_time_label(text: &str) -> bool {
                 .iter()
                 .any(|w| label.contains(w))
     })
-}
-
-/// The sentence of `text` around byte `at`.
-fn sentence_at(text: &str, at: usize) -> &str {
-    let (a, b) = sentence_bounds(text, at);
-    text.get(a..b).map_or(text, str::trim)
 }
 
 /// Where the sentence of `text` around byte `at` starts and ends.

@@ -1098,6 +1098,12 @@ fn marker_of(text: &str) -> Option<Marker> {
         "impact begins",
         "impact started",
         "impact starts",
+        "incident begins",
+        "incident began",
+        "incident starts",
+        "incident started",
+        "officially begins",
+        "officially began",
     ]) {
         Some(Marker::Start)
     } else if any(&[
