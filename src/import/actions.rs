@@ -138,6 +138,10 @@ fn reads_as_finding(text: &str) -> bool {
         "was not ",
         "were not ",
         "hadn't ",
+        "only had ",
+        "had only ",
+        "had no ",
+        "lacked ",
     ]
     .iter()
     .any(|p| t.contains(p))
@@ -229,7 +233,6 @@ pub(crate) fn extract(
     sections: &[Section],
     order: DayOrder,
 ) -> Vec<ActionItem> {
-    let _ = raw_lines;
     let mut out: Vec<ActionItem> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut push = |out: &mut Vec<ActionItem>, item: ActionItem| {
@@ -311,7 +314,14 @@ pub(crate) fn extract(
             if line.cells.as_ref().is_some_and(Vec::is_empty) {
                 continue;
             }
-            if line.code || line.is_blank() {
+            // A list item that is only a link cleans to nothing; it is still an item.
+            let link_only_item = (line.item || line.task.is_some())
+                && line.is_blank()
+                && raw_lines
+                    .get(line.src)
+                    .and_then(|raw| link_of(raw))
+                    .is_some();
+            if (line.code || line.is_blank()) && !link_only_item {
                 if line.is_blank() {
                     header = None;
                     after_item = false;
@@ -319,8 +329,15 @@ pub(crate) fn extract(
                 continue;
             }
             let text = line.text.trim();
-            // TODO: / DONE: / DOING: lines anywhere.
-            if let Some((status, task)) = status_prefix(text) {
+            // TODO: / DONE: / Action point: lines anywhere but in a timeline; in an appendix
+            // only an explicit "Action point:" (a TODO there is a note on the document).
+            let action_point = text.to_lowercase().starts_with("action");
+            let prefixed = match section.kind {
+                Kind::Timeline => None,
+                Kind::Appendix if !action_point => None,
+                _ => status_prefix(text),
+            };
+            if let Some((status, task)) = prefixed {
                 let (task, owner) = owner_in(&task);
                 push(
                     &mut out,
@@ -400,6 +417,28 @@ pub(crate) fn extract(
             after_item = is_item;
             if is_filler(text) {
                 after_item = false;
+                continue;
+            }
+            // A task that is only a link ("- [ ] https://tracker/issues/6477") is that link.
+            let link_only = (text.chars().count() < 8)
+                .then(|| raw_lines.get(line.src).and_then(|raw| link_of(raw)))
+                .flatten();
+            if let Some(link) = link_only {
+                push(
+                    &mut out,
+                    ActionItem {
+                        task: link.clone(),
+                        owner: None,
+                        status: if line.task == Some(true) {
+                            "done"
+                        } else {
+                            "open"
+                        },
+                        due: None,
+                        link: Some(link),
+                        src: line.src,
+                    },
+                );
                 continue;
             }
             let plain_ok = is_item || unmarked_list;
