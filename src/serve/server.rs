@@ -1,19 +1,18 @@
-//! The dev server's connections: hyper 1 speaks HTTP/1.1 on a tokio runtime and calls
-//! the axum [`Router`] of `routes.rs`; this file decides which connections to keep, sets
-//! hyper's limits, and gives the few answers hyper leaves to its user.
+//! The dev server's connections. hyper 1 speaks HTTP/1.1 on a tokio runtime of its own
+//! and hands each request to the axum [`Router`] of `routes.rs`; this file sets hyper's
+//! limits, decides which connections to keep, and gives the few answers hyper leaves to
+//! its user.
 //!
-//! hyper parses every request and enforces the head limits (64 KiB, 100 header fields:
-//! 431) and the head deadline (a request head must arrive whole within 10 s of when the
-//! server starts waiting for it, between keep-alive requests too). What it does not do:
-//! it closes a connection whose head timed out without a word (a partly sent request gets
-//! 408 here, an idle connection is closed quietly), answers an HTTP version it does not
-//! speak with 400 (505 here, from the first request line, checked with httparse as it
-//! arrives), has no write timeout (a write that makes no progress for 10 s gives up
-//! here), and keeps every connection it is given. The accept loop keeps at most
-//! [`connection_budget`] of them: when all are taken, the one that has waited longest for
-//! a request head is closed to make room, never one being answered; only when every one
-//! is being answered is a new connection turned away with 503. An `accept` error (out of
-//! file descriptors) never stops the loop.
+//! hyper parses every request, answers a head over 64 KiB or over 100 header fields with
+//! 431, and closes a connection whose head has not arrived whole 10 s after it began
+//! waiting for it (between keep-alive requests too). What it leaves undone is done here:
+//! a partly sent request whose head timed out gets 408 (an idle connection is closed
+//! quietly); a request line naming an HTTP version other than 1.x gets 505 (hyper would
+//! say 400); a write that makes no progress for 10 s gives up; and at most
+//! [`connection_budget`] connections are kept: when all are taken, the one that has
+//! waited longest for a request head is closed to make room, never one being answered,
+//! and only when every one is being answered is a new connection turned away with 503.
+//! An `accept` error (out of file descriptors, say) never stops the loop.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -42,9 +41,6 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_HEAD: usize = 64 * 1024;
 /// Most header fields in one request; more gets 431.
 const MAX_HEADERS: usize = 100;
-/// Longest first request line the version check looks at (`routes.rs` answers a longer
-/// line with 414 once hyper has parsed it).
-const MAX_LINE_CHECKED: usize = 8 * 1024;
 
 /// The running server; [`HttpServer::stop`] ends it.
 #[derive(Debug)]
@@ -265,7 +261,7 @@ async fn serve_connection(
     };
     let parts = connection.into_parts();
     let watched = parts.io.into_inner();
-    let answer = if watched.first_line.wrong_version {
+    let answer = if watched.another_version {
         Some(plain_answer(
             "505 HTTP Version Not Supported",
             "HTTP version not supported: use HTTP/1.1",
@@ -347,55 +343,32 @@ impl http_body::Body for Sending {
     }
 }
 
-/// The first request line of a connection as it arrives.
-#[derive(Debug, Default)]
-struct FirstLine {
-    bytes: Vec<u8>,
-    checked: bool,
-    /// An HTTP version other than 1.0 and 1.1 (hyper would answer 400).
-    wrong_version: bool,
+/// Whether `bytes`, the first bytes read from a connection, hold a whole request line
+/// naming an HTTP version other than 1.0 and 1.1 (`HTTP/2.0`), which hyper would answer
+/// with 400. A line that comes in pieces, and garbage that names no version, are left to
+/// hyper.
+fn names_another_version(bytes: &[u8]) -> bool {
+    // Blank lines before a request line are allowed (RFC 9112 §2.2).
+    let bytes = bytes.trim_ascii_start();
+    let Some(end) = memchr::memchr(b'\n', bytes) else {
+        return false;
+    };
+    let line = &bytes[..=end];
+    let version = line.trim_ascii_end().rsplit(|&b| b == b' ').next();
+    matches!(
+        httparse::Request::new(&mut []).parse(line),
+        Err(httparse::Error::Version)
+    ) && version.is_some_and(|version| version.starts_with(b"HTTP/"))
 }
 
-impl FirstLine {
-    /// Adds bytes read from the client; true when the line names an HTTP version the
-    /// server does not speak.
-    fn arrived(&mut self, bytes: &[u8]) -> bool {
-        if self.checked {
-            return false;
-        }
-        // Blank lines before a request line are allowed (RFC 9112 §2.2).
-        let bytes = if self.bytes.is_empty() {
-            let start = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n'));
-            &bytes[start.unwrap_or(bytes.len())..]
-        } else {
-            bytes
-        };
-        let end = memchr::memchr(b'\n', bytes);
-        let room = MAX_LINE_CHECKED.saturating_sub(self.bytes.len());
-        self.bytes
-            .extend_from_slice(&bytes[..end.map_or(bytes.len(), |at| at + 1).min(room)]);
-        if end.is_none() && room > 0 {
-            return false;
-        }
-        self.checked = true;
-        let mut no_headers = [];
-        let version_refused = matches!(
-            httparse::Request::new(&mut no_headers).parse(&self.bytes),
-            Err(httparse::Error::Version)
-        );
-        // Only a version that is one (`HTTP/2.0`): anything else is garbage, hyper's 400.
-        let version = self.bytes.trim_ascii_end().rsplit(|&b| b == b' ').next();
-        self.wrong_version = version_refused && version.is_some_and(|v| v.starts_with(b"HTTP/"));
-        self.bytes = Vec::new();
-        self.wrong_version
-    }
-}
-
-/// The socket as hyper sees it, watched on the way: the first request line is checked
-/// as it arrives, and a write that makes no progress for [`WRITE_TIMEOUT`] fails.
+/// The socket as hyper sees it, watched on the way: the first bytes are checked for the
+/// HTTP version, and a write that makes no progress for [`WRITE_TIMEOUT`] fails.
 struct Watched {
     stream: TcpStream,
-    first_line: FirstLine,
+    read_any: bool,
+    /// The client asked for another HTTP version: hyper sees the end of the input, and
+    /// the 505 is sent once it is done.
+    another_version: bool,
     stalled: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
@@ -403,7 +376,8 @@ impl Watched {
     fn new(stream: TcpStream) -> Self {
         Self {
             stream,
-            first_line: FirstLine::default(),
+            read_any: false,
+            another_version: false,
             stalled: None,
         }
     }
@@ -432,14 +406,18 @@ impl AsyncRead for Watched {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if this.first_line.wrong_version {
-            // The end of the input for hyper; the 505 is sent once hyper is done.
+        if this.another_version {
             return Poll::Ready(Ok(()));
         }
         let start = buf.filled().len();
         ready!(Pin::new(&mut this.stream).poll_read(cx, buf))?;
-        if this.first_line.arrived(&buf.filled()[start..]) {
-            buf.set_filled(start);
+        let arrived = &buf.filled()[start..];
+        if !this.read_any && !arrived.is_empty() {
+            this.read_any = true;
+            this.another_version = names_another_version(arrived);
+            if this.another_version {
+                buf.set_filled(start);
+            }
         }
         Poll::Ready(Ok(()))
     }
@@ -476,7 +454,7 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if this.first_line.wrong_version {
+        if this.another_version {
             // Not yet: the 505 is still to be written.
             return Poll::Ready(Ok(()));
         }
@@ -488,26 +466,23 @@ impl AsyncWrite for Watched {
 mod tests {
     use super::*;
 
-    fn wrong_version(chunks: &[&str]) -> bool {
-        let mut line = FirstLine::default();
-        chunks.iter().any(|chunk| line.arrived(chunk.as_bytes()))
-    }
-
     #[test]
-    fn only_an_http_version_other_than_1_x_is_refused_by_the_line_check() {
-        assert!(wrong_version(&["GET / HTTP/2.0\r\nHost: x\r\n\r\n"]));
-        assert!(wrong_version(&["\r\nGET /a HT", "TP/1.2\r", "\n"]));
+    fn only_an_http_version_other_than_1_x_is_refused_by_the_first_read() {
+        for other in [
+            "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+            "\r\nGET /a HTTP/1.2\r\n",
+        ] {
+            assert!(names_another_version(other.as_bytes()), "{other:?}");
+        }
         for fine in [
             "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET / HTTP/1.0\r\n\r\n",
-            // Garbage is hyper's to refuse (400), not a version.
+            // Garbage is hyper's to refuse (400), not a version; so is a line in pieces.
             "NOT A REQUEST LINE\r\n\r\n",
             "GET / HTTX/1.1\r\n\r\n",
+            "GET / HTTP/2.0",
         ] {
-            assert!(!wrong_version(&[fine]), "{fine:?}");
+            assert!(!names_another_version(fine.as_bytes()), "{fine:?}");
         }
-        // A line longer than the check looks at is left to hyper and the router (414).
-        let long = format!("GET /{} HTTP/2.0\r\n", "a".repeat(9 * 1024));
-        assert!(!wrong_version(&[&long]));
     }
 }
