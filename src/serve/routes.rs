@@ -169,10 +169,10 @@ fn respond_cached(
     }
 }
 
-async fn script(headers: HeaderMap) -> Response {
+async fn script(request: Request) -> Response {
     let etag = http::etag(SCRIPT.as_bytes());
     respond_cached(
-        &headers,
+        request.headers(),
         "text/javascript; charset=utf-8",
         Bytes::from_static(SCRIPT.as_bytes()),
         &etag,
@@ -270,11 +270,12 @@ fn look_up(state: &ServerState, target: &Uri) -> Option<Found> {
 
 /// A file of the site. A page that an edit made stale is not answered until it is
 /// rendered again (see `ServerState::publish_first`).
-async fn site_file(State(app): State<App>, target: Uri, headers: HeaderMap) -> Response {
+async fn site_file(State(app): State<App>, request: Request) -> Response {
+    let (target, headers) = (request.uri(), request.headers());
     let held_since = Instant::now();
     let found = loop {
         let mut freshness = app.state.freshness();
-        if let Some(found) = look_up(&app.state, &target) {
+        if let Some(found) = look_up(&app.state, target) {
             break found;
         }
         let left = STALE_WAIT.saturating_sub(held_since.elapsed());
@@ -294,7 +295,7 @@ async fn site_file(State(app): State<App>, target: Uri, headers: HeaderMap) -> R
                 return text(StatusCode::NOT_FOUND, "not found\n", &[]);
             };
             let (body, etag) = app.prepared.get(&path, &data, status);
-            respond_cached(&headers, http::content_type(&path), body, &etag)
+            respond_cached(headers, http::content_type(&path), body, &etag)
         }
         Resolved::Redirect(location) => respond(
             StatusCode::MOVED_PERMANENTLY,
