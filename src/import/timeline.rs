@@ -640,7 +640,7 @@ fn date_line(text: &str, order: DayOrder) -> Option<DateValue> {
     let only_weekday = prefix
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .all(|w| is_weekday(w));
+        .all(is_weekday);
     if !only_weekday {
         return None;
     }
