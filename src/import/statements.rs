@@ -83,12 +83,31 @@ const DURATION_AFTER: &[&str] = &[
 pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
     // "about 30% of requests failed for 46 minutes": a word of failure, then "for", then
     // the duration.
-    let just_before = text.get(..d.range.start).unwrap_or("").trim_end().to_lowercase();
+    let just_before = text
+        .get(..d.range.start)
+        .unwrap_or("")
+        .trim_end()
+        .to_lowercase();
     let failure_for = just_before.strip_suffix(" for").is_some_and(|rest| {
-        let word = rest.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let word = rest
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
         [
-            "failed", "failing", "down", "unavailable", "unreachable", "broken", "degraded",
-            "slow", "offline", "halted", "errored", "erroring", "affected", "impacted",
+            "failed",
+            "failing",
+            "down",
+            "unavailable",
+            "unreachable",
+            "broken",
+            "degraded",
+            "slow",
+            "offline",
+            "halted",
+            "errored",
+            "erroring",
+            "affected",
+            "impacted",
         ]
         .contains(&word)
     });
