@@ -192,12 +192,13 @@ full=$(grep '^Rebuilt' "$WORK/serve.log" | tail -n +"$((before + 1))" | grep -c 
     done
 ) &
 ATTACK_PID=$!
-# Wait until the attack holds its connections (one server thread each), 10 s at most.
+# Wait until the attack holds its connections (one server socket each), 10 s at most.
+sockets() { find "/proc/$SERVER_PID/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
 for _ in $(seq 1 100); do
-    (($(ls "/proc/$SERVER_PID/task" | wc -l) >= 250)) && break
+    (($(sockets) >= 250)) && break
     sleep 0.1
 done
-attackers=$(ls "/proc/$SERVER_PID/task" | wc -l)
+attackers=$(sockets)
 run attacked -s "$WORK/serve-load.lua" "$URL"
 kill "$ATTACK_PID" 2>/dev/null || true
 wait "$ATTACK_PID" 2>/dev/null || true
@@ -205,7 +206,7 @@ ATTACK_PID=""
 sleep 2
 echo
 echo "rebuilds during the third run: $((after - before)) ($full of them full)"
-echo "server threads when the fourth run began (one per open connection): $attackers"
+echo "server sockets when the fourth run began (one per open connection): $attackers"
 
 threads=$(ls "/proc/$SERVER_PID/task" | wc -l)
 rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")

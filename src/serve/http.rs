@@ -5,6 +5,9 @@
 //! built site is reachable; on top of that every traversal form (`..`, `%2e%2e`, `%2f`,
 //! double encoding, backslashes, NUL) is refused outright with 400.
 
+use axum::http::Uri;
+use percent_encoding::percent_decode_str;
+
 use crate::output::Output;
 
 /// How a request path resolves.
@@ -18,31 +21,6 @@ pub enum Resolved {
     NotFound,
     /// A malformed or hostile path.
     BadRequest,
-}
-
-/// The raw (still percent-encoded) path of a request target, without query or fragment.
-///
-/// Besides the usual origin form (`/a/b?q`), HTTP/1.1 servers must accept the absolute
-/// form (`http://host/a/b`, RFC 9112 §3.2.2); its path then goes through the same checks
-/// as any other. `None` for anything else (`*`, a bare `a/b`).
-pub fn request_path(url: &str) -> Option<&str> {
-    let target = url.split(['?', '#']).next().unwrap_or("");
-    if target.starts_with('/') {
-        return Some(target);
-    }
-    let lower = target.get(..8).unwrap_or(target).to_ascii_lowercase();
-    let rest = if lower.starts_with("http://") {
-        &target[7..]
-    } else if lower.starts_with("https://") {
-        &target[8..]
-    } else {
-        return None;
-    };
-    let (authority, path) = match rest.find('/') {
-        Some(at) => (&rest[..at], &rest[at..]),
-        None => (rest, "/"),
-    };
-    (!authority.is_empty()).then_some(path)
 }
 
 /// Whether a request's `Host` header names this machine: an IP address, `localhost`, or a
@@ -86,11 +64,24 @@ fn is_port(text: &str) -> bool {
         .is_ok()
 }
 
-/// Resolves the path of a request URL (query and fragment are ignored).
-pub fn resolve(output: &Output, url: &str) -> Resolved {
-    let Some(raw) = request_path(url) else {
-        return Resolved::BadRequest;
+/// Resolves a request target (query and fragment are ignored).
+///
+/// Besides the usual origin form (`/a/b?q`), HTTP/1.1 servers must accept the absolute
+/// form (`http://host/a/b`, RFC 9112 §3.2.2); hyper parses either, and the path then goes
+/// through the same checks. Any other form (`*`, another scheme) is refused.
+pub fn resolve(output: &Output, target: &Uri) -> Resolved {
+    let origin_or_http = match (target.scheme_str(), target.authority()) {
+        (None, None) => true,
+        (Some(scheme), Some(authority)) => {
+            matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+                && !authority.as_str().is_empty()
+        }
+        _ => false,
     };
+    if !origin_or_http {
+        return Resolved::BadRequest;
+    }
+    let raw = target.path();
     let Some(decoded) = decode_path(raw) else {
         return Resolved::BadRequest;
     };
@@ -121,32 +112,25 @@ pub fn resolve(output: &Output, url: &str) -> Resolved {
     Resolved::NotFound
 }
 
-/// Percent-decodes a path once, refusing what could smuggle a traversal: encoded `/`,
-/// `\`, `.` sequences that decode to `..`, a `%` left after decoding (double
-/// encoding), backslashes, control characters and invalid UTF-8.
+/// Percent-decodes a path once, a segment at a time, refusing what could smuggle a
+/// traversal: an encoded `/` or `\`, a `%` left after decoding (double encoding, or one
+/// not followed by two hex digits), backslashes, control characters and invalid UTF-8
+/// (overlong forms such as `%c0%ae` included).
 fn decode_path(raw: &str) -> Option<String> {
     if raw.contains('\\') {
         return None;
     }
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            let value = u8::from_str_radix(hex, 16).ok()?;
-            if matches!(value, b'/' | b'\\' | b'%') || value < 0x20 || value == 0x7f {
-                return None;
-            }
-            out.push(value);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+    let mut decoded = String::with_capacity(raw.len());
+    for (i, segment) in raw.split('/').enumerate() {
+        let segment = percent_decode_str(segment).decode_utf8().ok()?;
+        if segment.contains(['/', '\\', '%']) {
+            return None;
         }
+        if i > 0 {
+            decoded.push('/');
+        }
+        decoded.push_str(&segment);
     }
-    let decoded = String::from_utf8(out).ok()?;
     if decoded.chars().any(char::is_control) {
         return None;
     }
@@ -202,6 +186,15 @@ mod tests {
             output.insert(path.to_string(), b"x".to_vec());
         }
         output
+    }
+
+    /// Resolves `target` as hyper hands it over; a target hyper cannot parse is answered
+    /// 400 by hyper itself.
+    fn resolve(site: &Output, target: &str) -> Resolved {
+        match target.parse::<Uri>() {
+            Ok(uri) => super::resolve(site, &uri),
+            Err(_) => Resolved::BadRequest,
+        }
     }
 
     #[test]
@@ -266,8 +259,6 @@ mod tests {
             resolve(&site, "http://localhost/postmortems/db"),
             Resolved::Redirect("/postmortems/db/".into())
         );
-        assert_eq!(request_path("/a/b?q=1#x"), Some("/a/b"));
-        assert_eq!(request_path("a/b"), None);
     }
 
     #[test]

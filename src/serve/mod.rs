@@ -1,45 +1,31 @@
 //! `hindsight serve`: build in a loop, serve from memory, reload open tabs.
 //!
-//! The first build goes into memory (the user's `public/` is never touched). HTTP
-//! worker threads answer from the shared [`ServerState`]; the calling thread watches the
-//! site, applies each batch of changes through [`Session::apply`] (only the pages that
-//! depend on an edited postmortem are re-rendered), and publishes the new output. A
+//! The first build goes into memory (the user's `public/` is never touched). axum on
+//! hyper answers from the shared [`ServerState`] on a tokio runtime of its own
+//! (`server.rs` keeps the connections, `routes.rs` answers); the calling thread watches
+//! the site, applies each batch of changes through [`Session::apply`] (only the pages
+//! that depend on an edited postmortem are re-rendered), and publishes the new output. A
 //! failed rebuild keeps the last good site and shows the diagnostics as an overlay. The
 //! server never exits on a content error; it stops when `shutdown` is set.
 
-pub mod connection;
 pub mod http;
 pub mod reload;
+mod routes;
+mod server;
 pub mod watch;
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::pipeline::{BuildFailure, BuildOptions, Session, Update};
 use crate::search;
-use connection::{Acceptor, Limits, Request, Response};
-use http::Resolved;
+use reload::ReloadKind;
 pub use reload::ServerState;
-use reload::{POLL_PATH, ReloadKind, SCRIPT, SCRIPT_PATH};
-
-/// At most this many tabs wait on the poll endpoint at once; more are answered at once,
-/// so waiting tabs never take every connection slot (see [`Limits::max_connections`]).
-const MAX_WAITING_POLLS: usize = 512;
-/// How long one long poll waits before answering "no change".
-const POLL_TIMEOUT: Duration = Duration::from_secs(25);
-/// How often a waiting long poll checks that its tab is still there: a closed tab frees
-/// its thread within this.
-const POLL_CLIENT_CHECK: Duration = Duration::from_millis(250);
-/// How long a request for a page that an edit made stale waits for it at most (the pages
-/// that depend on one edit at 10,000 postmortems take about a second); then it is
-/// answered 503, never with the stale page.
-const STALE_WAIT: Duration = Duration::from_secs(30);
 
 /// What to serve.
 #[derive(Debug, Clone)]
@@ -146,28 +132,19 @@ pub fn serve(
         report_failure(failure, report);
         state.show_errors(overlay_for(failure));
     }
+    let server =
+        server::HttpServer::start(listener, routes::router(state.clone())).map_err(|source| {
+            Error::Server {
+                addr,
+                source: source.into(),
+            }
+        })?;
     tidy_heap();
     report(ServeEvent::Listening {
         url: &url,
         postmortems: session.as_ref().map_or(0, |s| s.site().postmortems.len()),
         elapsed: started.elapsed(),
     });
-
-    let waiting = Arc::new(AtomicUsize::new(0));
-    let handler = {
-        let state = state.clone();
-        let prepared = Prepared::default();
-        move |request: &Request<'_>| handle(request, &state, &prepared, &waiting)
-    };
-    let limits = Limits {
-        max_connections: connection_budget(),
-        ..Limits::default()
-    };
-    let acceptor =
-        Acceptor::start(listener, limits, Arc::new(handler)).map_err(|source| Error::Server {
-            addr,
-            source: source.into(),
-        })?;
 
     while !shutdown.load(Ordering::Relaxed) {
         if let Some(indexed) = indexer.finished() {
@@ -275,7 +252,7 @@ pub fn serve(
         }
     }
 
-    acceptor.stop();
+    server.stop();
     Ok(())
 }
 
@@ -290,29 +267,6 @@ fn tidy_heap() {
     // it is safe to call from any thread at any time.
     unsafe {
         libc::malloc_trim(0);
-    }
-}
-
-/// How many connections the server keeps open at most: 1000, or fewer when the process
-/// may not open that many files (each connection takes two descriptors, and rebuilds need
-/// some of their own), so clients never starve a rebuild of file descriptors.
-fn connection_budget() -> usize {
-    const MOST: usize = 1000;
-    const FOR_REBUILDS: usize = 128;
-    // Linux tells the soft limit in /proc; elsewhere the accept loop still copes with
-    // running out (it closes the longest-idle connection and tries again).
-    let soft = std::fs::read_to_string("/proc/self/limits")
-        .ok()
-        .and_then(|limits| {
-            limits
-                .lines()
-                .find(|line| line.starts_with("Max open files"))
-                .and_then(|line| line.split_whitespace().nth(3))
-                .and_then(|soft| soft.parse::<usize>().ok())
-        });
-    match soft {
-        Some(soft) => (soft.saturating_sub(FOR_REBUILDS) / 2).clamp(16, MOST),
-        None => MOST,
     }
 }
 
@@ -336,303 +290,4 @@ fn report_failure(failure: &BuildFailure, report: &dyn Fn(ServeEvent<'_>)) {
             fatal: Some(err.to_string()),
         }),
     }
-}
-
-/// A response with the headers every answer carries: the content type, no-cache (a
-/// browser must revalidate, so it never shows a page older than the last rebuild) unless
-/// `extra` sets its own, and nosniff. The connection adds `Content-Length` (never
-/// chunked, so a HEAD answer tells the length of the body it leaves out).
-fn respond(
-    status: u16,
-    content_type: &str,
-    body: impl Into<Arc<[u8]>>,
-    extra: &[(&str, &str)],
-) -> Response {
-    let sets_cache = extra
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("Cache-Control"));
-    let cache: &[(&str, &str)] = if sets_cache {
-        &[]
-    } else {
-        &[("Cache-Control", "no-cache")]
-    };
-    let headers = [
-        ("Content-Type", content_type),
-        ("X-Content-Type-Options", "nosniff"),
-    ];
-    Response {
-        status,
-        headers: headers
-            .iter()
-            .chain(cache)
-            .chain(extra)
-            .map(|(name, value)| ((*name).to_string(), (*value).to_string()))
-            .collect(),
-        body: body.into(),
-    }
-}
-
-/// Answers `body` with its ETag, or 304 when the client already has these bytes.
-fn respond_cached(
-    request: &Request<'_>,
-    content_type: &str,
-    body: Arc<[u8]>,
-    etag: &str,
-) -> Response {
-    let fresh = request.header("If-None-Match").is_some_and(|tags| {
-        tags.split(',')
-            .any(|tag| tag.trim() == etag || tag.trim() == "*")
-    });
-    if fresh {
-        respond(304, content_type, Vec::new(), &[("ETag", etag)])
-    } else {
-        respond(200, content_type, body, &[("ETag", etag)])
-    }
-}
-
-/// Files as they are sent, with their ETags: a page with the live-reload script injected
-/// for the current generation, any other file as it is. Preparing a page copies it and
-/// hashing reads it whole, which for the big pages of a big site (the home page lists
-/// every postmortem) cost more than sending them; each is now done once per file and
-/// generation, not once per request.
-#[derive(Debug, Default)]
-struct Prepared {
-    files: Mutex<PreparedFiles>,
-}
-
-#[derive(Debug, Default)]
-struct PreparedFiles {
-    /// The generation the entries were prepared for; a new one clears them all, so the
-    /// cache never holds more than one version of each file.
-    generation: u64,
-    by_path: HashMap<String, PreparedFile>,
-}
-
-#[derive(Debug, Clone)]
-struct PreparedFile {
-    /// The served bytes it was made from: a new output (a rebuild, a new search index)
-    /// has new ones.
-    source: Arc<[u8]>,
-    body: Arc<[u8]>,
-    etag: Arc<str>,
-}
-
-impl Prepared {
-    fn lock(&self) -> std::sync::MutexGuard<'_, PreparedFiles> {
-        match self.files.lock() {
-            Ok(files) => files,
-            Err(poisoned) => poisoned.into_inner(),
-        }
-    }
-
-    /// The body and ETag of `path` (whose served bytes are `source`) as sent at
-    /// `status`'s generation.
-    fn get(
-        &self,
-        path: &str,
-        source: &Arc<[u8]>,
-        status: &reload::Status,
-    ) -> (Arc<[u8]>, Arc<str>) {
-        {
-            let mut files = self.lock();
-            if files.generation != status.generation {
-                files.generation = status.generation;
-                files.by_path.clear();
-            }
-            if let Some(file) = files.by_path.get(path)
-                && Arc::ptr_eq(&file.source, source)
-            {
-                return (file.body.clone(), file.etag.clone());
-            }
-        }
-        // Prepared outside the lock: other requests go on meanwhile.
-        let body: Arc<[u8]> = if http::content_type(path).starts_with("text/html") {
-            reload::inject(source, status).into()
-        } else {
-            source.clone()
-        };
-        let etag: Arc<str> = http::etag(&body).into();
-        let mut files = self.lock();
-        if files.generation == status.generation {
-            files.by_path.insert(
-                path.to_string(),
-                PreparedFile {
-                    source: source.clone(),
-                    body: body.clone(),
-                    etag: etag.clone(),
-                },
-            );
-        }
-        (body, etag)
-    }
-}
-
-/// A page of our own (no site page fits) that still loads the live-reload script and
-/// shows the overlay, so a tab on it follows the site as it is fixed.
-fn fallback_page(title: &str, message: &str, status: &reload::Status) -> Vec<u8> {
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-<body style=\"font:16px/1.5 system-ui,sans-serif;margin:2rem\"><h1>{title}</h1><p>{message}</p></body></html>"
-    );
-    reload::inject(page.as_bytes(), status)
-}
-
-fn handle(
-    request: &Request<'_>,
-    state: &Arc<ServerState>,
-    prepared: &Prepared,
-    waiting: &AtomicUsize,
-) -> Response {
-    if !matches!(request.method.as_str(), "GET" | "HEAD") {
-        return respond(
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed\n".to_vec(),
-            &[("Allow", "GET, HEAD")],
-        );
-    }
-    if !http::allowed_host(request.header("Host").as_deref()) {
-        return respond(
-            403,
-            "text/plain; charset=utf-8",
-            b"this host name is not allowed: open the preview at http://127.0.0.1:PORT/ or http://localhost:PORT/\n".to_vec(),
-            &[],
-        );
-    }
-    let url = request.target.as_str();
-    let path = http::request_path(url).unwrap_or_default();
-    if path == POLL_PATH {
-        return poll(request, url, state, waiting);
-    }
-    if path == SCRIPT_PATH {
-        let etag = http::etag(SCRIPT.as_bytes());
-        return respond_cached(
-            request,
-            "text/javascript; charset=utf-8",
-            SCRIPT.as_bytes().into(),
-            &etag,
-        );
-    }
-    // The status is read before the output: a rebuild published in between makes the page
-    // newer than the generation it is labelled with, which costs one extra reload; the
-    // other order would label an old page with the new generation, and the tab would never
-    // learn that it is stale. A page that an edit made stale is not answered until it is
-    // rendered again (see `ServerState::publish_first`).
-    let held_since = Instant::now();
-    let (status, resolved, file, not_found, built) = loop {
-        let freshness = state.freshness();
-        let status = state.status();
-        {
-            let served = state.served();
-            let output = &served.output;
-            let resolved = http::resolve(output, url);
-            let waits = match &resolved {
-                Resolved::File(path) => served.must_wait_for(Some(path)),
-                Resolved::NotFound => served.must_wait_for(None),
-                _ => false,
-            };
-            if !waits {
-                let file = match &resolved {
-                    Resolved::File(path) => output.get(path).cloned(),
-                    _ => None,
-                };
-                break (
-                    status,
-                    resolved,
-                    file,
-                    output.get("404.html").cloned(),
-                    !output.is_empty(),
-                );
-            }
-        }
-        let left = STALE_WAIT.saturating_sub(held_since.elapsed());
-        if left.is_zero() {
-            return respond(
-                503,
-                "text/plain; charset=utf-8",
-                b"this page is still being rebuilt after an edit; try again\n".to_vec(),
-                &[("Retry-After", "1")],
-            );
-        }
-        state.wait_until_fresher(freshness, left);
-    };
-    match resolved {
-        Resolved::File(path) => {
-            let Some(data) = file else {
-                return respond(
-                    404,
-                    "text/plain; charset=utf-8",
-                    b"not found\n".to_vec(),
-                    &[],
-                );
-            };
-            let (body, etag) = prepared.get(&path, &data, &status);
-            respond_cached(request, http::content_type(&path), body, &etag)
-        }
-        Resolved::Redirect(location) => respond(
-            301,
-            "text/plain; charset=utf-8",
-            format!("moved to {location}\n").into_bytes(),
-            &[("Location", &location)],
-        ),
-        Resolved::NotFound if !built => {
-            // The first build failed: every path shows why, and reloads once it is fixed.
-            let body = fallback_page(
-                "hindsight: the site has not been built yet",
-                "The first build failed; fix the errors shown here and save.",
-                &status,
-            );
-            respond(503, "text/html; charset=utf-8", body, &[])
-        }
-        Resolved::NotFound => {
-            let body = match not_found {
-                Some(page) => reload::inject(&page, &status),
-                None => fallback_page("Not found", "This page is not part of the site.", &status),
-            };
-            respond(404, "text/html; charset=utf-8", body, &[])
-        }
-        Resolved::BadRequest => respond(
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request path\n".to_vec(),
-            &[],
-        ),
-    }
-}
-
-/// The long-poll endpoint: answers when the generation moves past `since`, after
-/// [`POLL_TIMEOUT`], or gives up as soon as the tab has gone (so tabs that come and go
-/// leave no waiting threads behind).
-fn poll(request: &Request<'_>, url: &str, state: &ServerState, waiting: &AtomicUsize) -> Response {
-    let since: Option<u64> = url
-        .split_once("since=")
-        .and_then(|(_, rest)| rest.split('&').next())
-        .and_then(|n| n.parse().ok());
-    let answer = |status: &reload::Status| {
-        let body = serde_json::to_vec(status).unwrap_or_default();
-        respond(
-            200,
-            "application/json",
-            body,
-            &[("Cache-Control", "no-store")],
-        )
-    };
-    let current = state.status();
-    let Some(since) = since.filter(|s| *s == current.generation) else {
-        return answer(&current);
-    };
-    if waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_POLLS {
-        waiting.fetch_sub(1, Ordering::SeqCst);
-        return answer(&current);
-    }
-    let started = Instant::now();
-    let status = loop {
-        let left = POLL_TIMEOUT.saturating_sub(started.elapsed());
-        let status = state.wait_for_change(since, left.min(POLL_CLIENT_CHECK));
-        if status.generation != since || left <= POLL_CLIENT_CHECK || request.client_gone() {
-            break status;
-        }
-    };
-    waiting.fetch_sub(1, Ordering::SeqCst);
-    answer(&status)
 }

@@ -5,10 +5,11 @@
 //! `/__hindsight/poll?since=N`; the answer says whether to reload the page, swap the
 //! stylesheets, or show the build errors over the last good page.
 
-use std::sync::{Condvar, Mutex, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
 
 use serde::Serialize;
+use tokio::sync::watch;
 
 use crate::diagnostics::Diagnostics;
 use crate::highlight::escape;
@@ -52,16 +53,15 @@ pub struct Status {
     pub overlay: Option<String>,
 }
 
-/// Everything the HTTP threads share with the watch loop. No globals: one value,
-/// shared by `Arc`.
+/// Everything the HTTP tasks share with the watch loop. No globals: one value, shared by
+/// `Arc`. Requests wait on its two `watch` channels (a long poll for the next
+/// generation, a request for a stale page until it is fresh) without holding a thread.
 #[derive(Debug)]
 pub struct ServerState {
     served: RwLock<Served>,
-    status: Mutex<Status>,
-    changed: Condvar,
-    /// Bumped each time stale pages become fresh; requests held for one wait on it.
-    freshened: Mutex<u64>,
-    fresh: Condvar,
+    status: watch::Sender<Status>,
+    /// Bumped each time stale pages become fresh.
+    freshened: watch::Sender<u64>,
 }
 
 /// The served site, and which of its pages are out of date.
@@ -94,22 +94,15 @@ impl ServerState {
                 output,
                 stale: None,
             }),
-            status: Mutex::new(Status {
+            status: watch::Sender::new(Status {
                 generation: 1,
                 kind: ReloadKind::Reload,
                 pages_changed: 1,
                 styles_changed: 1,
                 overlay: None,
             }),
-            changed: Condvar::new(),
-            freshened: Mutex::new(0),
-            fresh: Condvar::new(),
+            freshened: watch::Sender::new(0),
         }
-    }
-
-    /// A cheap snapshot of the served site (the bytes are shared).
-    pub fn output(&self) -> Output {
-        self.served().output.clone()
     }
 
     /// Read access to the served site, held briefly by a request.
@@ -120,11 +113,15 @@ impl ServerState {
         }
     }
 
-    fn set(&self, output: Output, stale: Option<Option<StalePages>>) {
-        let mut served = match self.served.write() {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Served> {
+        match self.served.write() {
             Ok(served) => served,
             Err(poisoned) => poisoned.into_inner(),
-        };
+        }
+    }
+
+    fn set(&self, output: Output, stale: Option<Option<StalePages>>) {
+        let mut served = self.write();
         served.output = output;
         if let Some(stale) = stale {
             served.stale = stale;
@@ -133,10 +130,7 @@ impl ServerState {
 
     /// The current status.
     pub fn status(&self) -> Status {
-        match self.status.lock() {
-            Ok(status) => status.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.status.borrow().clone()
     }
 
     /// Serves a new site and tells the tabs.
@@ -157,13 +151,7 @@ impl ServerState {
 
     /// Narrows the stale pages to `stale` (the others are as they should be now).
     pub fn narrow_stale(&self, stale: StalePages) {
-        {
-            let mut served = match self.served.write() {
-                Ok(served) => served,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            served.stale = Some(stale);
-        }
+        self.write().stale = Some(stale);
         self.notify_fresh();
     }
 
@@ -180,31 +168,14 @@ impl ServerState {
         self.set(output, None);
     }
 
-    fn lock_freshened(&self) -> std::sync::MutexGuard<'_, u64> {
-        match self.freshened.lock() {
-            Ok(count) => count,
-            Err(poisoned) => poisoned.into_inner(),
-        }
-    }
-
     fn notify_fresh(&self) {
-        *self.lock_freshened() += 1;
-        self.fresh.notify_all();
+        self.freshened.send_modify(|count| *count += 1);
     }
 
-    /// A count that moves each time stale pages become fresh: read it before looking at
-    /// [`ServerState::served`], then [`ServerState::wait_until_fresher`] cannot miss a
-    /// change made in between.
-    pub fn freshness(&self) -> u64 {
-        *self.lock_freshened()
-    }
-
-    /// Waits until the freshness count moves past `since`, or `timeout` passes.
-    pub fn wait_until_fresher(&self, since: u64, timeout: Duration) {
-        let count = self.lock_freshened();
-        let _ = self
-            .fresh
-            .wait_timeout_while(count, timeout, |count| *count == since);
+    /// Hears when stale pages become fresh: taken before looking at
+    /// [`ServerState::served`], its `changed()` cannot miss a change made in between.
+    pub fn freshness(&self) -> watch::Receiver<u64> {
+        self.freshened.subscribe()
     }
 
     /// Keeps the last good site and shows `diagnostics` over it.
@@ -213,34 +184,23 @@ impl ServerState {
     }
 
     fn bump(&self, kind: ReloadKind, overlay: Option<String>) {
-        let mut status = match self.status.lock() {
-            Ok(status) => status,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        status.generation += 1;
-        status.kind = kind;
-        match kind {
-            ReloadKind::Reload => status.pages_changed = status.generation,
-            ReloadKind::Css => status.styles_changed = status.generation,
-            ReloadKind::Overlay => {}
-        }
-        status.overlay = overlay;
-        self.changed.notify_all();
+        self.status.send_modify(|status| {
+            status.generation += 1;
+            status.kind = kind;
+            match kind {
+                ReloadKind::Reload => status.pages_changed = status.generation,
+                ReloadKind::Css => status.styles_changed = status.generation,
+                ReloadKind::Overlay => {}
+            }
+            status.overlay = overlay;
+        });
     }
 
     /// Waits until the generation differs from `since`, or `timeout` passes.
-    pub fn wait_for_change(&self, since: u64, timeout: Duration) -> Status {
-        let status = match self.status.lock() {
-            Ok(status) => status,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let result = self
-            .changed
-            .wait_timeout_while(status, timeout, |s| s.generation == since);
-        match result {
-            Ok((status, _)) => status.clone(),
-            Err(poisoned) => poisoned.into_inner().0.clone(),
-        }
+    pub async fn wait_for_change(&self, since: u64, timeout: Duration) -> Status {
+        let mut status = self.status.subscribe();
+        let _ = tokio::time::timeout(timeout, status.wait_for(|s| s.generation != since)).await;
+        self.status()
     }
 }
 
@@ -376,13 +336,38 @@ mod tests {
         );
     }
 
+    fn wait_for_change(state: &ServerState, since: u64, timeout: Duration) -> Status {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(state.wait_for_change(since, timeout))
+    }
+
     #[test]
     fn waiting_returns_at_once_when_the_generation_moved() {
         let state = ServerState::new(Output::default());
         state.publish(Output::default(), ReloadKind::Css);
-        let status = state.wait_for_change(1, Duration::from_secs(5));
+        let status = wait_for_change(&state, 1, Duration::from_secs(5));
         assert_eq!(status.generation, 2);
         assert_eq!(status.kind, ReloadKind::Css);
+    }
+
+    #[test]
+    fn a_waiting_poll_hears_a_change_made_while_it_waits() {
+        let state = std::sync::Arc::new(ServerState::new(Output::default()));
+        let publisher = {
+            let state = state.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                state.publish(Output::default(), ReloadKind::Reload);
+            })
+        };
+        let started = std::time::Instant::now();
+        let status = wait_for_change(&state, 1, Duration::from_secs(20));
+        assert_eq!(status.generation, 2);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        publisher.join().unwrap();
     }
 
     #[test]
@@ -393,7 +378,7 @@ mod tests {
         state.publish(Output::default(), ReloadKind::Reload);
         state.publish(Output::default(), ReloadKind::Css);
         state.show_errors("<div id=\"hindsight-overlay\"></div>".to_string());
-        let status = state.wait_for_change(1, Duration::from_secs(5));
+        let status = wait_for_change(&state, 1, Duration::from_secs(5));
         assert_eq!(status.generation, 4);
         assert_eq!(status.kind, ReloadKind::Overlay);
         assert_eq!(status.pages_changed, 2);
@@ -405,7 +390,7 @@ mod tests {
     fn waiting_times_out_without_a_change() {
         let state = ServerState::new(Output::default());
         let started = std::time::Instant::now();
-        let status = state.wait_for_change(1, Duration::from_millis(50));
+        let status = wait_for_change(&state, 1, Duration::from_millis(50));
         assert!(started.elapsed() >= Duration::from_millis(50));
         assert_eq!(status.generation, 1);
     }

@@ -1,7 +1,7 @@
 //! `hindsight serve` under load and attack, over real sockets against the real binary:
 //! idle and slowloris clients, more connections than the server keeps, oversized request
 //! lines and headers, tabs that open and close the live-reload long poll a thousand times
-//! (threads and memory of the server process read from /proc), many clients at once, and
+//! (its open connections, threads and memory read from /proc), many clients at once, and
 //! requests during a long rebuild.
 //!
 //! Throughput and latency under load are measured by `benches/serve-load.sh` (wrk), not
@@ -33,6 +33,20 @@ fn connect(port: u16) -> TcpStream {
 fn thread_count(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/task"))
         .map(|tasks| tasks.count())
+        .unwrap_or(0)
+}
+
+/// Sockets process `pid` holds open: its listener and one per connection it keeps.
+fn open_sockets(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.filter_map(Result::ok)
+                .filter(|fd| {
+                    std::fs::read_link(fd.path())
+                        .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"))
+                })
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -96,7 +110,8 @@ fn idle_and_slowloris_clients_do_not_delay_other_clients_and_are_closed() {
     let site = SiteFixture::standard();
     let server = settled_server(&site);
     let pid = server.pid();
-    let baseline = thread_count(pid);
+    let baseline = open_sockets(pid);
+    let baseline_threads = thread_count(pid);
 
     // 200 clients that connect and send nothing.
     let idle: Vec<TcpStream> = (0..200).map(|_| connect(server.port)).collect();
@@ -144,10 +159,10 @@ fn idle_and_slowloris_clients_do_not_delay_other_clients_and_are_closed() {
         })
     };
     assert!(
-        eventually(Duration::from_secs(10), || thread_count(pid)
+        eventually(Duration::from_secs(10), || open_sockets(pid)
             >= baseline + 200),
-        "the attack did not reach the server ({} threads, baseline {baseline})",
-        thread_count(pid)
+        "the attack did not reach the server ({} sockets, baseline {baseline})",
+        open_sockets(pid)
     );
 
     for attempt in 0..5 {
@@ -185,10 +200,15 @@ fn idle_and_slowloris_clients_do_not_delay_other_clients_and_are_closed() {
             "a slowloris client got {answer:?}"
         );
     }
-    // Every thread they held is gone.
+    // Every connection they held is gone, and no thread was left behind either.
     assert!(
-        eventually(Duration::from_secs(5), || thread_count(pid) <= baseline + 2),
-        "threads after the attack: {}, baseline {baseline}",
+        eventually(Duration::from_secs(5), || open_sockets(pid) <= baseline + 2),
+        "sockets after the attack: {}, baseline {baseline}",
+        open_sockets(pid)
+    );
+    assert!(
+        thread_count(pid) <= baseline_threads + 2,
+        "threads after the attack: {}, baseline {baseline_threads}",
         thread_count(pid)
     );
     assert_prompt_answer(&server, "after the attack");
@@ -346,36 +366,41 @@ fn live_reload_tabs_coming_and_going_leak_no_threads_or_memory() {
                 })
                 .collect();
             std::thread::sleep(Duration::from_millis(60));
-            peak = peak.max(thread_count(pid));
+            peak = peak.max(open_sockets(pid));
             drop(tabs);
         }
         peak
     };
+    let at_rest = open_sockets(pid);
     let threads_at_rest = thread_count(pid);
     // A first round lets the allocator reach its working size.
     cycles(4);
     assert!(
-        eventually(Duration::from_secs(5), || thread_count(pid)
-            <= threads_at_rest),
-        "threads after the warm-up: {}, at rest {threads_at_rest}",
-        thread_count(pid)
+        eventually(Duration::from_secs(5), || open_sockets(pid) <= at_rest),
+        "sockets after the warm-up: {}, at rest {at_rest}",
+        open_sockets(pid)
     );
     let rss_before = rss_kib(pid);
 
     let peak = cycles(20); // 1,000 tabs in all
     assert!(
-        peak >= threads_at_rest + 25,
-        "the polls never waited on the server (peak {peak} threads, at rest {threads_at_rest})"
+        peak >= at_rest + 25,
+        "the polls never waited on the server (peak {peak} sockets, at rest {at_rest})"
     );
     assert!(
-        eventually(Duration::from_secs(5), || thread_count(pid)
-            <= threads_at_rest),
+        eventually(Duration::from_secs(5), || open_sockets(pid) <= at_rest),
+        "sockets after 1,000 tabs came and went: {}, at rest {at_rest}",
+        open_sockets(pid)
+    );
+    assert!(
+        thread_count(pid) <= threads_at_rest,
         "threads after 1,000 tabs came and went: {}, at rest {threads_at_rest}",
         thread_count(pid)
     );
     let grew = rss_kib(pid).saturating_sub(rss_before);
     println!(
-        "1,000 tabs: {threads_at_rest} threads at rest, {peak} at the peak, {} after; RSS {rss_before} KiB before, grew {grew} KiB",
+        "1,000 tabs: {at_rest} sockets at rest, {peak} at the peak, {} after; {threads_at_rest} threads at rest, {} after; RSS {rss_before} KiB before, grew {grew} KiB",
+        open_sockets(pid),
         thread_count(pid)
     );
     assert!(grew < 4 * 1024, "RSS grew by {grew} KiB over 1,000 tabs");
