@@ -145,7 +145,18 @@ fn excluded_after(text: &str, at: usize) -> bool {
         ]
         .iter()
         .any(|p| after.contains(p))
+            || is_byline(&after)
     })
+}
+
+/// "June 22nd, 2020 by TravisR", "1 August, 2025 · by Wojtek Mach": a date with its
+/// author is when the report was written.
+fn is_byline(after: &str) -> bool {
+    let rest = after.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '·' | '|' | '-' | '—' | ',')
+    });
+    rest.strip_prefix("by ")
+        .is_some_and(|name| name.chars().next().is_some_and(|c| c.is_alphabetic()))
 }
 
 /// A section about what came before: its dates are history, not the incident's.
