@@ -522,10 +522,7 @@ mod tests {
     fn paginate_by_defaults_and_must_be_a_positive_whole_number() {
         let base = "title = \"t\"\nbase_url = \"https://x.io/\"\n";
         assert_eq!(parse_ok(base).paginate_by, DEFAULT_PAGINATE_BY);
-        assert_eq!(
-            parse_ok(&format!("{base}paginate_by = 7\n")).paginate_by,
-            7
-        );
+        assert_eq!(parse_ok(&format!("{base}paginate_by = 7\n")).paginate_by, 7);
         for (value, column) in [("0", 15), ("-3", 15), ("1001", 15)] {
             let message = parse_err(&format!("{base}paginate_by = {value}\n"));
             assert!(
@@ -539,10 +536,7 @@ mod tests {
             assert!(message.contains("site.toml:3:15"), "{value}: {message}");
         }
         let message = parse_err(&format!("{base}paginate = 20\n"));
-        assert!(
-            message.contains("did you mean `paginate_by`"),
-            "{message}"
-        );
+        assert!(message.contains("did you mean `paginate_by`"), "{message}");
     }
 
     #[test]

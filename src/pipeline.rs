@@ -292,20 +292,13 @@ fn write_files<'a>(
         .collect()
 }
 
-/// Pages whose size grows with the whole library.
+/// Pages whose size grows with the whole library (every list is split into pages, but
+/// these read every postmortem).
 fn lists_many(page: &render::Page) -> bool {
     use render::Page;
     matches!(
         page,
-        Page::Home
-            | Page::Timeline
-            | Page::Sitemap
-            | Page::Json
-            | Page::Insights
-            | Page::ActionItems
-            | Page::Owner(_)
-            | Page::Severity(_)
-            | Page::Year(_)
+        Page::Timeline | Page::Sitemap | Page::Json | Page::Insights
     )
 }
 
@@ -549,6 +542,9 @@ struct Dependents {
     old_longest: Option<jiff::SignedDuration>,
     old_cause_keys: Vec<(crate::keys::RootCauseKey, bool)>,
     old_service_keys: Vec<crate::keys::ServiceKey>,
+    /// The links of each year page's severity filters, which lead to where that year
+    /// begins on each severity's pages: an edit to a more recent postmortem can move it.
+    old_year_links: Vec<(i16, Vec<render::browse::FilterLink>)>,
     /// The edited postmortems.
     edited: Vec<Slug>,
 }
@@ -570,6 +566,7 @@ impl Dependents {
             old_longest: longest_ttr(site),
             old_cause_keys: cause_keys(site),
             old_service_keys: service_keys(site),
+            old_year_links: render::browse::severity_year_urls(site),
             edited: edits.iter().map(|(_, p)| p.slug.clone()).collect(),
         };
         for (index, postmortem) in edits {
@@ -949,6 +946,7 @@ impl Session {
             old_longest,
             old_cause_keys,
             old_service_keys,
+            old_year_links,
             edited,
         } = plan;
         let terms_changed = old_service_keys != service_keys(&self.site)
@@ -985,6 +983,19 @@ impl Session {
             };
             for id in changed {
                 wanted.insert(render::Page::Postmortem(id).output_path(&self.site));
+            }
+            for (y, (year, links)) in render::browse::severity_year_urls(&self.site)
+                .into_iter()
+                .enumerate()
+            {
+                let before = old_year_links.iter().find(|(old, _)| *old == year);
+                if before.is_none_or(|(_, old)| *old != links) {
+                    wanted.extend(
+                        render::List::Year(y)
+                            .pages(&self.site)
+                            .map(|page| page.output_path(&self.site)),
+                    );
+                }
             }
             all_pages
                 .iter()
