@@ -153,7 +153,13 @@ pub struct PostmortemItems {
 impl ActionItemsView {
     /// Page `index` of the open action items of `site`.
     pub fn new(site: &Site, views: &Views<'_>, index: usize) -> Self {
-        let counts = ActionCounts::of(site.action_items.iter().map(|i| site.action_item(*i)));
+        let counts = views
+            .lists
+            .action_counts
+            .get_or_init(|| {
+                ActionCounts::of(site.action_items.iter().map(|i| site.action_item(*i)))
+            })
+            .clone();
         // Open items come first in `site.action_items`.
         let pagination = Pagination::new(site, index, counts.open);
         let urls = owner_urls(site);
@@ -207,23 +213,14 @@ impl OwnerView {
                 pagination: Pagination::new(site, page, 0),
             };
         };
-        let counts = ActionCounts::of(owner.items.iter().map(|i| site.action_item(*i)));
-        // The owner's items by postmortem, in the order of the first item of each.
-        let mut groups: Vec<(PostmortemId, Vec<ActionItemRef>)> = Vec::new();
-        let mut group_of: HashMap<PostmortemId, usize> = HashMap::new();
-        for item in &owner.items {
-            let at = *group_of.entry(item.postmortem).or_insert_with(|| {
-                groups.push((item.postmortem, Vec::new()));
-                groups.len() - 1
-            });
-            if let Some((_, items)) = groups.get_mut(at) {
-                items.push(*item);
-            }
-        }
-        let pagination = Pagination::new(site, page, groups.len());
+        let shared = views
+            .lists
+            .owners
+            .get(List::Owner(index), || OwnerItems::of(site, owner));
+        let pagination = Pagination::new(site, page, shared.groups.len());
         let urls = owner_urls(site);
         let postmortems = pagination
-            .slice(&groups)
+            .slice(&shared.groups)
             .iter()
             .map(|(id, items)| PostmortemItems {
                 postmortem: postmortem_link(views, *id),
@@ -236,10 +233,41 @@ impl OwnerView {
         Self {
             name: owner_name(owner),
             unassigned: owner.name.is_none(),
-            counts,
+            counts: shared.counts.clone(),
             postmortems,
-            postmortem_count: groups.len(),
+            postmortem_count: shared.groups.len(),
             pagination,
+        }
+    }
+}
+
+/// What every page of an owner's shares (see [`super::lists`]): their items by
+/// postmortem, and the counts.
+#[derive(Debug, Clone)]
+pub struct OwnerItems {
+    /// The postmortems with the owner's items in them, in the order of the first item of
+    /// each, with those items.
+    pub groups: Vec<(PostmortemId, Vec<ActionItemRef>)>,
+    /// Counts by status of all of the owner's items.
+    pub counts: ActionCounts,
+}
+
+impl OwnerItems {
+    fn of(site: &Site, owner: &Owner) -> Self {
+        let mut groups: Vec<(PostmortemId, Vec<ActionItemRef>)> = Vec::new();
+        let mut group_of: HashMap<PostmortemId, usize> = HashMap::new();
+        for item in &owner.items {
+            let at = *group_of.entry(item.postmortem).or_insert_with(|| {
+                groups.push((item.postmortem, Vec::new()));
+                groups.len() - 1
+            });
+            if let Some((_, items)) = groups.get_mut(at) {
+                items.push(*item);
+            }
+        }
+        Self {
+            groups,
+            counts: ActionCounts::of(owner.items.iter().map(|i| site.action_item(*i))),
         }
     }
 }

@@ -69,6 +69,16 @@ pub struct YearGroup<'a> {
     pub postmortems: Vec<SummaryRef<'a>>,
 }
 
+/// What every page of a postmortem list shares (see [`super::lists`]): its postmortems
+/// grouped by year and its filter links.
+#[derive(Debug, Clone)]
+pub struct BrowseList {
+    /// The list, by year.
+    pub by_year: ByYear,
+    /// Its filters, the same on every page.
+    pub filters: Filters,
+}
+
 /// A list grouped by year: its postmortems in list order (most recent year first, undated
 /// last, each year's most recent first) and where each year's run of them is.
 #[derive(Debug, Clone, Default)]

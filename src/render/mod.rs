@@ -8,6 +8,7 @@ pub mod action_items;
 pub mod browse;
 pub mod charts;
 pub mod insights;
+pub mod lists;
 pub mod page;
 pub mod paginate;
 pub mod stats;
@@ -221,13 +222,17 @@ fn list_context(
     let pagination = |total: usize| paginate::Pagination::new(site, index, total);
     let paginator = match list {
         List::Home => {
-            let all: Vec<crate::site::PostmortemId> = site.ids().collect();
-            let pagination = pagination(all.len());
+            let pagination = pagination(site.postmortems.len());
+            let ids = |range: std::ops::Range<usize>| -> Vec<SummaryRef<'_>> {
+                range
+                    .map(|i| views.summary_ref(crate::site::PostmortemId(i as u32)))
+                    .collect()
+            };
             if index == 0 {
                 insert_home_figures(context, site, views);
-                context.insert("recent", &views.summary_refs(&all[..all.len().min(10)]));
+                context.insert("recent", &ids(0..site.postmortems.len().min(10)));
             }
-            context.insert("postmortems", &views.summary_refs(pagination.slice(&all)));
+            context.insert("postmortems", &ids(pagination.range()));
             pagination
         }
         List::RootCause(i) | List::RootCauseSeverity(i, _) => {
@@ -242,7 +247,7 @@ fn list_context(
                 site,
                 views,
                 (List::RootCause(i), &term.postmortems),
-                severity,
+                (list, severity),
                 index,
                 |s| List::RootCauseSeverity(i, s),
             )
@@ -259,7 +264,7 @@ fn list_context(
                 site,
                 views,
                 (List::Service(i), &term.postmortems),
-                severity,
+                (list, severity),
                 index,
                 |s| List::ServiceSeverity(i, s),
             )
@@ -267,7 +272,14 @@ fn list_context(
         List::Severity(s) => {
             let ids: &[crate::site::PostmortemId] =
                 site.severities.get(s).map_or(&[], |(_, ids)| ids);
-            let by_year = browse::by_year(site, ids);
+            let shared = views.lists.browse.get(list, || {
+                let by_year = browse::by_year(site, ids);
+                browse::BrowseList {
+                    filters: browse::severity_filters(site, s, &by_year),
+                    by_year,
+                }
+            });
+            let by_year = &shared.by_year;
             let pagination = pagination(by_year.ids.len());
             context.insert(
                 "severity",
@@ -282,7 +294,7 @@ fn list_context(
                     url: list.url(site),
                 },
             );
-            context.insert("filters", &browse::severity_filters(site, s, &by_year));
+            context.insert("filters", &shared.filters);
             context.insert(
                 "postmortems",
                 &views.summary_refs(pagination.slice(&by_year.ids)),
@@ -311,8 +323,16 @@ fn list_context(
                         .unwrap_or_default(),
                 },
             );
-            context.insert("filters", &browse::year_filters(site, y));
-            context.insert("postmortems", &views.summary_refs(pagination.slice(ids)));
+            // The severities' counts in this year and where it begins on their pages.
+            let shared = views.lists.browse.get(list, || browse::BrowseList {
+                by_year: browse::by_year(site, ids),
+                filters: browse::year_filters(site, y),
+            });
+            context.insert("filters", &shared.filters);
+            context.insert(
+                "postmortems",
+                &views.summary_refs(pagination.slice(&shared.by_year.ids)),
+            );
             pagination
         }
         List::ActionItems => {
@@ -331,12 +351,7 @@ fn list_context(
             let Some(year) = site.timeline.years.get(y) else {
                 return;
             };
-            let ids: Vec<crate::site::PostmortemId> = year
-                .months
-                .iter()
-                .flat_map(|m| m.postmortems.iter().copied())
-                .collect();
-            let pagination = pagination(ids.len());
+            let pagination = pagination(year.months.iter().map(|m| m.postmortems.len()).sum());
             let range = pagination.range();
             let mut start = 0;
             let mut months = Vec::new();
@@ -344,13 +359,14 @@ fn list_context(
                 let run = start..start + month.postmortems.len();
                 start = run.end;
                 if run.start < range.end && range.start < run.end {
-                    let shown = run.start.max(range.start)..run.end.min(range.end);
+                    let shown =
+                        run.start.max(range.start) - run.start..run.end.min(range.end) - run.start;
                     months.push(MonthView {
                         key: month_key(year.year, month.month),
                         name: month_name(month.month),
                         count: month.postmortems.len(),
                         continued: run.start < range.start,
-                        postmortems: views.summary_refs(&ids[shown]),
+                        postmortems: views.summary_refs(&month.postmortems[shown]),
                     });
                 }
             }
@@ -497,32 +513,38 @@ fn absolute(site: &Site, root_relative: &str) -> String {
 
 /// The list of a root-cause or service page, whole or for one severity, grouped by year,
 /// with its filter links: `(term, members)` is the term's list and its postmortems,
-/// `list_of(s)` its list for severity `s`. Returns the page's place in the list shown.
+/// `(list, severity)` the list shown and its severity, `list_of(s)` the term's list for
+/// severity `s`. Returns the page's place in the list shown.
 fn insert_term_list(
     context: &mut PageContext,
     site: &Site,
     views: &Views<'_>,
     (term, members): (List, &[crate::site::PostmortemId]),
-    severity: Option<usize>,
+    (list, severity): (List, Option<usize>),
     index: usize,
     list_of: impl Fn(usize) -> List,
 ) -> paginate::Pagination {
-    let by_year = match severity {
-        Some(s) => browse::by_year(site, &browse::with_severity(site, members, s)),
-        None => browse::by_year(site, members),
-    };
-    let pagination = paginate::Pagination::new(site, index, by_year.ids.len());
-    let filters = browse::term_filters(site, term, members, severity, &by_year, list_of);
+    let shared = views.lists.browse.get(list, || {
+        let by_year = match severity {
+            Some(s) => browse::by_year(site, &browse::with_severity(site, members, s)),
+            None => browse::by_year(site, members),
+        };
+        browse::BrowseList {
+            filters: browse::term_filters(site, term, members, severity, &by_year, list_of),
+            by_year,
+        }
+    });
+    let pagination = paginate::Pagination::new(site, index, shared.by_year.ids.len());
     context.insert(
         "severity",
         &severity.and_then(|s| site.severities.get(s).map(|(name, _)| name)),
     );
-    context.insert("filters", &filters);
+    context.insert("filters", &shared.filters);
     context.insert(
         "postmortems",
-        &views.summary_refs(pagination.slice(&by_year.ids)),
+        &views.summary_refs(pagination.slice(&shared.by_year.ids)),
     );
-    context.insert("by_year", &by_year.groups(views, pagination.range()));
+    context.insert("by_year", &shared.by_year.groups(views, pagination.range()));
     pagination
 }
 
