@@ -154,7 +154,7 @@ def main():
         elapsed = time.monotonic() - started
         report(n, measure(out), elapsed)
         if not args.keep:
-            subprocess.run(["rm", "-rf", str(out)], check=True)
+            subprocess.run(["rm", "-rf", str(out), str(work / f".out-{n}.hindsight-cache")], check=True)
 
 
 if __name__ == "__main__":
