@@ -32,6 +32,7 @@ pub struct RawConfig {
     unsafe_html: bool,
     #[serde(default = "default_search")]
     search: bool,
+    paginate_by: Option<toml::Spanned<i64>>,
     severities: Option<toml::Spanned<Vec<String>>>,
     root_causes: Option<IndexMap<toml::Spanned<String>, RawRootCause>>,
     #[serde(default)]
@@ -45,6 +46,14 @@ fn default_theme() -> String {
 fn default_search() -> bool {
     true
 }
+
+/// Entries per page of a list when `site.toml` does not say: a page of postmortem
+/// summaries is then about 60 KB, quick to open on a phone.
+pub const DEFAULT_PAGINATE_BY: usize = 50;
+
+/// The most `paginate_by` may be: more would make a page of a large library megabytes
+/// long again, which is what pagination is for.
+pub const MAX_PAGINATE_BY: i64 = 1000;
 
 /// One `[root_causes]` entry as written.
 #[derive(Debug, Deserialize)]
@@ -148,6 +157,9 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Build the search index and the `/search/` page (`search = false` turns it off).
     pub search: bool,
+    /// Entries per page of every list (postmortems, action items, an owner's
+    /// postmortems); at least 1.
+    pub paginate_by: usize,
     /// Severity names, most severe first.
     pub severities: Vec<String>,
     /// The root-cause taxonomy, in file order.
@@ -237,6 +249,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         theme,
         unsafe_html,
         search,
+        paginate_by,
         severities,
         root_causes,
         services,
@@ -274,6 +287,29 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                     .with_help("use an IANA zone name such as \"UTC\", \"Europe/London\" or \"America/New_York\""),
                 );
                 (None, "UTC".to_string())
+            }
+        },
+    };
+
+    let paginate_by = match paginate_by {
+        None => DEFAULT_PAGINATE_BY,
+        Some(value) => match usize::try_from(*value.get_ref()) {
+            Ok(n) if n >= 1 && *value.get_ref() <= MAX_PAGINATE_BY => n,
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        pos_of(text, value.span()),
+                        format!(
+                            "paginate_by is {}: it must be a whole number from 1 to {MAX_PAGINATE_BY}",
+                            value.get_ref()
+                        ),
+                    )
+                    .with_help(format!(
+                        "set how many entries a list page shows, e.g. paginate_by = {DEFAULT_PAGINATE_BY} (the default)"
+                    )),
+                );
+                DEFAULT_PAGINATE_BY
             }
         },
     };
@@ -373,6 +409,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         theme,
         unsafe_html,
         search,
+        paginate_by,
         severities,
         root_causes,
         services: resolved_services,
@@ -479,6 +516,27 @@ mod tests {
         assert_eq!(url.absolute, "https://acme.github.io/postmortems/");
         assert_eq!(url.path, "/postmortems/");
         assert!(BaseUrl::parse("acme.github.io").is_err());
+    }
+
+    #[test]
+    fn paginate_by_defaults_and_must_be_a_positive_whole_number() {
+        let base = "title = \"t\"\nbase_url = \"https://x.io/\"\n";
+        assert_eq!(parse_ok(base).paginate_by, DEFAULT_PAGINATE_BY);
+        assert_eq!(parse_ok(&format!("{base}paginate_by = 7\n")).paginate_by, 7);
+        for (value, column) in [("0", 15), ("-3", 15), ("1001", 15)] {
+            let message = parse_err(&format!("{base}paginate_by = {value}\n"));
+            assert!(
+                message.contains(&format!("site.toml:3:{column}: paginate_by is {value}")),
+                "{message}"
+            );
+            assert!(message.contains("paginate_by = 50"), "{message}");
+        }
+        for value in ["\"20\"", "2.5", "true"] {
+            let message = parse_err(&format!("{base}paginate_by = {value}\n"));
+            assert!(message.contains("site.toml:3:15"), "{value}: {message}");
+        }
+        let message = parse_err(&format!("{base}paginate = 20\n"));
+        assert!(message.contains("did you mean `paginate_by`"), "{message}");
     }
 
     #[test]

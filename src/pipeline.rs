@@ -292,20 +292,13 @@ fn write_files<'a>(
         .collect()
 }
 
-/// Pages whose size grows with the whole library.
+/// Pages whose size grows with the whole library (every list is split into pages, but
+/// these read every postmortem).
 fn lists_many(page: &render::Page) -> bool {
     use render::Page;
     matches!(
         page,
-        Page::Home
-            | Page::Timeline
-            | Page::Sitemap
-            | Page::Json
-            | Page::Insights
-            | Page::ActionItems
-            | Page::Owner(_)
-            | Page::Severity(_)
-            | Page::Year(_)
+        Page::Timeline | Page::Sitemap | Page::Json | Page::Insights
     )
 }
 
@@ -549,6 +542,9 @@ struct Dependents {
     old_longest: Option<jiff::SignedDuration>,
     old_cause_keys: Vec<(crate::keys::RootCauseKey, bool)>,
     old_service_keys: Vec<crate::keys::ServiceKey>,
+    /// The links of each year page's severity filters, which lead to where that year
+    /// begins on each severity's pages: an edit to a more recent postmortem can move it.
+    old_year_links: Vec<(i16, Vec<render::browse::FilterLink>)>,
     /// The edited postmortems.
     edited: Vec<Slug>,
 }
@@ -570,6 +566,7 @@ impl Dependents {
             old_longest: longest_ttr(site),
             old_cause_keys: cause_keys(site),
             old_service_keys: service_keys(site),
+            old_year_links: render::browse::severity_year_urls(site),
             edited: edits.iter().map(|(_, p)| p.slug.clone()).collect(),
         };
         for (index, postmortem) in edits {
@@ -949,6 +946,7 @@ impl Session {
             old_longest,
             old_cause_keys,
             old_service_keys,
+            old_year_links,
             edited,
         } = plan;
         let terms_changed = old_service_keys != service_keys(&self.site)
@@ -985,6 +983,19 @@ impl Session {
             };
             for id in changed {
                 wanted.insert(render::Page::Postmortem(id).output_path(&self.site));
+            }
+            for (y, (year, links)) in render::browse::severity_year_urls(&self.site)
+                .into_iter()
+                .enumerate()
+            {
+                let before = old_year_links.iter().find(|(old, _)| *old == year);
+                if before.is_none_or(|(_, old)| *old != links) {
+                    wanted.extend(
+                        render::List::Year(y)
+                            .pages(&self.site)
+                            .map(|page| page.output_path(&self.site)),
+                    );
+                }
             }
             all_pages
                 .iter()
@@ -1341,9 +1352,10 @@ The log host filled up.
         problems
     }
 
-    /// Forty more postmortems over the three root causes, five services and a few shared
-    /// title words, so that related lists overlap and an edit moves the edited
-    /// postmortem into and out of other lists.
+    /// Forty more postmortems over the three root causes, five services, two years and a
+    /// few shared title words, so that related lists overlap and an edit moves the edited
+    /// postmortem into and out of other lists; every other one has action items of three
+    /// owners.
     fn add_library(root: &Path) {
         let services = ["api", "mysql", "web-app", "cache", "queue"];
         let causes = ["configuration", "deployment", "capacity"];
@@ -1351,10 +1363,23 @@ The log host filled up.
         for i in 0..40 {
             let path = root.join(format!("content/library/p{i:02}.md"));
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let year = 2022 + i % 2;
+            let action_items = if i % 2 == 1 {
+                format!(
+                    "action_items:\n  - {{ task: Fix the {} {i}, owner: team{}, status: open, due: 2024-{:02}-{:02} }}\n  - {{ task: Review {i}, owner: team{}, status: done }}\n",
+                    words[i % 4],
+                    i % 3,
+                    i % 12 + 1,
+                    (i * 7) % 27 + 1,
+                    (i + 1) % 3,
+                )
+            } else {
+                String::new()
+            };
             std::fs::write(
                 path,
                 format!(
-                    "---\ntitle: {} {} incident {i}\nstarted: 2023-{:02}-{:02}T10:00:00Z\nresolved: 2023-{:02}-{:02}T11:{:02}:00Z\nseverity: SEV{}\nservices: [{}, {}]\nroot_cause: {}\ntags: [t{}]\n---\nThe {} broke.\n",
+                    "---\ntitle: {} {} incident {i}\nstarted: {year}-{:02}-{:02}T10:00:00Z\nresolved: {year}-{:02}-{:02}T11:{:02}:00Z\nseverity: SEV{}\nservices: [{}, {}]\nroot_cause: {}\ntags: [t{}]\n{action_items}---\nThe {} broke.\n",
                     words[i % 4],
                     words[(i / 4) % 4],
                     i % 12 + 1,
@@ -1374,14 +1399,42 @@ The log host filled up.
         }
     }
 
+    /// The HTML pages of `output` other than postmortems' that link postmortem `slug`.
+    fn pages_listing(output: &Output, slug: &str) -> std::collections::BTreeSet<String> {
+        let link = format!("postmortems/{slug}/\"");
+        output
+            .iter()
+            .filter(|(path, data)| {
+                path.ends_with(".html")
+                    && !path.starts_with("postmortems/")
+                    && memchr::memmem::find(data, link.as_bytes()).is_some()
+            })
+            .map(|(path, _)| path.to_string())
+            .collect()
+    }
+
     /// Each edit is applied to a running session and must leave exactly the output a fresh
     /// build of the same files gives: no stale page, no page left over. An edit whose own
     /// page is rendered first must give that page as the full build does at once, and
     /// list as stale every other page that differs until `finish`.
     #[test]
     fn incremental_edits_match_a_full_build() {
+        incremental_edits_match_a_full_build_with(CONFIG);
+    }
+
+    /// The same with lists of four to a page, so that an edit moves a postmortem (or an
+    /// action item) to another page of a list, makes a list a page longer or shorter, and
+    /// moves where a year begins on a severity's pages.
+    #[test]
+    fn incremental_edits_match_a_full_build_with_small_pages() {
+        incremental_edits_match_a_full_build_with(&format!("paginate_by = 4\n{CONFIG}"));
+    }
+
+    fn incremental_edits_match_a_full_build_with(config: &str) {
         let dir = site();
         let root = dir.path();
+        std::fs::write(root.join("site.toml"), config).unwrap();
+        let paged = config.contains("paginate_by");
         add_library(root);
         let db = root.join("content/2024/db.md");
         let p07 = root.join("content/library/p07.md");
@@ -1500,13 +1553,52 @@ The log host filled up.
                         .replace("[web-app, queue]", "[mysql, cache]")
                 }),
             ),
+            (
+                "a year of its own, before every other",
+                &p07,
+                Box::new(|t| {
+                    t.replace("2023-01-02", "2020-01-02")
+                        .replace("2023-08-08", "2020-08-08")
+                }),
+            ),
+            (
+                "due date of an action item, to the top of the open ones",
+                &p07,
+                Box::new(|t| t.replace("due: 2024-08-23", "due: 2023-01-01")),
+            ),
+            (
+                "owner of an action item",
+                &p07,
+                Box::new(|t| t.replace("owner: team1, status: open", "owner: team2, status: open")),
+            ),
+            (
+                "an action item closed",
+                &p07,
+                Box::new(|t| {
+                    t.replace(
+                        "status: open, due: 2023-01-01",
+                        "status: done, due: 2023-01-01",
+                    )
+                }),
+            ),
+            (
+                "the newest postmortem back in time, across every list it is on",
+                &db,
+                Box::new(|t| {
+                    t.replace("2022-08-14", "2023-06-30")
+                        .replace("2022-08-15", "2023-07-01")
+                }),
+            ),
         ];
+        let mut moved = 0;
         let mut page_first = 0;
         for (what, file, edit) in edits {
             let before = std::fs::read_to_string(file).unwrap();
             let after = edit(&before);
             assert_ne!(before, after, "the {what} edit changes nothing");
             std::fs::write(file, after).unwrap();
+            let slug = file.file_stem().unwrap().to_string_lossy().into_owned();
+            let listed_before = pages_listing(session.output(), &slug);
             let mut update = session
                 .apply(&[Change::Content(file.to_path_buf())])
                 .unwrap_or_else(|err| panic!("{what}: {err}"));
@@ -1550,6 +1642,13 @@ The log host filled up.
                 "after the {what} edit:\n{}",
                 problems.join("\n")
             );
+            // On another page of some list it is on.
+            let listed_after = pages_listing(session.output(), &slug);
+            moved += usize::from(
+                listed_before
+                    .symmetric_difference(&listed_after)
+                    .any(|path| path.contains("/page/") || path.starts_with("page/")),
+            );
             assert!(!update.changed.is_empty(), "{what}: nothing changed");
             if what == "end of the body" {
                 assert_eq!(update.changed, ["postmortems/db/index.html"], "{what}");
@@ -1559,6 +1658,12 @@ The log host filled up.
             page_first >= 8,
             "only {page_first} edits showed their page first"
         );
+        if paged {
+            assert!(
+                moved >= 5,
+                "only {moved} edits moved a postmortem to another page"
+            );
+        }
 
         // Adding and deleting a postmortem reload the site.
         let added = root.join("content/library/new.md");

@@ -9,14 +9,19 @@
 //! the day the page is read, not built, so the build never looks at the clock (output
 //! stays byte-identical): open items carry `data-due="YYYY-MM-DD"` and the theme's
 //! `static/action-items.js` marks the overdue ones in the reader's browser.
+//!
+//! Both lists are split into pages (the open items, and an owner's postmortems); only the
+//! rows of the page being rendered are made, the counts are of the whole list.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::insights::PostmortemLink;
-use super::page::Page;
+use super::page::List;
+use super::paginate::Pagination;
 use super::view::Views;
+use crate::content::postmortem::{ActionItem, ActionStatus};
 use crate::site::{ActionItemRef, Owner, PostmortemId, Site};
 
 /// `action_items` in `action_items.html`.
@@ -24,10 +29,16 @@ use crate::site::{ActionItemRef, Owner, PostmortemId, Site};
 pub struct ActionItemsView {
     /// Counts by status.
     pub counts: ActionCounts,
-    /// Open and in-progress items, earliest due date first, undated last.
+    /// This page's open and in-progress items, earliest due date first, undated last.
     pub open: Vec<ActionRow>,
-    /// Every owner with counts and a link to their page; by name, unassigned last.
+    /// Every owner with counts and a link to their page; by name, unassigned last. On
+    /// the first page only (empty on the others).
     pub owners: Vec<OwnerSummary>,
+    /// The table of owners on the first page.
+    pub owners_url: String,
+    /// Which open items this page shows.
+    #[serde(skip)]
+    pub pagination: Pagination,
 }
 
 /// How many items have each status.
@@ -50,19 +61,24 @@ pub struct ActionCounts {
 }
 
 impl ActionCounts {
-    fn add(&mut self, row: &ActionRow) {
-        self.total += 1;
-        match row.status {
-            "done" => self.done += 1,
-            "wont-do" => self.wont_do += 1,
-            "in-progress" => self.in_progress += 1,
-            _ => {}
+    /// The counts of `items`.
+    fn of<'a>(items: impl Iterator<Item = &'a ActionItem>) -> Self {
+        let mut counts = Self::default();
+        for item in items {
+            counts.total += 1;
+            match item.status {
+                ActionStatus::Done => counts.done += 1,
+                ActionStatus::WontDo => counts.wont_do += 1,
+                ActionStatus::InProgress => counts.in_progress += 1,
+                ActionStatus::Open => {}
+            }
+            if item.status.is_open() {
+                counts.open += 1;
+                counts.open_with_due += usize::from(item.due.is_some());
+                counts.open_unassigned += usize::from(item.owner.is_none());
+            }
         }
-        if row.is_open {
-            self.open += 1;
-            self.open_with_due += usize::from(!row.due.is_empty());
-            self.open_unassigned += usize::from(row.owner.is_empty());
-        }
+        counts
     }
 }
 
@@ -115,9 +131,14 @@ pub struct OwnerView {
     pub unassigned: bool,
     /// Counts by status.
     pub counts: ActionCounts,
-    /// Postmortems with open items first, by their earliest due item; then the ones with
-    /// only closed items, most recent first.
+    /// This page's postmortems of the owner's: the ones with open items first, by their
+    /// earliest due item; then the ones with only closed items, most recent first.
     pub postmortems: Vec<PostmortemItems>,
+    /// How many postmortems the owner has items in, on every page.
+    pub postmortem_count: usize,
+    /// Which of the postmortems this page shows.
+    #[serde(skip)]
+    pub pagination: Pagination,
 }
 
 /// The items of one owner in one postmortem.
@@ -130,79 +151,123 @@ pub struct PostmortemItems {
 }
 
 impl ActionItemsView {
-    /// Gathers every action item of `site`.
-    pub fn new(site: &Site, views: &Views<'_>) -> Self {
-        let mut counts = ActionCounts::default();
-        let mut open = Vec::new();
-        let urls = owner_urls(site);
-        for item in &site.action_items {
-            let row = action_row(site, views, &urls, *item);
-            counts.add(&row);
-            if row.is_open {
-                open.push(row);
-            }
-        }
-        let owners = site
-            .owners
-            .iter()
-            .enumerate()
-            .map(|(i, owner)| {
-                let open = owner
-                    .items
-                    .iter()
-                    .filter(|item| site.action_item(**item).status.is_open())
-                    .count();
-                OwnerSummary {
-                    name: owner_name(owner),
-                    unassigned: owner.name.is_none(),
-                    url: Page::Owner(i).url(site),
-                    open,
-                    closed: owner.items.len() - open,
-                }
+    /// Page `index` of the open action items of `site`.
+    pub fn new(site: &Site, views: &Views<'_>, index: usize) -> Self {
+        let counts = views
+            .lists
+            .action_counts
+            .get_or_init(|| {
+                ActionCounts::of(site.action_items.iter().map(|i| site.action_item(*i)))
             })
+            .clone();
+        // Open items come first in `site.action_items`.
+        let pagination = Pagination::new(site, index, counts.open);
+        let urls = owner_urls(site);
+        let open = pagination
+            .slice(&site.action_items)
+            .iter()
+            .map(|item| action_row(site, views, &urls, *item))
             .collect();
+        let owners = if index > 0 {
+            Vec::new()
+        } else {
+            site.owners
+                .iter()
+                .enumerate()
+                .map(|(i, owner)| {
+                    let open = owner
+                        .items
+                        .iter()
+                        .filter(|item| site.action_item(**item).status.is_open())
+                        .count();
+                    OwnerSummary {
+                        name: owner_name(owner),
+                        unassigned: owner.name.is_none(),
+                        url: List::Owner(i).url(site),
+                        open,
+                        closed: owner.items.len() - open,
+                    }
+                })
+                .collect()
+        };
         Self {
             counts,
             open,
             owners,
+            owners_url: format!("{}#owners", List::ActionItems.url(site)),
+            pagination,
         }
     }
 }
 
 impl OwnerView {
-    /// The items of owner `index` of `site.owners`.
-    pub fn new(site: &Site, views: &Views<'_>, index: usize) -> Self {
-        let mut counts = ActionCounts::default();
-        let mut postmortems: Vec<PostmortemItems> = Vec::new();
-        let mut group_of: HashMap<PostmortemId, usize> = HashMap::new();
+    /// Page `page` of the items of owner `index` of `site.owners`.
+    pub fn new(site: &Site, views: &Views<'_>, index: usize, page: usize) -> Self {
         let Some(owner) = site.owners.get(index) else {
             return Self {
                 name: String::new(),
                 unassigned: true,
-                counts,
-                postmortems,
+                counts: ActionCounts::default(),
+                postmortems: Vec::new(),
+                postmortem_count: 0,
+                pagination: Pagination::new(site, page, 0),
             };
         };
+        let shared = views
+            .lists
+            .owners
+            .get(List::Owner(index), || OwnerItems::of(site, owner));
+        let pagination = Pagination::new(site, page, shared.groups.len());
         let urls = owner_urls(site);
-        for item in &owner.items {
-            let row = action_row(site, views, &urls, *item);
-            counts.add(&row);
-            let at = *group_of.entry(item.postmortem).or_insert_with(|| {
-                postmortems.push(PostmortemItems {
-                    postmortem: row.postmortem.clone(),
-                    items: Vec::new(),
-                });
-                postmortems.len() - 1
-            });
-            if let Some(group) = postmortems.get_mut(at) {
-                group.items.push(row);
-            }
-        }
+        let postmortems = pagination
+            .slice(&shared.groups)
+            .iter()
+            .map(|(id, items)| PostmortemItems {
+                postmortem: postmortem_link(views, *id),
+                items: items
+                    .iter()
+                    .map(|item| action_row(site, views, &urls, *item))
+                    .collect(),
+            })
+            .collect();
         Self {
             name: owner_name(owner),
             unassigned: owner.name.is_none(),
-            counts,
+            counts: shared.counts.clone(),
             postmortems,
+            postmortem_count: shared.groups.len(),
+            pagination,
+        }
+    }
+}
+
+/// What every page of an owner's shares (see [`super::lists`]): their items by
+/// postmortem, and the counts.
+#[derive(Debug, Clone)]
+pub struct OwnerItems {
+    /// The postmortems with the owner's items in them, in the order of the first item of
+    /// each, with those items.
+    pub groups: Vec<(PostmortemId, Vec<ActionItemRef>)>,
+    /// Counts by status of all of the owner's items.
+    pub counts: ActionCounts,
+}
+
+impl OwnerItems {
+    fn of(site: &Site, owner: &Owner) -> Self {
+        let mut groups: Vec<(PostmortemId, Vec<ActionItemRef>)> = Vec::new();
+        let mut group_of: HashMap<PostmortemId, usize> = HashMap::new();
+        for item in &owner.items {
+            let at = *group_of.entry(item.postmortem).or_insert_with(|| {
+                groups.push((item.postmortem, Vec::new()));
+                groups.len() - 1
+            });
+            if let Some((_, items)) = groups.get_mut(at) {
+                items.push(*item);
+            }
+        }
+        Self {
+            groups,
+            counts: ActionCounts::of(owner.items.iter().map(|i| site.action_item(*i))),
         }
     }
 }
@@ -221,7 +286,7 @@ fn owner_urls(site: &Site) -> OwnerUrls {
     site.owners
         .iter()
         .enumerate()
-        .map(|(i, owner)| (owner.name.clone(), Page::Owner(i).url(site)))
+        .map(|(i, owner)| (owner.name.clone(), List::Owner(i).url(site)))
         .collect()
 }
 
@@ -232,7 +297,6 @@ fn action_row(
     item: ActionItemRef,
 ) -> ActionRow {
     let action = site.action_item(item);
-    let summary = views.summary(item.postmortem);
     let owner_url = owner_urls.get(&action.owner).cloned().unwrap_or_default();
     ActionRow {
         task: action.task.clone(),
@@ -247,11 +311,16 @@ fn action_row(
             .map(|d| d.strftime("%-d %b %Y").to_string())
             .unwrap_or_default(),
         link: action.link.clone().unwrap_or_default(),
-        postmortem: PostmortemLink {
-            url: summary.url.clone(),
-            title: summary.title.clone(),
-            date_display: summary.date_display.clone(),
-            date: summary.date.clone(),
-        },
+        postmortem: postmortem_link(views, item.postmortem),
+    }
+}
+
+fn postmortem_link(views: &Views<'_>, id: PostmortemId) -> PostmortemLink {
+    let summary = views.summary(id);
+    PostmortemLink {
+        url: summary.url.clone(),
+        title: summary.title.clone(),
+        date_display: summary.date_display.clone(),
+        date: summary.date.clone(),
     }
 }

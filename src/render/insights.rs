@@ -343,7 +343,7 @@ impl InsightsView {
                         .iter()
                         .enumerate()
                         .map(|(i, r)| {
-                            let url = super::page::Page::Severity(i).url(site);
+                            let url = super::page::List::Severity(i).url(site);
                             metric_row(r, url, String::new())
                         })
                         .collect(),

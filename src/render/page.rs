@@ -1,40 +1,58 @@
 //! Every page of a site as a value: its URL, output path and template.
+//!
+//! A list (home's postmortems, a root cause's, a severity's, the open action items, one
+//! year of the timeline...) is split into pages of `paginate_by` entries: page 1 at the
+//! list's own URL, the others under it at `page/2/`, `page/3/`... No list page grows with
+//! the library, only their number.
 
 use super::browse::{severity_counts, severity_slugs};
 use crate::site::{PostmortemId, Site};
 
-/// One page (or generated file) of the site.
+/// A list of the site that is split into pages of `paginate_by` entries (see
+/// [`Page::List`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Page {
-    /// `/`.
+pub enum List {
+    /// `/`: every postmortem, most recent first.
     Home,
-    /// `/postmortems/<slug>/`.
-    Postmortem(PostmortemId),
-    /// `/root-causes/`.
-    RootCauses,
     /// `/root-causes/<key>/`, by index into the taxonomy.
     RootCause(usize),
-    /// `/services/`.
-    Services,
-    /// `/services/<key>/`, by index into the taxonomy.
-    Service(usize),
     /// `/root-causes/<key>/<severity>/`: a root cause's postmortems of one severity
     /// (taxonomy index, severity index); only combinations with postmortems exist.
     RootCauseSeverity(usize, usize),
+    /// `/services/<key>/`, by index into the taxonomy.
+    Service(usize),
     /// `/services/<key>/<severity>/`, the same for a service.
     ServiceSeverity(usize, usize),
     /// `/severities/<severity>/`, by index into the configured severities.
     Severity(usize),
     /// `/years/<year>/`, by index into `Site::years`.
     Year(usize),
+    /// `/action-items/`: the open action items.
+    ActionItems,
+    /// `/action-items/<owner>/`: one owner's items, by postmortem (the entries of its
+    /// pages are the postmortems), by index into `Site::owners`.
+    Owner(usize),
+    /// `/timeline/<year>/`: one year of the global timeline, by month, by index into
+    /// `Site::timeline.years`.
+    TimelineYear(usize),
+}
+
+/// One page (or generated file) of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Page {
+    /// Page `n` of a list, counted from 0: the first at the list's own URL
+    /// (`/root-causes/network/`), the others under it at `page/<n + 1>/`
+    /// (`/root-causes/network/page/2/`), as Zola and Hugo do.
+    List(List, usize),
+    /// `/postmortems/<slug>/`.
+    Postmortem(PostmortemId),
+    /// `/root-causes/`.
+    RootCauses,
+    /// `/services/`.
+    Services,
     /// `/insights/`.
     Insights,
-    /// `/action-items/`.
-    ActionItems,
-    /// `/action-items/<owner>/`: one owner's items, by postmortem, by index into
-    /// `Site::owners`.
-    Owner(usize),
-    /// `/timeline/`.
+    /// `/timeline/`: the years, with their months and counts.
     Timeline,
     /// `/search/`: the search form and results (Pagefind, in the reader's browser).
     Search,
@@ -50,31 +68,168 @@ pub enum Page {
     NoJekyll,
 }
 
+impl List {
+    /// The list's first page, at its own URL.
+    pub fn first(self) -> Page {
+        Page::List(self, 0)
+    }
+
+    /// The URL of its first page.
+    pub fn url(self, site: &Site) -> String {
+        self.first().url(site)
+    }
+
+    /// How many entries it has: postmortems, open action items (`ActionItems`) or
+    /// postmortems with items of the owner (`Owner`).
+    pub fn len(self, site: &Site) -> usize {
+        match self {
+            List::Home => site.postmortems.len(),
+            List::RootCause(i) => site.root_causes.terms[i].postmortems.len(),
+            List::Service(i) => site.services.terms[i].postmortems.len(),
+            List::RootCauseSeverity(i, s) => {
+                severity_counts(site, &site.root_causes.terms[i].postmortems)
+                    .get(s)
+                    .copied()
+                    .unwrap_or(0)
+            }
+            List::ServiceSeverity(i, s) => {
+                severity_counts(site, &site.services.terms[i].postmortems)
+                    .get(s)
+                    .copied()
+                    .unwrap_or(0)
+            }
+            List::Severity(s) => site.severities.get(s).map_or(0, |(_, ids)| ids.len()),
+            List::Year(y) => site.years.get(y).map_or(0, |(_, ids)| ids.len()),
+            List::ActionItems => site
+                .action_items
+                .iter()
+                .take_while(|item| site.action_item(**item).status.is_open())
+                .count(),
+            List::Owner(i) => site.owners.get(i).map_or(0, |owner| {
+                let mut seen = std::collections::HashSet::new();
+                owner
+                    .items
+                    .iter()
+                    .filter(|item| seen.insert(item.postmortem))
+                    .count()
+            }),
+            List::TimelineYear(y) => site.timeline.years.get(y).map_or(0, |year| {
+                year.months.iter().map(|m| m.postmortems.len()).sum()
+            }),
+        }
+    }
+
+    /// How many pages it takes: one even when it is empty (an empty list still has its
+    /// page, saying so).
+    pub fn page_count(self, site: &Site) -> usize {
+        self.len(site).div_ceil(site.config.paginate_by).max(1)
+    }
+
+    /// Every page of it.
+    pub fn pages(self, site: &Site) -> impl Iterator<Item = Page> + use<> {
+        (0..self.page_count(site)).map(move |n| Page::List(self, n))
+    }
+
+    /// The folder of its first page in the output, ending with `/` (empty for home).
+    fn folder(self, site: &Site) -> String {
+        match self {
+            List::Home => String::new(),
+            List::RootCause(i) => format!("root-causes/{}/", site.root_causes.terms[i].key),
+            List::Service(i) => format!("services/{}/", site.services.terms[i].key),
+            List::RootCauseSeverity(i, s) => format!(
+                "root-causes/{}/{}/",
+                site.root_causes.terms[i].key,
+                severity_slug(site, s)
+            ),
+            List::ServiceSeverity(i, s) => format!(
+                "services/{}/{}/",
+                site.services.terms[i].key,
+                severity_slug(site, s)
+            ),
+            List::Severity(s) => format!("severities/{}/", severity_slug(site, s)),
+            List::Year(y) => format!(
+                "years/{}/",
+                site.years.get(y).map(|(year, _)| *year).unwrap_or_default()
+            ),
+            List::ActionItems => "action-items/".to_string(),
+            List::Owner(i) => format!(
+                "action-items/{}/",
+                site.owners.get(i).map_or("unknown", |o| o.slug.as_str())
+            ),
+            List::TimelineYear(y) => format!(
+                "timeline/{}/",
+                site.timeline
+                    .years
+                    .get(y)
+                    .map(|year| year.year)
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            List::Home => "index.html",
+            List::RootCause(_) | List::RootCauseSeverity(..) => "root_cause.html",
+            List::Service(_) | List::ServiceSeverity(..) => "service.html",
+            List::Severity(_) => "severity.html",
+            List::Year(_) => "year.html",
+            List::ActionItems => "action_items.html",
+            List::Owner(_) => "action_owner.html",
+            List::TimelineYear(_) => "timeline_year.html",
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            List::Home => "home",
+            List::RootCause(_) | List::RootCauseSeverity(..) => "root_cause",
+            List::Service(_) | List::ServiceSeverity(..) => "service",
+            List::Severity(_) => "severity",
+            List::Year(_) => "year",
+            List::ActionItems => "action_items",
+            List::Owner(_) => "action_owner",
+            List::TimelineYear(_) => "timeline_year",
+        }
+    }
+}
+
 impl Page {
     /// Every page of `site`, in a stable order.
     pub fn all(site: &Site) -> Vec<Page> {
-        let mut pages = vec![Page::Home];
+        let pages_of = |lists: Vec<List>| lists.into_iter().flat_map(|list| list.pages(site));
+        let mut pages: Vec<Page> = List::Home.pages(site).collect();
         pages.extend(site.ids().map(Page::Postmortem));
         pages.push(Page::RootCauses);
+        let mut lists = Vec::new();
         for (i, term) in site.root_causes.terms.iter().enumerate() {
-            pages.push(Page::RootCause(i));
-            pages.extend(
-                present_severities(site, &term.postmortems).map(|s| Page::RootCauseSeverity(i, s)),
+            lists.push(List::RootCause(i));
+            lists.extend(
+                present_severities(site, &term.postmortems).map(|s| List::RootCauseSeverity(i, s)),
             );
         }
+        pages.extend(pages_of(std::mem::take(&mut lists)));
         pages.push(Page::Services);
         for (i, term) in site.services.terms.iter().enumerate() {
-            pages.push(Page::Service(i));
-            pages.extend(
-                present_severities(site, &term.postmortems).map(|s| Page::ServiceSeverity(i, s)),
+            lists.push(List::Service(i));
+            lists.extend(
+                present_severities(site, &term.postmortems).map(|s| List::ServiceSeverity(i, s)),
             );
         }
-        pages.extend((0..site.severities.len()).map(Page::Severity));
-        pages.extend((0..site.years.len()).map(Page::Year));
-        pages.extend([Page::Insights, Page::ActionItems]);
-        pages.extend((0..site.owners.len()).map(Page::Owner));
+        lists.extend((0..site.severities.len()).map(List::Severity));
+        lists.extend((0..site.years.len()).map(List::Year));
+        pages.extend(pages_of(std::mem::take(&mut lists)));
+        pages.push(Page::Insights);
+        lists.push(List::ActionItems);
+        lists.extend((0..site.owners.len()).map(List::Owner));
+        pages.extend(pages_of(std::mem::take(&mut lists)));
+        pages.push(Page::Timeline);
+        pages.extend(pages_of(
+            (0..site.timeline.years.len())
+                .map(List::TimelineYear)
+                .collect(),
+        ));
         pages.extend([
-            Page::Timeline,
             Page::Search,
             Page::NotFound,
             Page::Atom,
@@ -85,10 +240,13 @@ impl Page {
         pages
     }
 
-    /// The pages whose content depends on postmortem `id`: its own page, its root causes
-    /// and services (and their page for its severity), its severity and year pages, the
-    /// postmortems that list it as related, the action items when it has some, and every
-    /// page that lists or counts all postmortems.
+    /// The pages whose content depends on postmortem `id`: its own page, every page of
+    /// the lists it is in (its root causes and services, and their lists for its
+    /// severity, its severity, year and year of the timeline, the action items and their
+    /// owners when it has some, home), the postmortems that list it as related, and every
+    /// page that counts all postmortems. Every page of a list, not only the one it is
+    /// on: a list's pages show its counts, and an entry that comes or goes moves the
+    /// entries after it to other pages.
     ///
     /// Related lists of *other* postmortems may also change when `id` changes (it can
     /// enter or leave them); `pipeline::Session` compares the lists before and after an
@@ -96,7 +254,6 @@ impl Page {
     pub fn affected_by(site: &Site, id: PostmortemId) -> Vec<Page> {
         let postmortem = site.postmortem(id);
         let mut pages = vec![
-            Page::Home,
             Page::Postmortem(id),
             Page::RootCauses,
             Page::Services,
@@ -106,36 +263,48 @@ impl Page {
             Page::Sitemap,
             Page::Json,
         ];
+        let mut lists = vec![List::Home];
         if !postmortem.action_items.is_empty() {
-            pages.push(Page::ActionItems);
+            lists.push(List::ActionItems);
             for (i, owner) in site.owners.iter().enumerate() {
                 if owner.items.iter().any(|item| item.postmortem == id) {
-                    pages.push(Page::Owner(i));
+                    lists.push(List::Owner(i));
                 }
             }
         }
         let severity = postmortem.severity_rank.checked_sub(1);
         if let Some(s) = severity.filter(|s| *s < site.severities.len()) {
-            pages.push(Page::Severity(s));
+            lists.push(List::Severity(s));
         }
         if let Some(y) = site
             .years
             .iter()
             .position(|(year, _)| Some(*year) == postmortem.year())
         {
-            pages.push(Page::Year(y));
+            lists.push(List::Year(y));
+        }
+        if let Some(y) = site
+            .timeline
+            .years
+            .iter()
+            .position(|year| Some(year.year) == postmortem.year())
+        {
+            lists.push(List::TimelineYear(y));
         }
         for (i, term) in site.root_causes.terms.iter().enumerate() {
             if postmortem.root_causes.contains(&term.key) {
-                pages.push(Page::RootCause(i));
-                pages.extend(severity.map(|s| Page::RootCauseSeverity(i, s)));
+                lists.push(List::RootCause(i));
+                lists.extend(severity.map(|s| List::RootCauseSeverity(i, s)));
             }
         }
         for (i, term) in site.services.terms.iter().enumerate() {
             if postmortem.services.contains(&term.key) {
-                pages.push(Page::Service(i));
-                pages.extend(severity.map(|s| Page::ServiceSeverity(i, s)));
+                lists.push(List::Service(i));
+                lists.extend(severity.map(|s| List::ServiceSeverity(i, s)));
             }
+        }
+        for list in lists {
+            pages.extend(list.pages(site));
         }
         pages.extend(site.related_to(id).into_iter().map(Page::Postmortem));
         pages
@@ -152,38 +321,12 @@ impl Page {
     /// Path of the file in the output folder.
     pub fn output_path(&self, site: &Site) -> String {
         match self {
-            Page::Home => "index.html".to_string(),
+            Page::List(list, 0) => format!("{}index.html", list.folder(site)),
+            Page::List(list, n) => format!("{}page/{}/index.html", list.folder(site), n + 1),
             Page::Postmortem(id) => format!("postmortems/{}/index.html", site.postmortem(*id).slug),
             Page::RootCauses => "root-causes/index.html".to_string(),
-            Page::RootCause(i) => {
-                format!("root-causes/{}/index.html", site.root_causes.terms[*i].key)
-            }
             Page::Services => "services/index.html".to_string(),
-            Page::Service(i) => format!("services/{}/index.html", site.services.terms[*i].key),
-            Page::RootCauseSeverity(i, s) => format!(
-                "root-causes/{}/{}/index.html",
-                site.root_causes.terms[*i].key,
-                severity_slug(site, *s)
-            ),
-            Page::ServiceSeverity(i, s) => format!(
-                "services/{}/{}/index.html",
-                site.services.terms[*i].key,
-                severity_slug(site, *s)
-            ),
-            Page::Severity(s) => format!("severities/{}/index.html", severity_slug(site, *s)),
-            Page::Year(y) => format!(
-                "years/{}/index.html",
-                site.years
-                    .get(*y)
-                    .map(|(year, _)| *year)
-                    .unwrap_or_default()
-            ),
             Page::Insights => "insights/index.html".to_string(),
-            Page::ActionItems => "action-items/index.html".to_string(),
-            Page::Owner(i) => format!(
-                "action-items/{}/index.html",
-                site.owners.get(*i).map_or("unknown", |o| o.slug.as_str())
-            ),
             Page::Timeline => "timeline/index.html".to_string(),
             Page::Search => "search/index.html".to_string(),
             Page::NotFound => "404.html".to_string(),
@@ -197,17 +340,11 @@ impl Page {
     /// The template that renders it.
     pub fn template(&self) -> &'static str {
         match self {
-            Page::Home => "index.html",
+            Page::List(list, _) => list.template(),
             Page::Postmortem(_) => "postmortem.html",
             Page::RootCauses => "root_causes.html",
-            Page::RootCause(_) | Page::RootCauseSeverity(..) => "root_cause.html",
             Page::Services => "services.html",
-            Page::Service(_) | Page::ServiceSeverity(..) => "service.html",
-            Page::Severity(_) => "severity.html",
-            Page::Year(_) => "year.html",
             Page::Insights => "insights.html",
-            Page::ActionItems => "action_items.html",
-            Page::Owner(_) => "action_owner.html",
             Page::Timeline => "timeline.html",
             Page::Search => "search.html",
             Page::NotFound => "404.html",
@@ -220,17 +357,11 @@ impl Page {
     /// The `page_kind` templates see.
     pub fn kind(&self) -> &'static str {
         match self {
-            Page::Home => "home",
+            Page::List(list, _) => list.kind(),
             Page::Postmortem(_) => "postmortem",
             Page::RootCauses => "root_causes",
-            Page::RootCause(_) | Page::RootCauseSeverity(..) => "root_cause",
             Page::Services => "services",
-            Page::Service(_) | Page::ServiceSeverity(..) => "service",
-            Page::Severity(_) => "severity",
-            Page::Year(_) => "year",
             Page::Insights => "insights",
-            Page::ActionItems => "action_items",
-            Page::Owner(_) => "action_owner",
             Page::Timeline => "timeline",
             Page::Search => "search",
             Page::NotFound => "not_found",

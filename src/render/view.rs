@@ -226,6 +226,8 @@ pub struct Views<'a> {
     summary_values: Vec<OnceLock<tera::Value>>,
     /// The fingerprint of each summary (see [`SummaryRef`]'s `Serialize`).
     summary_keys: Vec<OnceLock<Option<u128>>>,
+    /// What the pages of each list share, made once per list.
+    pub lists: super::lists::ListCaches,
 }
 
 /// A [`Summary`] as lists hand it to templates: it serialises as its ready-made template
@@ -278,6 +280,7 @@ impl<'a> Views<'a> {
             summaries: (0..count).map(|_| OnceLock::new()).collect(),
             summary_values: (0..count).map(|_| OnceLock::new()).collect(),
             summary_keys: (0..count).map(|_| OnceLock::new()).collect(),
+            lists: super::lists::ListCaches::default(),
         }
     }
 

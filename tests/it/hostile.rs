@@ -21,6 +21,7 @@ const PAGE_KINDS: &[&str] = &[
     "index.html",
     "postmortems/hostile/index.html",
     "timeline/index.html",
+    "timeline/2024/index.html",
     "insights/index.html",
     "action-items/index.html",
     "root-causes/index.html",
@@ -229,7 +230,7 @@ fn hostile_values_are_shown_as_text_where_they_appear() {
 
     for listing in [
         "index.html",
-        "timeline/index.html",
+        "timeline/2024/index.html",
         "action-items/index.html",
         "root-causes/capacity/index.html",
     ] {

@@ -25,6 +25,7 @@ mod insights;
 mod large_inputs;
 mod output;
 mod output_interrupted;
+mod pagination;
 mod related;
 mod scaffold;
 mod serve;

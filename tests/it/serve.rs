@@ -652,7 +652,7 @@ fn serve_shows_an_edit_on_every_page_that_depends_on_it() {
         "/root-causes/configuration/",
         "/services/mysql/",
         "/services/web-app/",
-        "/timeline/",
+        "/timeline/2024/",
         "/atom.xml",
         "/postmortems.json",
     ];
@@ -710,7 +710,7 @@ fn serve_shows_an_edit_at_the_end_of_a_long_body_and_keeps_the_other_pages() {
         "/",
         "/root-causes/configuration/",
         "/services/mysql/",
-        "/timeline/",
+        "/timeline/2024/",
         "/postmortems.json",
     ] {
         let reply = server.get(path);
@@ -1239,7 +1239,7 @@ fn serve_never_answers_a_dependent_page_as_it_was_before_an_edit() {
         "/root-causes/configuration/",
         "/",
         "/services/mysql/",
-        "/timeline/",
+        "/timeline/2024/",
         "/postmortems.json",
     ] {
         let reply = server.get(path);

@@ -1,5 +1,6 @@
 //! The incident's own timeline (offsets from the start, kinds, misleading paths, `HH:MM`
-//! times on the incident's date) and the global `/timeline/` grouped by year and month.
+//! times on the incident's date) and the global timeline: `/timeline/` lists the years,
+//! `/timeline/<year>/` shows one by month.
 
 use scraper::{ElementRef, Html};
 
@@ -302,11 +303,21 @@ fn global_timeline_groups_by_year_and_month_most_recent_first() {
         "",
     );
     site.build(&[]);
-    let page = site.html("timeline/index.html");
+    // The index links each year's page; each year page shows its months.
+    let index = site.html("timeline/index.html");
+    let years = crate::fixture::hrefs(&index, "main .tl-year h2 a");
+    assert_eq!(
+        years,
+        ["/timeline/2024/", "/timeline/2023/", "/timeline/2022/"]
+    );
+    let rows: Vec<Row> = years
+        .iter()
+        .flat_map(|url| global_rows(&site.html(&format!("{}index.html", &url[1..]))))
+        .collect();
     // Root causes keep their colour slot from site.toml order: configuration rc-0,
     // deployment rc-1, capacity rc-2.
     assert_eq!(
-        global_rows(&page),
+        rows,
         [
             row(
                 "y2024",
@@ -350,13 +361,22 @@ fn global_timeline_groups_by_year_and_month_most_recent_first() {
             ),
         ]
     );
-    let unknown = first(&page, "main section#y2022 li.tl-row .tl-duration");
+    let y2022 = site.html("timeline/2022/index.html");
+    let unknown = first(&y2022, "main section#y2022 li.tl-row .tl-duration");
     assert_eq!(text(unknown), "duration unknown");
-    // Each year says how many incidents it holds.
-    let year_heading = text(first(&page, "main section#y2024 h2"));
+    // Each year says how many incidents it holds, and each month, on the index.
+    let year_heading = text(first(&index, "main #y2024 h2"));
     assert!(
         year_heading.starts_with("2024 3 incidents"),
         "{year_heading}"
+    );
+    assert_eq!(
+        crate::fixture::hrefs(&index, "main #y2024 nav a"),
+        ["/timeline/2024/#m2024-08", "/timeline/2024/#m2024-03"]
+    );
+    assert_eq!(
+        text(first(&index, "main #y2024 nav a")),
+        "August 2 incidents"
     );
 }
 
@@ -364,9 +384,13 @@ fn global_timeline_groups_by_year_and_month_most_recent_first() {
 fn global_timeline_links_every_postmortem_once() {
     let site = SiteFixture::standard();
     site.build(&[]);
-    let page = site.html("timeline/index.html");
-    let mut links: Vec<String> = select(&page, "main li.tl-row a[href^='/postmortems/']")
-        .into_iter()
+    let pages = [
+        site.html("timeline/2024/index.html"),
+        site.html("timeline/2023/index.html"),
+    ];
+    let mut links: Vec<String> = pages
+        .iter()
+        .flat_map(|page| select(page, "main li.tl-row a[href^='/postmortems/']"))
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
     links.sort();
@@ -378,7 +402,7 @@ fn global_timeline_links_every_postmortem_once() {
             "/postmortems/disk/"
         ]
     );
-    let titles: Vec<String> = select(&page, "main li.tl-row a.tl-title")
+    let titles: Vec<String> = select(&pages[0], "main li.tl-row a.tl-title")
         .into_iter()
         .map(text)
         .collect();

@@ -18,7 +18,9 @@
   });
   var summary = document.querySelector("[data-overdue-summary]");
   if (summary && overdue > 0) {
-    summary.textContent = overdue + (overdue === 1 ? " open item is" : " open items are") + " past due (as of " + today + ").";
+    // On one page of a longer list, the count is of that page's items.
+    var where = summary.getAttribute("data-overdue-summary") === "page" ? " on this page" : "";
+    summary.textContent = overdue + (overdue === 1 ? " open item" + where + " is" : " open items" + where + " are") + " past due (as of " + today + ").";
     summary.hidden = false;
   }
 })();

@@ -4,8 +4,8 @@
 // script-src 'self' 'wasm-unsafe-eval' and worker-src 'self').
 //
 // Results appear as the user types, ranked by Pagefind, with the matching words marked;
-// the filters (root cause, service, severity, year) come from the data-pagefind-filter
-// attributes of the postmortem pages. The last search's duration, measured around
+// the filters (root cause, service, severity, year) come from the index, which `hindsight
+// build` makes from the site model. The last search's duration, measured around
 // pagefind.search() with performance.now(), is kept in data-last-search-ms for tests.
 
 const FILTERS = [
