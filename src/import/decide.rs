@@ -246,6 +246,24 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
             );
             None
         }
+        // A stated duration from the incident's day must reach the end, give or take a day.
+        (None, Some((day, _)), Some(r))
+            if f.statements.durations.first().is_some_and(|d| {
+                let from_day = r.at.date() - *day;
+                let days = from_day.get_days() as i64;
+                (days * 86_400 - d.value.value.as_secs()).abs() > 2 * 86_400
+            }) =>
+        {
+            report.leave_out(
+                "resolved",
+                format!(
+                    "{} ({}) does not fit the stated duration from the incident's date {day}",
+                    r.at.rfc3339(),
+                    r.evidence.describe()
+                ),
+            );
+            None
+        }
         (None, None, Some(r)) => {
             report.leave_out(
                 "resolved",
@@ -824,6 +842,14 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
             return None;
         }
         (*first).clone()
+    } else if let Some((date, evidence)) = stated_start_day(f).filter(|_| f.several.is_none()) {
+        // "Between 2025-07-30 21:27 UTC and 2025-07-31 07:27 UTC": the stated start's own
+        // day; the end's is not a second candidate.
+        super::dates::DateFound {
+            date,
+            source: DateSource::Prose,
+            evidence,
+        }
     } else {
         let text: Vec<_> = dates
             .from(DateSource::Prose)
@@ -910,6 +936,14 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
         }
     }
     Some((chosen.date, chosen.evidence))
+}
+
+/// The day of the first stated start that writes its own full date.
+fn stated_start_day(f: &Findings<'_>) -> Option<(Date, Evidence)> {
+    f.statements.starts.iter().find_map(|s| {
+        let date = s.mention.date?.full()?;
+        Some((date, s.evidence.clone()))
+    })
 }
 
 /// The date written: the start's day when the start is known (and the stated date allows
