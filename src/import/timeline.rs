@@ -272,7 +272,18 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
             stated_zone = None;
         }
         last_section_end = Some(section.lines.end);
-        flush(&mut pending, &mut out);
+        // "### 02:00 CET" then "Initial symptoms detected:": a label line under a time
+        // heading is that entry's text, not a section that ends it.
+        let pseudo = section
+            .heading
+            .and_then(|h| lines.get(h))
+            .is_some_and(|l| l.heading.is_none());
+        match &mut pending {
+            Some(p) if p.from_heading && p.text.is_empty() && pseudo => {
+                p.text = section.title.trim_end_matches([':', ' ']).to_string();
+            }
+            _ => flush(&mut pending, &mut out),
+        }
         let label = section.label;
         let label_text = label.map(|_| section.title.trim_end_matches([':', ' ']).to_string());
         let mut current_label = label;
