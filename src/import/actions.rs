@@ -1,6 +1,7 @@
 //! Action items: list items, task lists, tables with owner and status, plain lines under
 //! an action-item heading, `TODO:`/`DONE:` lines and `Deadline:` lines.
 
+use super::phrases;
 use jiff::civil::Date;
 
 use super::sections::{Kind, Section};
@@ -103,53 +104,15 @@ fn columns(header: &[String]) -> Option<Columns> {
     c.task.map(|_| c)
 }
 
-const FILLER_STARTS: &[&str] = &[
-    "by implementing",
-    "by taking",
-    "by addressing",
-    "these measures",
-    "these steps",
-    "this postmortem",
-    "this post-mortem",
-    "this incident",
-    "in conclusion",
-    "overall",
-    "the following",
-    "to prevent",
-    "hope this",
-    "thanks",
-    "thank you",
-    "in order to",
-    "we will take the following",
-    "in summary",
-    "none",
-];
-
 /// A finding, not a task: "`iasql_upgrade` didn't have a test case at all".
 fn reads_as_finding(text: &str) -> bool {
     let t = text.to_lowercase();
-    [
-        "didn't ",
-        "did not ",
-        "had never",
-        "never had",
-        "wasn't ",
-        "weren't ",
-        "was not ",
-        "were not ",
-        "hadn't ",
-        "only had ",
-        "had only ",
-        "had no ",
-        "lacked ",
-    ]
-    .iter()
-    .any(|p| t.contains(p))
+    phrases::FINDINGS.iter().any(|p| t.contains(p))
 }
 
 fn is_filler(text: &str) -> bool {
     let t = text.to_lowercase();
-    FILLER_STARTS.iter().any(|f| t.starts_with(f)) || t.ends_with(':')
+    phrases::FILLER_STARTS.iter().any(|f| t.starts_with(f)) || t.ends_with(':')
 }
 
 fn strip_task_label(text: &str) -> String {
@@ -276,16 +239,7 @@ pub(crate) fn extract(
         // "Recommendations") holds ideas; other follow-up sections still count.
         let suggestions = {
             let t = section.title.to_lowercase();
-            [
-                "possible",
-                "recommend",
-                "suggest",
-                "ideas",
-                "could",
-                "consider",
-            ]
-            .iter()
-            .any(|w| t.contains(w))
+            phrases::SUGGESTION_TITLES.iter().any(|w| t.contains(w))
         };
         let in_actions = section.kind == Kind::Actions
             && (!any_explicit || explicit_level.is_some() || !suggestions);

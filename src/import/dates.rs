@@ -2,6 +2,7 @@
 //! the summary's sentences, the timeline's first date, the title, the file name. Findings
 //! only; the decision step weighs them against each other and against the start.
 
+use super::phrases;
 use jiff::civil::Date;
 
 use super::evidence::{Evidence, quote};
@@ -54,40 +55,9 @@ impl DateFindings {
     }
 }
 
-const EXCLUDED_DATE_CONTEXT: &[&str] = &[
-    "due date",
-    "due:",
-    "due by",
-    "deadline",
-    "last modified",
-    "last updated",
-    "modified:",
-    "updated:",
-    "updated on",
-    "posted",
-    "published",
-    "created",
-    "written",
-    "prepared",
-    "expires",
-    "expiry",
-    "valid until",
-    "must end by",
-    "report date",
-    "date of report",
-    "reviewed",
-    "as of",
-    "screenshot",
-    "meeting",
-    "retro on",
-    "retrospective on",
-    "follow-up on",
-    "follow up on",
-];
-
 pub(super) fn date_excluded(text: &str) -> bool {
     let t = text.to_lowercase();
-    EXCLUDED_DATE_CONTEXT.iter().any(|w| t.contains(w))
+    phrases::EXCLUDED_DATE_CONTEXT.iter().any(|w| t.contains(w))
 }
 
 pub(super) fn is_date_label(text: &str) -> bool {
@@ -130,21 +100,9 @@ fn excluded_after(text: &str, at: usize) -> bool {
     }
     text.get(at..end).is_some_and(|after| {
         let after = after.to_lowercase();
-        [
-            "before the incident",
-            "before this incident",
-            "before the outage",
-            "before this outage",
-            "prior to the",
-            "weeks before",
-            "days before",
-            "months before",
-            "weeks earlier",
-            "days earlier",
-            "months earlier",
-        ]
-        .iter()
-        .any(|p| after.contains(p))
+        phrases::BEFORE_THE_INCIDENT
+            .iter()
+            .any(|p| after.contains(p))
             || is_byline(&after)
     })
 }
@@ -162,9 +120,7 @@ fn is_byline(after: &str) -> bool {
 /// A section about what came before: its dates are history, not the incident's.
 fn is_background(title: &str) -> bool {
     let t = title.to_lowercase();
-    ["background", "context", "history"]
-        .iter()
-        .any(|w| t.contains(w))
+    phrases::BACKGROUND_TITLES.iter().any(|w| t.contains(w))
 }
 
 /// A section whose title says it holds a date: `## Date`, `Incident date`.

@@ -12,6 +12,7 @@ use jiff::civil::Date;
 
 use super::dates::{DateFindings, DateSource};
 use super::evidence::{Evidence, Report};
+use super::phrases;
 use super::sections::Section;
 use super::statements::{Stated, Statements};
 use super::text::Source;
@@ -985,77 +986,10 @@ fn final_date(
 /// A timeline entry that says something was broken: "error rates rise", "site down",
 /// "users unable to log in", "alert fired".
 pub(super) fn reads_as_impact(text: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "down",
-        "outage",
-        "error",
-        "errors",
-        "fail",
-        "fails",
-        "failed",
-        "failing",
-        "failure",
-        "failures",
-        "unresponsive",
-        "unavailable",
-        "unreachable",
-        "timeout",
-        "timeouts",
-        "crash",
-        "crashed",
-        "crashes",
-        "slow",
-        "latency",
-        "unable",
-        "cannot",
-        "can't",
-        "broken",
-        "alert",
-        "alerts",
-        "alerted",
-        "degraded",
-        "halt",
-        "halts",
-        "halted",
-        "wrong",
-        "rejecting",
-        "rejects",
-        "rejected",
-        "climbing",
-        "climbs",
-        "rising",
-        "rises",
-        "stuck",
-        "hung",
-        "hangs",
-        "overloaded",
-        "saturated",
-        "exhausted",
-        "dropping",
-        "stale",
-        "deferring",
-        "deferred",
-        "delayed",
-        "delays",
-        "backlog",
-        "incorrect",
-        "corrupt",
-        "corrupted",
-        "stall",
-        "stalled",
-        "500",
-        "502",
-        "503",
-        "504",
-        "5xx",
-        "incident",
-        "stops",
-        "spike",
-    ];
     let lower = text.to_lowercase();
     lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .any(|w| WORDS.contains(&w))
+        .any(|w| phrases::IMPACT_WORDS.contains(&w))
         || lower.contains("not responding")
         || lower.contains("timing out")
         || lower.contains("timed out")
@@ -1067,30 +1001,5 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
 /// "back to normal", "restored".
 fn reads_as_recovery(text: &str) -> bool {
     let lower = text.to_lowercase();
-    [
-        "recover",
-        "restored",
-        "resumed",
-        "back to normal",
-        "back online",
-        "back up",
-        "restarted",
-        "working again",
-        "operational",
-        "moving again",
-        "up again",
-        "came back",
-        "comes back",
-        "is back",
-        "resumes",
-        "errors stop",
-        "errors stopped",
-        "errors cleared",
-        "no more errors",
-        "normalized",
-        "normalised",
-        "fixed",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    phrases::RECOVERY.iter().any(|w| lower.contains(w))
 }

@@ -4,6 +4,7 @@
 //! where it only numbers them in passing (`Metrics during event 2`), one postmortem is
 //! imported with no times, since which time belongs to which incident is not clear.
 
+use super::phrases;
 use std::ops::Range;
 
 use super::sections::Section;
@@ -118,7 +119,7 @@ pub(super) fn find(lines: &[Line], sections: &[Section]) -> Incidents {
             .collect::<Vec<_>>()
             .join(" ");
         let lower = text.to_lowercase();
-        let says_so = REPEATED.iter().find(|p| lower.contains(*p));
+        let says_so = phrases::REPEATED.iter().find(|p| lower.contains(*p));
         let mut days: Vec<jiff::civil::Date> =
             super::times::find_dates(&text, super::times::DayOrder::Unknown)
                 .into_iter()
@@ -137,19 +138,6 @@ pub(super) fn find(lines: &[Line], sections: &[Section]) -> Incidents {
     }
     Incidents::One
 }
-
-/// Words of a summary that reports more than one incident.
-const REPEATED: &[&str] = &[
-    "twice",
-    "two separate",
-    "two incidents",
-    "two outages",
-    "second incident",
-    "second outage",
-    "a second time",
-    "happened again",
-    "three times",
-];
 
 /// The document as one incident's: its lines before the first incident, the incident's
 /// own, and those after the last incident, with the file's line numbers kept.

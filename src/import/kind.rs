@@ -1,45 +1,9 @@
 //! Is it a postmortem? A guide, a template, a policy page or a list of many incidents is
 //! declined with the reason, since importing it would invent an incident.
 
+use super::phrases;
 use super::sections::{Kind, Section};
 use super::text::Line;
-
-const INSTRUCTION_PHRASES: &[&str] = &[
-    "must contain",
-    "requirements",
-    "read or watch",
-    "mandatory",
-    "your postmortem",
-    "your post-mortem",
-    "write a postmortem",
-    "write a post-mortem",
-    "you should",
-    "you must",
-    "you will",
-    "in this guide",
-    "this guide",
-    "this tutorial",
-    "step 1",
-    "step-by-step",
-    "getting started",
-    "installation",
-    "prerequisites",
-    "npm install",
-    "pip install",
-    "cargo install",
-    "learning objectives",
-    "by the end of this",
-    "task body",
-    "request a review",
-    "manual qa review",
-    "make sure you",
-    "be brief",
-    "your peers",
-    "how to write",
-    "how to run",
-    "template",
-    "usage:",
-];
 
 fn count_phrase(text: &str, phrase: &str) -> usize {
     text.matches(phrase).count().min(3)
@@ -96,7 +60,7 @@ pub(super) fn not_a_postmortem(
     } else {
         second as f64 / words.len() as f64
     };
-    let hits: Vec<&str> = INSTRUCTION_PHRASES
+    let hits: Vec<&str> = phrases::INSTRUCTION_PHRASES
         .iter()
         .copied()
         .filter(|p| text.contains(p))
@@ -294,52 +258,14 @@ fn calls_itself_a_report(lines: &[Line], title: &str) -> bool {
         .chain(std::iter::once(title.to_lowercase()))
         .collect::<Vec<_>>()
         .join(" ");
-    [
-        "postmortem",
-        "post-mortem",
-        "post mortem",
-        "incident report",
-        "outage report",
-        "rca",
-        "root cause analysis",
-        "retrospective",
-        "incident review",
-        "disclosure",
-        "outage",
-        "downtime",
-    ]
-    .iter()
-    .any(|w| heads.contains(w))
+    phrases::REPORT_NAMES.iter().any(|w| heads.contains(w))
 }
 
 /// A title about postmortems in general: "How we write postmortems", "Incident review
 /// guidelines", "Postmortem process".
 fn is_guide_title(title: &str) -> bool {
     let t = title.to_lowercase();
-    let about_them = [
-        "postmortems",
-        "post-mortems",
-        "post mortems",
-        "incident reviews",
-        "incident reports",
-        "postmortem",
-        "post-mortem",
-        "incident review",
-    ]
-    .iter()
-    .any(|w| t.contains(w));
-    let guide = [
-        "how we ",
-        "how to ",
-        "guide",
-        "guidelines",
-        "handbook",
-        "process",
-        "playbook",
-        "writing",
-        "checklist",
-    ]
-    .iter()
-    .any(|w| t.contains(w));
+    let about_them = phrases::ABOUT_POSTMORTEMS.iter().any(|w| t.contains(w));
+    let guide = phrases::GUIDE_WORDS.iter().any(|w| t.contains(w));
     about_them && guide
 }

@@ -2,6 +2,7 @@
 //! spans (`from 2:30 PM to 3:15 PM (GMT+1)`), and what the words around a time say it
 //! is (a start, a detection, an end).
 
+use super::phrases;
 use std::ops::Range;
 
 use super::times::{
@@ -18,42 +19,6 @@ pub(crate) struct Mention {
     pub(crate) zone: Option<Zone>,
 }
 
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
-];
-
-const GAP_WORDS: &[&str] = &[
-    "at",
-    "on",
-    "from",
-    "around",
-    "about",
-    "approximately",
-    "approx",
-    "roughly",
-    "by",
-    "since",
-    "starting",
-    "between",
-    "@",
-    "~",
-    "t",
-    "of",
-];
-
 fn gap_ok(gap: &str, max: usize) -> bool {
     if gap.chars().count() > max {
         return false;
@@ -62,7 +27,7 @@ fn gap_ok(gap: &str, max: usize) -> bool {
         .filter(|w| !w.is_empty())
         .all(|w| {
             let w = w.to_lowercase();
-            GAP_WORDS.contains(&w.as_str()) || WEEKDAYS.contains(&w.as_str())
+            phrases::GAP_WORDS.contains(&w.as_str()) || phrases::WEEKDAYS.contains(&w.as_str())
         })
 }
 
@@ -141,7 +106,7 @@ pub(crate) fn spans(text: &str, mentions: &mut [Mention]) -> Vec<(usize, usize)>
             .split_whitespace()
             .filter(|w| {
                 let w = w.trim_matches(',').to_lowercase();
-                !WEEKDAYS.contains(&w.as_str())
+                !phrases::WEEKDAYS.contains(&w.as_str())
             })
             .collect::<Vec<_>>()
             .join(" ");

@@ -25,6 +25,7 @@ mod fields;
 mod incidents;
 mod kind;
 mod mentions;
+mod phrases;
 mod sections;
 mod statements;
 mod text;

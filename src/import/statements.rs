@@ -5,6 +5,7 @@
 
 use super::evidence::Evidence;
 use super::mentions::{self, Mention, Role};
+use super::phrases;
 use super::sections::{Kind, Section};
 use super::text::{self, Line, Paragraph, Source};
 use super::timeline;
@@ -40,45 +41,6 @@ pub(super) struct Statements {
     /// Zones attached to times in the summary, each with the sentence of its time.
     pub(super) zones: Vec<(Zone, Evidence)>,
 }
-
-const DURATION_BEFORE: &[&str] = &[
-    "lasted",
-    "lasting",
-    "duration",
-    "total of",
-    "outage of",
-    "downtime of",
-    "down for",
-    "downtime for",
-    "outage for",
-    "halted for",
-    "stopped for",
-    "interrupted for",
-    "degraded for",
-    "impacted for",
-    "affected for",
-    "offline for",
-    "unavailable for",
-    "incurred",
-    "for approximately",
-    "for about",
-    "for around",
-    "for roughly",
-    "for nearly",
-    "for over",
-    "for a period of",
-];
-const DURATION_AFTER: &[&str] = &[
-    "outage",
-    "of downtime",
-    "downtime",
-    "of outage",
-    "disruption",
-    "of disruption",
-    "incident",
-    "of service",
-    "long outage",
-];
 
 pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
     // "about 30% of requests failed for 46 minutes": a word of failure, then "for", then
@@ -126,8 +88,8 @@ pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
     let after = text.get(d.range.end..).unwrap_or("").to_lowercase();
     let after = after.trim_start_matches([' ', '-']);
     let in_parens = tail.trim_end().ends_with('(') && after.trim_start().starts_with(')');
-    DURATION_BEFORE.iter().any(|w| tail.contains(w))
-        || DURATION_AFTER.iter().any(|w| after.starts_with(w))
+    phrases::DURATION_BEFORE.iter().any(|w| tail.contains(w))
+        || phrases::DURATION_AFTER.iter().any(|w| after.starts_with(w))
         || in_parens
         || before.trim_start().starts_with("duration")
 }

@@ -3,6 +3,7 @@
 //! entries run together in one paragraph; then placed on the calendar (days from day
 //! headings, midnight crossings) and in time zones, and checked for order.
 
+use super::phrases;
 use jiff::civil::Date;
 
 use super::mentions::{self, Mention};
@@ -75,27 +76,6 @@ fn lead_rules() -> ClockRules {
     }
 }
 
-const LEAD_WORDS: &[&str] = &[
-    "at",
-    "ca",
-    "ca.",
-    "circa",
-    "approx",
-    "approx.",
-    "approximately",
-    "about",
-    "around",
-    "around",
-    "about",
-    "approx",
-    "approximately",
-    "~",
-    "after",
-    "before",
-    "by",
-    "circa",
-];
-
 /// A time at the start of `text` (after brackets and words like "At"), with the text after it.
 fn leading(text: &str, order: DayOrder) -> Option<(Mention, String)> {
     let mut ms = mentions::find(text, order, lead_rules());
@@ -108,7 +88,7 @@ fn leading(text: &str, order: DayOrder) -> Option<(Mention, String)> {
     let prefix_ok = prefix
         .split(|c: char| c.is_whitespace() || matches!(c, '[' | '(' | '{' | '-' | '*' | '#'))
         .filter(|w| !w.is_empty())
-        .all(|w| LEAD_WORDS.contains(&w.to_lowercase().as_str()));
+        .all(|w| phrases::LEAD_WORDS.contains(&w.to_lowercase().as_str()));
     if !prefix_ok {
         return None;
     }
@@ -614,27 +594,7 @@ fn carry_written_days(entries: &mut [RawEntry]) {
 }
 
 fn is_weekday(word: &str) -> bool {
-    let w = word.to_lowercase();
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-    ]
-    .contains(&w.as_str())
+    phrases::WEEKDAYS.contains(&word.to_lowercase().as_str())
 }
 
 fn date_in(text: &str, order: DayOrder) -> Option<DateValue> {
@@ -752,294 +712,11 @@ fn has_cue(text: &str, cue: &str) -> bool {
 }
 
 fn any_cue(text: &str, cues: &[&str]) -> bool {
-    if std::ptr::eq(cues, CHECKING) {
+    if std::ptr::eq(cues, phrases::CHECKING) {
         return cues.iter().any(|c| text.trim_start().starts_with(c));
     }
     cues.iter().any(|c| has_cue(text, c))
 }
-
-const MISLEADING_STRONG: &[&str] = &[
-    "misleading",
-    "red herring",
-    "dead end",
-    "dead-end",
-    "wrong track",
-    "wrong path",
-    "ruled out",
-    "rule out",
-    "rules out",
-    "false lead",
-    "did not resolve",
-    "didn't resolve",
-    "did not improve",
-    "did not help",
-    "didn't help",
-    "no improvement",
-    "not the cause",
-    "no issues were found",
-    "no abnormalities",
-    "no anomalies",
-    "found no",
-    "no evidence",
-    "turned out to be",
-    "mistakenly",
-    "(wrong)",
-    "erroneously",
-];
-const ESCALATION: &[&str] = &[
-    "escalat",
-    "brought in",
-    "looped in",
-    "loops in",
-    "loop in",
-    "called in",
-    "pinged",
-    "pings",
-    "reached out",
-    "reaches out",
-    "was brought",
-    "were brought",
-    "involved the",
-    "handed over",
-    "handed off",
-    "calls ",
-];
-const ACK: &[&str] = &[
-    "acknowledg",
-    "ack'd",
-    "took ownership",
-    "takes ownership",
-    "assigned to",
-    "was assigned",
-    "picked up the",
-    "responded to the alert",
-    "on-call engineer responded",
-];
-const RESOLUTION: &[&str] = &[
-    "resolved",
-    "resolution",
-    "restored",
-    "fully operational",
-    "back online",
-    "back to normal",
-    "returned to normal",
-    "normal operation",
-    "operating normally",
-    "recovered",
-    "up and running",
-    "incident closed",
-    "closed the incident",
-    "incident was closed",
-    "all clear",
-    "is back",
-    "was back",
-    "are back",
-    "service back",
-    "back up",
-    "fixed",
-    "full recovery",
-    "end of outage",
-    "outage ends",
-    "outage ended",
-    "healthy",
-    "functioning normally",
-    "working normally",
-    "working again",
-    "running normally",
-    "loading properly",
-    "working properly",
-    "now working",
-    "successfully fixed",
-    "resolution is confirmed",
-    "available again",
-    "fully functional",
-    "chain resumes",
-    "resumed",
-    "usual rate",
-];
-const MITIGATION: &[&str] = &[
-    "mitigat",
-    "rolled back",
-    "roll back",
-    "rolls back",
-    "rollback",
-    "revert",
-    "restart",
-    "rebooted",
-    "reboot",
-    "reset",
-    "reconfigur",
-    "workaround",
-    "temporary fix",
-    "hotfix",
-    "hot fix",
-    "failover",
-    "failed over",
-    "scaled",
-    "scale up",
-    "increased capacity",
-    "increases capacity",
-    "corrected",
-    "patched",
-    "cleared",
-    "cleaned up",
-    "killed",
-    "fix was deployed",
-    "fix deployed",
-    "deployed a fix",
-    "deployed the fix",
-    "deployed fix",
-    "fix lands",
-    "fix is",
-    "fix was",
-    "applied",
-    "implemented",
-    "redirect traffic",
-    "rerouted",
-    "freed",
-    "removed",
-    "replaced",
-    "stabiliz",
-    "stabilis",
-    "takes down",
-    "taken down",
-    "disabled",
-    "turned off",
-    "installed",
-    "raised the",
-    "increased the",
-];
-const COMMUNICATION: &[&str] = &[
-    "status page is",
-    "status page was",
-    "status page updated",
-    "updated the status page",
-    "update the status page",
-    "posted on the status page",
-    "notified",
-    "notify",
-    "informed",
-    "communicat",
-    "emailed",
-    "sent an email",
-    "email sent",
-    "email was sent",
-    "mailing list",
-    "tweet",
-    "posted an update",
-    "banner",
-    "published",
-    "publishes",
-    "declared on",
-];
-const DETECTION: &[&str] = &[
-    "detect",
-    "alert",
-    "alarm",
-    "noticed",
-    "notice",
-    "reported",
-    "reports",
-    "report ",
-    "complain",
-    "monitoring",
-    "pagerduty",
-    "observed",
-    "first recorded",
-    "ticket",
-    "support request",
-    "first report",
-    "discovered that",
-    "outage begins",
-    "signaled",
-    "signalled",
-    "becomes aware",
-    "became aware",
-    "aware of",
-];
-/// Entries that start by checking something are investigation whatever follows.
-const CHECKING: &[&str] = &[
-    "ensuring",
-    "checking",
-    "verifying",
-    "reviewing",
-    "investigating",
-    "looking at",
-    "trying to",
-];
-const MISLEADING_SOFT: &[&str] = &[
-    "suspect",
-    "assum",
-    "initially thought",
-    "initial suspicion",
-    "initially",
-    "hypothes",
-    "believed",
-    "thought to be",
-    "suspicion",
-    "misdiagnos",
-    "theory",
-];
-const INVESTIGATION: &[&str] = &[
-    "investigat",
-    "check",
-    "looking",
-    "look into",
-    "looked",
-    "analy",
-    "identif",
-    "root cause",
-    "debug",
-    "review",
-    "examin",
-    "found",
-    "discovered",
-    "determined",
-    "diagnos",
-    "traced",
-    "reproduc",
-    "confirm",
-    "verif",
-    "test",
-    "inspect",
-    "begins looking",
-    "explor",
-    "ran ",
-    "runs ",
-    "tried",
-    "figured out",
-];
-const TRIGGER: &[&str] = &[
-    "merged",
-    "is merged",
-    "deployed",
-    "deploys",
-    "deploy ",
-    "pushed",
-    "uploaded",
-    "committed",
-    "released",
-    "rolled out",
-    "roll out",
-    "modified",
-    "was changed",
-    "were changed",
-    "change was made",
-    "changes were made",
-    "being tuned",
-    "was updated",
-    "were updated",
-    "upgrade",
-    "is cut",
-    "was cut",
-    "introduced",
-    "migration",
-    "configuration change",
-    "config change",
-    "switch from",
-    "funds",
-    "made on",
-];
 
 /// What the words of an entry say it is.
 pub(crate) fn kind_of(text: &str, label: Option<Label>) -> EventKind {
@@ -1049,9 +726,9 @@ pub(crate) fn kind_of(text: &str, label: Option<Label>) -> EventKind {
             Label::Acknowledgement => EventKind::Acknowledgement,
             Label::Investigation => {
                 let t = text.to_lowercase();
-                if any_cue(&t, MISLEADING_STRONG) {
+                if any_cue(&t, phrases::MISLEADING_STRONG) {
                     EventKind::Misleading
-                } else if any_cue(&t, ESCALATION) {
+                } else if any_cue(&t, phrases::ESCALATION) {
                     EventKind::Escalation
                 } else {
                     EventKind::Investigation
@@ -1065,27 +742,27 @@ pub(crate) fn kind_of(text: &str, label: Option<Label>) -> EventKind {
         };
     }
     let t = text.to_lowercase();
-    if any_cue(&t, MISLEADING_STRONG) {
+    if any_cue(&t, phrases::MISLEADING_STRONG) {
         EventKind::Misleading
-    } else if any_cue(&t, ESCALATION) {
+    } else if any_cue(&t, phrases::ESCALATION) {
         EventKind::Escalation
-    } else if any_cue(&t, ACK) {
+    } else if any_cue(&t, phrases::ACK) {
         EventKind::Acknowledgement
-    } else if any_cue(&t, CHECKING) {
+    } else if any_cue(&t, phrases::CHECKING) {
         EventKind::Investigation
-    } else if any_cue(&t, COMMUNICATION) {
+    } else if any_cue(&t, phrases::COMMUNICATION) {
         EventKind::Communication
-    } else if any_cue(&t, RESOLUTION) {
+    } else if any_cue(&t, phrases::RESOLUTION) {
         EventKind::Resolution
-    } else if any_cue(&t, MITIGATION) {
+    } else if any_cue(&t, phrases::MITIGATION) {
         EventKind::Mitigation
     } else if any_cue(&t, &["announce"]) {
         EventKind::Communication
-    } else if any_cue(&t, DETECTION) {
+    } else if any_cue(&t, phrases::DETECTION) {
         EventKind::Detection
-    } else if any_cue(&t, MISLEADING_SOFT) {
+    } else if any_cue(&t, phrases::MISLEADING_SOFT) {
         EventKind::Misleading
-    } else if any_cue(&t, INVESTIGATION) {
+    } else if any_cue(&t, phrases::INVESTIGATION) {
         EventKind::Investigation
     } else {
         EventKind::Other
@@ -1093,41 +770,17 @@ pub(crate) fn kind_of(text: &str, label: Option<Label>) -> EventKind {
 }
 
 fn is_trigger(text: &str) -> bool {
-    any_cue(&text.to_lowercase(), TRIGGER)
+    any_cue(&text.to_lowercase(), phrases::TRIGGER)
 }
 
 fn marker_of(text: &str) -> Option<Marker> {
     let t = text.to_lowercase();
     let any = |cues: &[&str]| cues.iter().any(|c| t.contains(c));
-    if any(&[
-        "start of outage",
-        "outage begins",
-        "outage began",
-        "outage starts",
-        "outage started",
-        "start of impact",
-        "impact begins",
-        "impact started",
-        "impact starts",
-        "incident begins",
-        "incident began",
-        "incident starts",
-        "incident started",
-        "officially begins",
-        "officially began",
-    ]) {
+    if any(phrases::START_MARKERS) {
         Some(Marker::Start)
-    } else if any(&[
-        "end of outage",
-        "outage ends",
-        "outage ended",
-        "end of impact",
-        "impact ends",
-        "impact ended",
-        "outage resolved",
-    ]) {
+    } else if any(phrases::END_MARKERS) {
         Some(Marker::End)
-    } else if any(&["outage mitigated", "impact mitigated"]) {
+    } else if any(phrases::MITIGATED_MARKERS) {
         Some(Marker::Mitigated)
     } else {
         None

@@ -3,42 +3,10 @@
 
 use super::evidence::quote;
 use super::mentions;
+use super::phrases;
 use super::sections::{self, Kind, Section};
 use super::text::{self, Line};
 use super::times::{self, ClockRules, DayOrder};
-
-const GENERIC_TITLE_WORDS: &[&str] = &[
-    "postmortem",
-    "postmortems",
-    "post",
-    "mortem",
-    "post-mortem",
-    "postmorterm",
-    "posmortem",
-    "report",
-    "incident",
-    "outage",
-    "my",
-    "first",
-    "the",
-    "a",
-    "an",
-    "project",
-    "0x19",
-    "task",
-    "clipboard",
-    "retrospective",
-    "rca",
-    "analysis",
-    "summary",
-    "of",
-    "our",
-    "write-up",
-    "writeup",
-    "0",
-    "1",
-    "2",
-];
 
 fn title_words(text: &str) -> Vec<String> {
     let lower = text.to_lowercase().replace("post-mortem", "postmortem");
@@ -52,7 +20,7 @@ fn title_words(text: &str) -> Vec<String> {
 pub(super) fn is_generic_title(text: &str) -> bool {
     title_words(text)
         .iter()
-        .all(|w| GENERIC_TITLE_WORDS.contains(&w.as_str()))
+        .all(|w| phrases::GENERIC_TITLE_WORDS.contains(&w.as_str()))
 }
 
 fn is_date_only(text: &str, order: DayOrder) -> bool {
