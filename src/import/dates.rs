@@ -123,6 +123,12 @@ fn is_background(title: &str) -> bool {
     phrases::BACKGROUND_TITLES.iter().any(|w| t.contains(w))
 }
 
+/// A table column of the incident's time: "Time of Incident", "Incident time".
+fn is_incident_time_column(header: &str) -> bool {
+    let h = header.to_lowercase();
+    h.contains("incident") && (h.contains("time") || h.contains("date"))
+}
+
 /// A section whose title says it holds a date: `## Date`, `Incident date`.
 fn is_date_section(title: &str) -> bool {
     let t = title.trim().trim_end_matches(':').trim().to_lowercase();
@@ -158,6 +164,8 @@ pub(super) fn find(
         let date_section = is_date_section(&section.title);
         let background = is_background(&section.title);
         let heading = section.heading.and_then(|h| lines.get(h));
+        // A table's header row, for the columns that label a date ("Time of Incident").
+        let mut header: Option<Vec<String>> = None;
         for line in heading
             .into_iter()
             .chain(lines.get(section.lines.clone()).unwrap_or(&[]).iter())
@@ -165,6 +173,24 @@ pub(super) fn find(
             if line.code {
                 continue;
             }
+            let header_now = match &line.cells {
+                None => {
+                    header = None;
+                    None
+                }
+                Some(cells) if cells.is_empty() => continue,
+                Some(cells) if header.is_none() => {
+                    header = Some(cells.clone());
+                    None
+                }
+                Some(_) => header.as_ref(),
+            };
+            let labelled_column = |at: usize| {
+                let column = line.text.get(..at).map_or(0, |b| b.matches(" | ").count());
+                header_now.and_then(|h| h.get(column)).is_some_and(|h| {
+                    is_date_label(&format!("{}:", h.trim())) || is_incident_time_column(h)
+                })
+            };
             let title = Some(line.src) == title_src;
             let kind = if title {
                 DateSource::Title
@@ -181,6 +207,11 @@ pub(super) fn find(
                 {
                     continue;
                 }
+                let kind = if kind == DateSource::Prose && labelled_column(d.range.start) {
+                    DateSource::Label
+                } else {
+                    kind
+                };
                 match d.value {
                     DateValue::Full(date) => out.found.push(DateFound {
                         date,

@@ -537,10 +537,23 @@ fn labelled_start(ctx: &Context<'_>, f: &Findings<'_>, report: &mut Report) -> O
         .statements
         .bare
         .iter()
-        .filter(|s| super::dates::is_date_label(&s.evidence.quote))
+        .filter(|s| {
+            super::dates::is_date_label(&s.evidence.quote) || is_start_label(&s.evidence.quote)
+        })
         .cloned()
         .collect();
     stated_milestone(ctx, &labelled, "started", report)
+}
+
+/// `Time: 5:13:57 UTC`, `Time of incident: 14:05`, `Start time: ...`: a label that says
+/// the time is when it happened.
+fn is_start_label(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, _)| {
+        matches!(
+            label.trim().to_lowercase().as_str(),
+            "time" | "time of incident" | "incident time" | "start time" | "time of the incident"
+        )
+    })
 }
 
 /// The summary's first time, when it has a date of its own and the timeline has an entry
@@ -863,8 +876,15 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
                     // (a deploy the week before, the day of the fix) only when it is the
                     // first date the prose names too.
                     let timeline = dates.from(DateSource::Timeline).next();
+                    // The title's date agreeing with the prose's first date settles a
+                    // timeline whose first date is another (a date copied from an older
+                    // report).
+                    let title_agrees = dates
+                        .from(DateSource::Title)
+                        .any(|t| t.date == first.date && first.source == DateSource::Prose);
                     match timeline {
                         Some(t) if t.date == first.date => (*first).clone(),
+                        _ if title_agrees => (*first).clone(),
                         _ => {
                             report.leave_out(
                                 "date",

@@ -246,6 +246,18 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
     };
 
     for section in sections.iter().filter(|s| s.kind == Kind::Timeline) {
+        let section_lines = lines.get(section.lines.clone()).unwrap_or(&[]);
+        // A timeline written in a code block ("```\n2023-06-17 18:05 nodes stall\n..."):
+        // its lines are the entries when no line outside the block is one. Otherwise a code
+        // block in a timeline is a log excerpt under an entry.
+        let leads = |l: &&Line| !l.is_blank() && leading(l.text.trim(), order).is_some();
+        let code_is_the_timeline = !section_lines.iter().filter(|l| !l.code).any(|l| leads(&l))
+            && section_lines
+                .iter()
+                .filter(|l| l.code)
+                .filter(leads)
+                .count()
+                >= 2;
         // A new, separate timeline section resets the day context only if it is not adjacent.
         if last_section_end != section.heading {
             day = None;
@@ -301,7 +313,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
 
         let mut blank_run = 0;
         for line in lines.get(section.lines.clone()).unwrap_or(&[]) {
-            if line.code {
+            if line.code && !code_is_the_timeline {
                 continue;
             }
             if line.is_blank() {
