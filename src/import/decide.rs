@@ -703,7 +703,9 @@ fn duration(
     report: &mut Report,
 ) -> Option<(SignedDuration, Evidence)> {
     let stated = &f.statements.durations;
-    let first = stated.first()?;
+    let Some(first) = stated.first() else {
+        return span_length(f, started, resolved);
+    };
     // Two stated durations that disagree settle nothing.
     if let Some(other) = stated
         .iter()
@@ -781,6 +783,48 @@ fn duration(
     );
     *resolved = None;
     None
+}
+
+/// With no start or no end to write, the length of a span stated as one statement ("from
+/// 3:00 PM to 4:30 PM CAT" in a report that never says which day): the same clock and the
+/// same day, so its length needs neither.
+fn span_length(
+    f: &Findings<'_>,
+    started: &Option<Milestone>,
+    resolved: &Option<Milestone>,
+) -> Option<(SignedDuration, Evidence)> {
+    if started.is_some() && resolved.is_some() {
+        return None;
+    }
+    let (a, b) = f.statements.spans.first()?;
+    // One day: a second date on the end makes it a span of days, not of hours.
+    let other_day = matches!((a.mention.date, b.mention.date), (Some(x), Some(y)) if x != y)
+        || (a.mention.date.is_none() && b.mention.date.is_some());
+    if other_day || f.statements.spans.len() > 1 {
+        return None;
+    }
+    let (ta, tb) = (a.mention.clock.time()?, b.mention.clock.time()?);
+    let minutes = |t: jiff::civil::Time| i64::from(t.hour()) * 60 + i64::from(t.minute());
+    // A timeline whose resolution is at another time says the span is not the impact's
+    // (a change at its start, a follow-up at its end).
+    let last_resolution = f
+        .entries
+        .iter()
+        .filter(|e| {
+            timeline::kind_of(&e.text, e.label) == EventKind::Resolution
+                || reads_as_recovery(&e.text)
+                || e.text.to_lowercase().contains(" back")
+        })
+        .filter_map(|e| e.mention.clock.time())
+        .next_back();
+    if last_resolution.is_some_and(|t| (minutes(t) - minutes(tb)).abs() > 2) {
+        return None;
+    }
+    let mut length = minutes(tb) - minutes(ta);
+    if length < 0 {
+        length += 24 * 60;
+    }
+    (length > 0).then(|| (SignedDuration::from_mins(length), a.evidence.clone()))
 }
 
 /// A duration agrees with one stated: within 2 % or a minute of it; when it is said to be

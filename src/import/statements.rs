@@ -31,6 +31,9 @@ pub(super) struct StatedDuration {
 #[derive(Debug, Default)]
 pub(super) struct Statements {
     pub(super) starts: Vec<Stated>,
+    /// Spans written as one statement ("from 3:00 PM to 4:30 PM CAT"): their length is
+    /// stated even where the day is not.
+    pub(super) spans: Vec<(Stated, Stated)>,
     pub(super) ends: Vec<Stated>,
     pub(super) detected: Vec<Stated>,
     pub(super) acknowledged: Vec<Stated>,
@@ -217,6 +220,7 @@ pub(super) fn read(
                 if let (Some(ma), Some(mb)) = (ms.get(a), ms.get(b)) {
                     st.starts.push(stated(ma));
                     st.ends.push(stated(mb));
+                    st.spans.push((stated(ma), stated(mb)));
                 }
             }
             for (i, m) in ms.iter().enumerate() {

@@ -702,3 +702,19 @@ fn debug_sections() {
         );
     }
 }
+
+/// A span stated as one statement gives the incident's length even when the report never
+/// says which day (so neither end can be written); a timeline that ends elsewhere says the
+/// span is not the impact's.
+#[test]
+fn a_span_without_a_day_gives_the_duration() {
+    let doc = "# Checkout down\n\n## Summary\n\nOn April 17th, from 3:00 PM to 4:30 PM CAT, checkout returned errors to every customer.\n";
+    import(doc)
+        .absent("started")
+        .absent("resolved")
+        .eq("duration", "1h 30m");
+    let contradicted = format!(
+        "{doc}\n## Timeline\n\n- 3:00 PM CAT errors start\n- 4:05 PM CAT service back\n- 4:30 PM CAT the fix is automated\n"
+    );
+    import(&contradicted).absent("duration");
+}
