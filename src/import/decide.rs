@@ -476,13 +476,7 @@ fn stated_milestone(
                 Some(c) if (c.at.at.as_second() - at.at.as_second()).abs() >= 60 => {
                     report.leave_out(
                         field,
-                        format!(
-                            "the document gives two: {} ({}) and {} ({})",
-                            c.at.rfc3339(),
-                            c.evidence.describe(),
-                            at.rfc3339(),
-                            s.evidence.describe()
-                        ),
+                        two_statements(c.at.rfc3339(), &c.evidence, at.rfc3339(), &s.evidence),
                     );
                     return None;
                 }
@@ -713,12 +707,11 @@ fn duration(
     {
         report.leave_out(
             "duration",
-            format!(
-                "the document gives two: {} ({}) and {} ({})",
+            two_statements(
                 times::describe_duration(first.value.value),
-                first.evidence.describe(),
+                &first.evidence,
                 times::describe_duration(other.value.value),
-                other.evidence.describe()
+                &other.evidence,
             ),
         );
         return None;
@@ -889,13 +882,7 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
         if let Some(other) = labelled.iter().find(|d| d.date != first.date) {
             report.leave_out(
                 "date",
-                format!(
-                    "the document gives two: {} ({}) and {} ({})",
-                    first.date,
-                    first.evidence.describe(),
-                    other.date,
-                    other.evidence.describe()
-                ),
+                two_statements(first.date, &first.evidence, other.date, &other.evidence),
             );
             return None;
         }
@@ -1066,4 +1053,18 @@ pub(super) fn reads_as_impact(text: &str) -> bool {
 fn reads_as_recovery(text: &str) -> bool {
     let lower = text.to_lowercase();
     phrases::RECOVERY.iter().any(|w| lower.contains(w))
+}
+
+/// "the document gives two: A (line 3: ...) and B (line 9: ...)": why a field is left out.
+fn two_statements(
+    a: impl std::fmt::Display,
+    a_evidence: &Evidence,
+    b: impl std::fmt::Display,
+    b_evidence: &Evidence,
+) -> String {
+    format!(
+        "the document gives two: {a} ({}) and {b} ({})",
+        a_evidence.describe(),
+        b_evidence.describe()
+    )
 }

@@ -108,14 +108,7 @@ pub(super) fn not_a_postmortem(
         })
         .collect();
     // The document calls itself a postmortem (in its title or first heading).
-    let heading_text = lines
-        .iter()
-        .filter(|l| l.heading.is_some() || l.bold)
-        .take(2)
-        .map(|l| l.text.to_lowercase())
-        .chain(std::iter::once(title.to_lowercase()))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let heading_text = heads(lines, title);
     let named = [
         "postmortem",
         "post-mortem",
@@ -250,15 +243,20 @@ fn many_incidents(lines: &[Line], sections: &[Section]) -> Option<String> {
 
 /// The title or first heading says the document reports an incident.
 fn calls_itself_a_report(lines: &[Line], title: &str) -> bool {
-    let heads = lines
+    let heads = heads(lines, title);
+    phrases::REPORT_NAMES.iter().any(|w| heads.contains(w))
+}
+
+/// The title and the first two headings, lower-cased: where a document says what it is.
+fn heads(lines: &[Line], title: &str) -> String {
+    lines
         .iter()
         .filter(|l| l.heading.is_some() || l.bold)
         .take(2)
         .map(|l| l.text.to_lowercase())
         .chain(std::iter::once(title.to_lowercase()))
         .collect::<Vec<_>>()
-        .join(" ");
-    phrases::REPORT_NAMES.iter().any(|w| heads.contains(w))
+        .join(" ")
 }
 
 /// A title about postmortems in general: "How we write postmortems", "Incident review
