@@ -111,12 +111,20 @@ pub(crate) fn spans(text: &str, mentions: &mut [Mention]) -> Vec<(usize, usize)>
             .collect::<Vec<_>>()
             .join(" ");
         let g = g.trim().trim_matches(',').trim().to_lowercase();
-        let between = text
-            .get(..a.range.start)
-            .unwrap_or("")
-            .to_lowercase()
-            .trim_end()
-            .ends_with("between")
+        // "between 14:00 and", "between approximately 2025-07-30 21:27 UTC and".
+        let before = text.get(..a.range.start).unwrap_or("").to_lowercase();
+        let mut before = before.trim_end();
+        for hedge in [
+            "approximately",
+            "approx.",
+            "about",
+            "around",
+            "roughly",
+            "~",
+        ] {
+            before = before.strip_suffix(hedge).unwrap_or(before).trim_end();
+        }
+        let between = before.ends_with("between")
             || text
                 .get(a.range.clone())
                 .unwrap_or("")

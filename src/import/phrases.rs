@@ -687,6 +687,12 @@ pub(super) const START_MARKERS: &[&str] = &[
 
 /// Words that mark where impact ended.
 pub(super) const END_MARKERS: &[&str] = &[
+    "incident over",
+    "incident is over",
+    "incident closed",
+    "end of incident",
+    "end of the incident",
+    "incident ended",
     "end of outage",
     "outage ends",
     "outage ended",

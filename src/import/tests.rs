@@ -718,3 +718,12 @@ fn a_span_without_a_day_gives_the_duration() {
     );
     import(&contradicted).absent("duration");
 }
+
+/// "Between approximately X and Y" is a span, the hedge notwithstanding.
+#[test]
+fn a_hedged_between_is_a_span() {
+    let doc = "# Certificates expired\n\nBetween approximately 2025-07-30 21:27 UTC and 2025-07-31 07:27 UTC the registry served an expired certificate.\n";
+    import(doc)
+        .at("started", "2025-07-30T21:27:00Z")
+        .at("resolved", "2025-07-31T07:27:00Z");
+}
