@@ -270,7 +270,8 @@ pub struct Postmortem {
     pub authors: Vec<String>,
     /// Milestones.
     pub milestones: Milestones,
-    /// The incident's zone: the offset `started` was written in, else the site's.
+    /// The zone times are shown in: the site's, else the offset `started` was written in,
+    /// else UTC.
     pub zone: TimeZone,
     /// Where the timeline's `HH:MM` times and days alone are placed: the offset `started`
     /// was written in, else the site's zone, else UTC.
