@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::config::BaseUrl;
 use crate::content::CONTENT_DIR;
 use crate::content::front_matter::{self, KeyLines};
-use crate::content::postmortem::{EventKind, Postmortem, Status};
+use crate::content::postmortem::{EventKind, Postmortem, Status, TimelineEntry};
 use crate::diagnostics::{
     Diagnostic, Diagnostics, Level, LineCol, LineCursor, did_you_mean, suggestion,
 };
@@ -141,6 +141,24 @@ fn show_time(postmortem: &Postmortem, at: Timestamp) -> String {
     }
 }
 
+/// An entry as its readers see it: its day alone (`2022-09-05`), else its time.
+fn show_entry(postmortem: &Postmortem, entry: &TimelineEntry) -> String {
+    match entry.day {
+        Some(day) => day.to_string(),
+        None => show_time(postmortem, entry.at),
+    }
+}
+
+/// The day an instant falls on where the timeline's days are placed.
+fn day_of(postmortem: &Postmortem, at: Timestamp) -> Date {
+    at.to_zoned(postmortem.timeline_zone.clone()).date()
+}
+
+/// The day an entry is on: its day alone, else the day of its time.
+fn entry_day(postmortem: &Postmortem, entry: &TimelineEntry) -> Date {
+    entry.day.unwrap_or_else(|| day_of(postmortem, entry.at))
+}
+
 /// The `at` values of the timeline as written, when they can be read back.
 fn raw_timeline_times(postmortem: &Postmortem) -> Vec<Option<String>> {
     let Ok(split) = front_matter::split(&postmortem.file_text) else {
@@ -164,7 +182,9 @@ fn raw_timeline_times(postmortem: &Postmortem) -> Vec<Option<String>> {
 /// Rule: timeline events run forward. A full timestamp earlier than the entry above it is
 /// out of order. An `HH:MM` earlier than the entry above is read as the next day (an
 /// incident crossing midnight); when that makes a gap of more than 12 hours it is far
-/// more likely a mistake than a night, so it is reported too.
+/// more likely a mistake than a night, so it is reported too. A day alone (`2022-09-05`)
+/// is some time that day, so beside it entries compare by day: a time on the same day,
+/// after or before it, is in order.
 fn timeline_order(postmortem: &Postmortem, diagnostics: &mut Diagnostics) {
     let raw = raw_timeline_times(postmortem);
     let raw_matches = raw.len() == postmortem.timeline.len();
@@ -173,20 +193,29 @@ fn timeline_order(postmortem: &Postmortem, diagnostics: &mut Diagnostics) {
             continue;
         };
         let n = i + 2;
-        if current.at < previous.at {
+        let out_of_order = if previous.day.is_some() || current.day.is_some() {
+            entry_day(postmortem, current) < entry_day(postmortem, previous)
+        } else {
+            current.at < previous.at
+        };
+        if out_of_order {
             diagnostics.push(
                 Diagnostic::warning(
                     &postmortem.source,
                     current.pos,
                     format!(
                         "timeline entry {n} ({}) is before entry {} ({}): events out of order",
-                        show_time(postmortem, current.at),
+                        show_entry(postmortem, current),
                         n - 1,
-                        show_time(postmortem, previous.at)
+                        show_entry(postmortem, previous)
                     ),
                 )
                 .with_help("list timeline events in the order they happened"),
             );
+            continue;
+        }
+        // An `HH:MM` after a day alone is on that day, never rolled over from it.
+        if previous.day.is_some() {
             continue;
         }
         let written = raw_matches
@@ -217,16 +246,30 @@ fn timeline_order(postmortem: &Postmortem, diagnostics: &mut Diagnostics) {
 }
 
 /// Rule: timeline events happen between `started` and `resolved`; only a `trigger` may
-/// come before the impact began.
+/// come before the impact began. A day alone is compared by day: the day `started` is on
+/// is not before it, nor the day of `resolved` after it.
 fn timeline_bounds(postmortem: &Postmortem, diagnostics: &mut Diagnostics) {
     let (started, resolved) = (
         postmortem.milestones.started,
         postmortem.milestones.resolved,
     );
+    let before = |entry: &TimelineEntry, at: Timestamp| match entry.day {
+        Some(day) => day < day_of(postmortem, at),
+        None => entry.at < at,
+    };
+    let after = |entry: &TimelineEntry, at: Timestamp| match entry.day {
+        Some(day) => day > day_of(postmortem, at),
+        None => entry.at > at,
+    };
+    // Beside a day, the milestone is shown as the day it was compared by.
+    let show_bound = |entry: &TimelineEntry, at: Timestamp| match entry.day {
+        Some(_) => day_of(postmortem, at).to_string(),
+        None => show_time(postmortem, at),
+    };
     for (i, entry) in postmortem.timeline.iter().enumerate() {
         let n = i + 1;
         if let Some(started) = started
-            && entry.at < started
+            && before(entry, started)
             && entry.kind != Some(EventKind::Trigger)
         {
             diagnostics.push(
@@ -235,15 +278,15 @@ fn timeline_bounds(postmortem: &Postmortem, diagnostics: &mut Diagnostics) {
                     entry.pos,
                     format!(
                         "timeline entry {n} ({}) is before started ({})",
-                        show_time(postmortem, entry.at),
-                        show_time(postmortem, started)
+                        show_entry(postmortem, entry),
+                        show_bound(entry, started)
                     ),
                 )
                 .with_help("correct the time or `started`; an event that set the incident off may come first as `kind: trigger`"),
             );
         }
         if let Some(resolved) = resolved
-            && entry.at > resolved
+            && after(entry, resolved)
         {
             diagnostics.push(
                 Diagnostic::warning(
@@ -251,8 +294,8 @@ fn timeline_bounds(postmortem: &Postmortem, diagnostics: &mut Diagnostics) {
                     entry.pos,
                     format!(
                         "timeline entry {n} ({}) is after resolved ({})",
-                        show_time(postmortem, entry.at),
-                        show_time(postmortem, resolved)
+                        show_entry(postmortem, entry),
+                        show_bound(entry, resolved)
                     ),
                 )
                 .with_help("correct the time or `resolved` (when the impact ended)"),

@@ -1,13 +1,14 @@
-//! Timeline time resolution: a date, a zone and a list of times (`HH:MM` or RFC 3339),
-//! resolved in order as validation does, with the durations formatted for display.
+//! Timeline time resolution: a date, a zone and a list of times (`HH:MM`, a day alone
+//! `YYYY-MM-DD` or RFC 3339), resolved in order as validation does (`TimelineClock`), with
+//! the durations formatted for display.
 //!
 //! Input, one item per line: the incident date, the zone (an IANA name, a fixed offset
 //! such as `+05:30`, or empty for none), the site zone (same), then the times.
 #![no_main]
 
 use hindsight::content::time::{
-    Anchor, format_duration, format_offset, iso_duration, parse_clock, parse_date,
-    parse_timestamp, resolve_timeline_time,
+    Anchor, TimelineClock, format_duration, format_offset, iso_duration, is_day_only,
+    parse_clock, parse_date, parse_timestamp,
 };
 use jiff::tz::TimeZone;
 use libfuzzer_sys::fuzz_target;
@@ -42,21 +43,23 @@ fuzz_target!(|data: &[u8]| {
         date: Some(date),
         zone: anchor_zone,
     };
+    let mut clock = TimelineClock::new(anchor);
     let mut first = None;
     let mut previous = None;
     for line in lines {
         let _ = parse_clock(line);
-        let Ok(moment) = resolve_timeline_time(line, &anchor, previous, site_zone.as_ref())
-        else {
+        let _ = is_day_only(line);
+        let Ok(when) = clock.resolve(line, site_zone.as_ref()) else {
             continue;
         };
-        let start = *first.get_or_insert(moment.at);
+        let at = when.at();
+        let start = *first.get_or_insert(at);
         if let Some(previous) = previous {
-            let _ = format_duration(moment.at.duration_since(previous));
+            let _ = format_duration(at.duration_since(previous));
         }
-        let offset = moment.at.duration_since(start);
+        let offset = at.duration_since(start);
         let _ = format_offset(offset);
         let _ = iso_duration(offset);
-        previous = Some(moment.at);
+        previous = Some(at);
     }
 });

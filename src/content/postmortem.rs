@@ -183,8 +183,12 @@ impl Milestones {
 /// One event of the incident's own timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
-    /// When.
+    /// When; for a day alone, the start of that day in [`Postmortem::timeline_zone`],
+    /// so that entries order by one instant.
     pub at: Timestamp,
+    /// The day, when `at` was written as a day alone (`2022-09-05`): the event happened
+    /// some time that day, so it is shown, exported and compared as a day.
+    pub day: Option<Date>,
     /// What kind of event, if the author said.
     pub kind: Option<EventKind>,
     /// What happened (plain text).
@@ -266,8 +270,12 @@ pub struct Postmortem {
     pub authors: Vec<String>,
     /// Milestones.
     pub milestones: Milestones,
-    /// The incident's zone: the offset `started` was written in, else the site's.
+    /// The zone times are shown in: the site's, else the offset `started` was written in,
+    /// else UTC.
     pub zone: TimeZone,
+    /// Where the timeline's `HH:MM` times and days alone are placed: the offset `started`
+    /// was written in, else the site's zone, else UTC.
+    pub timeline_zone: TimeZone,
     /// The incident's own timeline, in the order written.
     pub timeline: Vec<TimelineEntry>,
     /// Follow-ups.
@@ -563,7 +571,9 @@ pub(crate) fn validate(
             (None, None) => None,
         },
     };
-    let timeline = reader.timeline(&anchor, site_zone);
+    let mut clock = time::TimelineClock::new(anchor);
+    let timeline_zone = clock.day_zone();
+    let timeline = reader.timeline(&mut clock, site_zone);
     let action_items = reader.action_items();
 
     let mut extra = BTreeMap::new();
@@ -616,6 +626,7 @@ pub(crate) fn validate(
         authors,
         milestones,
         zone,
+        timeline_zone,
         timeline,
         action_items,
         extra,
@@ -893,10 +904,13 @@ impl<'a> Reader<'a> {
         out
     }
 
-    fn timeline(&mut self, anchor: &Anchor, site_zone: Option<&TimeZone>) -> Vec<TimelineEntry> {
+    fn timeline(
+        &mut self,
+        clock: &mut time::TimelineClock,
+        site_zone: Option<&TimeZone>,
+    ) -> Vec<TimelineEntry> {
         const FIELDS: [&str; 3] = ["at", "kind", "event"];
         let mut entries = Vec::new();
-        let mut previous: Option<Timestamp> = None;
         let items = self.list_items("timeline");
         for (i, map) in items {
             let pos = self.keys.item("timeline", i);
@@ -946,7 +960,7 @@ impl<'a> Reader<'a> {
                         pos,
                         format!("timeline entry {n} has no `at` time"),
                     )
-                    .with_help("write `at: \"14:30\"` or a full RFC 3339 timestamp"),
+                    .with_help("write `at: \"14:30\"`, a day alone (`at: 2024-08-14`) or a full RFC 3339 timestamp"),
                 );
                 continue;
             };
@@ -961,11 +975,14 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             };
-            match time::resolve_timeline_time(&at_text, anchor, previous, site_zone) {
-                Ok(moment) => {
-                    previous = Some(moment.at);
+            match clock.resolve(&at_text, site_zone) {
+                Ok(when) => {
                     entries.push(TimelineEntry {
-                        at: moment.at,
+                        at: when.at(),
+                        day: match when {
+                            time::EntryTime::Day { date, .. } => Some(date),
+                            time::EntryTime::Instant(_) => None,
+                        },
                         kind,
                         text: text.trim().to_string(),
                         pos,

@@ -2,7 +2,8 @@
 //!
 //! Milestones are RFC 3339 with an offset (`2024-08-14T14:30:00+01:00`), or without one
 //! when the site sets a time zone. Timeline times may also be `HH:MM` on the incident's
-//! date and zone. A time without an offset is never guessed: silently shifted times are
+//! date and zone, or a day alone (`2022-09-05`) for long incidents whose reports give a
+//! day but no time. A time without an offset is never guessed: silently shifted times are
 //! a known pain in other generators.
 
 use jiff::civil::{Date, DateTime, Time};
@@ -154,7 +155,7 @@ pub fn resolve_timeline_time(
         return parse_timestamp(text, site_zone).map_err(|_| {
             TimeError::new(
                 format!("timeline time \"{}\" is not a time", text.trim()),
-                "write HH:MM (on the incident's date) or RFC 3339 with an offset, e.g. 2024-08-14T14:30:00+01:00",
+                "write HH:MM (on the incident's date), YYYY-MM-DD (a day alone) or RFC 3339 with an offset, e.g. 2024-08-14T14:30:00+01:00",
             )
         });
     };
@@ -190,6 +191,92 @@ pub fn resolve_timeline_time(
         }
         _ => Ok(moment),
     }
+}
+
+/// A timeline entry's `at`, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryTime {
+    /// A moment (`HH:MM` or RFC 3339).
+    Instant(Timestamp),
+    /// A day alone, and where it begins in the incident's zone (for ordering).
+    Day {
+        /// The day as written.
+        date: Date,
+        /// Midnight of that day in the incident's zone.
+        start: Timestamp,
+    },
+}
+
+impl EntryTime {
+    /// The instant to order by: the moment, or the start of the day.
+    pub fn at(self) -> Timestamp {
+        match self {
+            Self::Instant(at) => at,
+            Self::Day { start, .. } => start,
+        }
+    }
+}
+
+/// Resolves a timeline's `at` values in the order written, keeping what `HH:MM` needs:
+/// the day it is on and the entry before it (for the midnight rollover).
+///
+/// A day alone (`2022-09-05`) is placed at the start of that day in the incident's zone,
+/// else UTC (a day needs no zone to be read, only to be ordered against times). The
+/// `HH:MM` entries after it are on that day, and start afresh: the day's midnight is
+/// never "the entry above" that an earlier time rolls over from.
+#[derive(Debug, Clone)]
+pub struct TimelineClock {
+    anchor: Anchor,
+    previous: Option<Timestamp>,
+}
+
+impl TimelineClock {
+    /// Starts on the incident's date and zone.
+    pub fn new(anchor: Anchor) -> Self {
+        Self {
+            anchor,
+            previous: None,
+        }
+    }
+
+    /// The zone days alone are placed in: the incident's, else UTC.
+    pub fn day_zone(&self) -> TimeZone {
+        self.anchor.zone.clone().unwrap_or(TimeZone::UTC)
+    }
+
+    /// Resolves the next entry's `at`. An entry in error leaves the clock as it was.
+    pub fn resolve(
+        &mut self,
+        text: &str,
+        site_zone: Option<&TimeZone>,
+    ) -> Result<EntryTime, TimeError> {
+        if is_day_only(text) {
+            let date = parse_date(text)?;
+            let start = start_of_day(date, &self.day_zone(), text)?;
+            self.anchor.date = Some(date);
+            self.previous = None;
+            return Ok(EntryTime::Day { date, start });
+        }
+        let moment = resolve_timeline_time(text, &self.anchor, self.previous, site_zone)?;
+        self.previous = Some(moment.at);
+        Ok(EntryTime::Instant(moment.at))
+    }
+}
+
+/// `YYYY-MM-DD` in shape (four digits, two, two), whether or not the day exists: an
+/// impossible one is then reported as a date, not as "not a time".
+pub fn is_day_only(text: &str) -> bool {
+    let bytes = text.trim().as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+/// The first instant of `date` in `zone` (midnight, or the first time after a gap).
+pub fn start_of_day(date: Date, zone: &TimeZone, text: &str) -> Result<Timestamp, TimeError> {
+    in_zone(date.to_datetime(Time::midnight()), zone, text.trim()).map(|moment| moment.at)
 }
 
 /// jiff's errors are chains; the first line is enough for a diagnostic.
@@ -376,6 +463,53 @@ mod tests {
             ..anchor
         };
         assert!(resolve_timeline_time("10:00", &no_zone, None, None).is_err());
+    }
+
+    #[test]
+    fn days_alone_start_at_midnight_and_restart_the_clock_times_after_them() {
+        let anchor = Anchor {
+            date: Some("2022-09-05".parse().unwrap()),
+            zone: Some(TimeZone::fixed(Offset::from_hours(2).unwrap())),
+        };
+        let mut clock = TimelineClock::new(anchor);
+        let at = |clock: &mut TimelineClock, text: &str| clock.resolve(text, None).unwrap().at();
+        let ts = |text: &str| text.parse::<Timestamp>().unwrap();
+        assert_eq!(at(&mut clock, "23:00"), ts("2022-09-05T21:00:00Z"));
+        assert_eq!(
+            clock.resolve("2022-09-07", None).unwrap(),
+            EntryTime::Day {
+                date: "2022-09-07".parse().unwrap(),
+                start: ts("2022-09-06T22:00:00Z"),
+            }
+        );
+        // On the day above, not rolled over from 23:00 two days before.
+        assert_eq!(at(&mut clock, "09:00"), ts("2022-09-07T07:00:00Z"));
+        // Times after it still cross midnight from the day above.
+        assert_eq!(at(&mut clock, "23:30"), ts("2022-09-07T21:30:00Z"));
+        assert_eq!(at(&mut clock, "01:15"), ts("2022-09-07T23:15:00Z"));
+        // A day does not take part in the rollover: 00:10 after it is on that day.
+        assert_eq!(at(&mut clock, "2022-09-10"), ts("2022-09-09T22:00:00Z"));
+        assert_eq!(at(&mut clock, "00:10"), ts("2022-09-09T22:10:00Z"));
+        // An impossible day is an error that leaves the clock where it was.
+        let err = clock.resolve("2022-02-30", None).unwrap_err();
+        assert!(err.message.contains("not a valid date"), "{err:?}");
+        assert_eq!(at(&mut clock, "00:20"), ts("2022-09-09T22:20:00Z"));
+        assert!(!is_day_only("2022-9-5"));
+        assert!(!is_day_only("2022-09-05T10:00:00Z"));
+        assert!(is_day_only(" 2022-09-05 "));
+    }
+
+    #[test]
+    fn days_alone_without_a_zone_are_placed_in_utc_but_times_still_need_one() {
+        let mut clock = TimelineClock::new(Anchor {
+            date: None,
+            zone: None,
+        });
+        assert_eq!(
+            clock.resolve("2022-09-05", None).unwrap().at(),
+            "2022-09-05T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        assert!(clock.resolve("10:00", None).is_err());
     }
 
     #[test]

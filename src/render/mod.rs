@@ -744,7 +744,10 @@ fn export_json(site: &Site, views: &Views<'_>) -> Vec<u8> {
                     .timeline
                     .iter()
                     .map(|e| ExportEvent {
-                        at: e.at.to_string(),
+                        // A day alone is exported as the day, not as its midnight.
+                        at: e
+                            .day
+                            .map_or_else(|| e.at.to_string(), |day| day.to_string()),
                         kind: e.kind.map(|k| k.as_str()),
                         event: &e.text,
                     })

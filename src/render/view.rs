@@ -4,6 +4,7 @@
 //! two in step. Views are built from the [`Site`] once and borrowed by every page that
 //! lists them, so no page clones the whole site into its context.
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use std::sync::OnceLock;
@@ -162,6 +163,23 @@ impl MomentView {
             time: zoned.strftime("%H:%M").to_string(),
         }
     }
+}
+
+impl MomentView {
+    /// A day alone: `2022-09-05`, `Monday 5 September 2022`, `5 Sep 2022`.
+    pub fn day(date: Date) -> Self {
+        Self {
+            iso: date.to_string(),
+            display: date.strftime("%A %-d %B %Y").to_string(),
+            time: date.strftime("%-d %b %Y").to_string(),
+        }
+    }
+}
+
+/// `Day 1` for the day impact began, `Day 3` two days later, `Day 0` the day before.
+fn day_offset(date: Date, started_day: Date) -> Option<String> {
+    let days = started_day.until(date).ok()?.get_days();
+    Some(format!("Day {}", i64::from(days) + 1))
 }
 
 /// A postmortem in a list.
@@ -403,7 +421,7 @@ impl<'a> Views<'a> {
             timeline: p
                 .timeline
                 .iter()
-                .map(|entry| self.timeline_entry(entry, started))
+                .map(|entry| self.timeline_entry(entry, started, &p.timeline_zone))
                 .collect(),
             body_html: p.body_html.clone(),
             toc: p.toc.clone(),
@@ -417,16 +435,32 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// One event; a day alone shows its date as written (in `zone`, the timeline's, where
+    /// it was placed) and its day counted from the day impact began.
     fn timeline_entry(
         &self,
         entry: &TimelineEntry,
         started: Option<Timestamp>,
+        zone: &TimeZone,
     ) -> TimelineEntryView {
+        if let Some(date) = entry.day {
+            return TimelineEntryView {
+                at: MomentView::day(date),
+                offset: started
+                    .and_then(|s| day_offset(date, s.to_zoned(zone.clone()).date()))
+                    .unwrap_or_default(),
+                day: true,
+                kind: entry.kind.map(|k| k.as_str()).unwrap_or_default(),
+                kind_label: entry.kind.map(|k| k.label()).unwrap_or_default(),
+                text: entry.text.clone(),
+            };
+        }
         TimelineEntryView {
             at: MomentView::new(entry.at, &self.zone),
             offset: started
                 .map(|s| format_offset(entry.at.duration_since(s)))
                 .unwrap_or_default(),
+            day: false,
             kind: entry.kind.map(|k| k.as_str()).unwrap_or_default(),
             kind_label: entry.kind.map(|k| k.label()).unwrap_or_default(),
             text: entry.text.clone(),
@@ -562,8 +596,12 @@ pub struct MetricView {
 pub struct TimelineEntryView {
     /// When.
     pub at: MomentView,
-    /// `T+15m`, or empty without `started`.
+    /// `T+15m`, or empty without `started`; for a day alone, `Day 3` (`Day 1` is the
+    /// day impact began).
     pub offset: String,
+    /// True when the entry is a day alone: `at.iso` is then `2022-09-05` and `at.time`
+    /// `5 Sep 2022`.
+    pub day: bool,
     /// Kind word or empty.
     pub kind: &'static str,
     /// Kind label or empty.

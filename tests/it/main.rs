@@ -32,3 +32,4 @@ mod serve;
 mod serve_attack;
 mod taxonomy;
 mod timeline;
+mod timeline_days;
