@@ -475,7 +475,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                 day = Some(d);
                 new_day = true;
                 // "- **2022-09-05**: the deploy fails": a day with an event is an entry.
-                if let Some(event) = day_event(text, order) {
+                if let Some(event) = day_event(text, order).filter(|_| line.item) {
                     out.push(day_entry(d, event, stated_zone.clone(), line.src));
                     new_day = false;
                 }
