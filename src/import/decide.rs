@@ -139,18 +139,23 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
         timeline_entries.clear();
     }
 
+    // Milestones are times: a day without a time says nothing of when in the day.
+    let timed: Vec<Entry> = timeline_entries
+        .iter()
+        .filter(|e| !e.day_only)
+        .cloned()
+        .collect();
     // Entries before the day the document labels as the incident's are its lead-up.
     let labelled_day = f.dates.from(DateSource::Label).next().map(|d| d.date);
-    let on_the_day: Vec<Entry> = timeline_entries
+    let on_the_day: Vec<Entry> = timed
         .iter()
         .filter(|e| labelled_day.is_none_or(|d| e.at.date() >= d))
         .cloned()
         .collect();
     if started.is_none() && !report.is_left_out("started") {
-        started = confirmed_first_time(&ctx, f, &timeline_entries)
-            .or_else(|| timeline_start(f, &on_the_day));
+        started = confirmed_first_time(&ctx, f, &timed).or_else(|| timeline_start(f, &on_the_day));
     } else if let Some(s) = &started
-        && let Some(conflict) = start_against_timeline(f, s, &timeline_entries)
+        && let Some(conflict) = start_against_timeline(f, s, &timed)
     {
         report.leave_out("started", conflict);
         started = None;
@@ -204,7 +209,7 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     }
     times.duration = match f.several {
         Some(_) => None,
-        None => duration(f, &started, &mut resolved, &timeline_entries, report),
+        None => duration(f, &started, &mut resolved, &timed, report),
     };
     let mut slots = [
         ("started", started),

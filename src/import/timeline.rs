@@ -9,7 +9,9 @@ use jiff::civil::Date;
 use super::mentions::{self, Mention};
 use super::sections::{Kind, Label, Section};
 use super::text::Line;
-use super::times::{ClockRules, DateValue, DayOrder, Moment, Zone, find_dates, zone_statement};
+use super::times::{
+    Clock, ClockRules, DateValue, DayOrder, Moment, Zone, find_dates, zone_statement,
+};
 
 /// What a timeline event is: the schema's own kinds.
 pub(crate) use crate::content::postmortem::EventKind;
@@ -44,6 +46,9 @@ pub(crate) struct RawEntry {
     pub(crate) quoted: Vec<Mention>,
     /// The heading it was read from (`### 2019-01-15 10:45a`), for its evidence.
     pub(crate) heading: Option<String>,
+    /// An entry with a day and no time (`- **2022-09-05**: deploy fails`); its clock is
+    /// not read.
+    pub(crate) day_only: bool,
 }
 
 impl RawEntry {
@@ -67,6 +72,8 @@ pub(crate) struct Entry {
     pub(crate) src: usize,
     /// See [`RawEntry::quoted`].
     pub(crate) quoted: Vec<Mention>,
+    /// A day without a time: `at` is the start of the day, written as the date alone.
+    pub(crate) day_only: bool,
 }
 
 fn lead_rules() -> ClockRules {
@@ -303,6 +310,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         .map_or(0, |l| l.src),
                     quoted: Vec::new(),
                     heading: Some(title.to_string()),
+                    day_only: false,
                 });
                 new_day = false;
             } else if let Some(d) = date_in(title, order) {
@@ -386,6 +394,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         src: line.src,
                         quoted: Vec::new(),
                         heading: None,
+                        day_only: false,
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -433,6 +442,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         src: line.src,
                         quoted: Vec::new(),
                         heading: None,
+                        day_only: false,
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -464,6 +474,11 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                 flush(&mut pending, &mut out);
                 day = Some(d);
                 new_day = true;
+                // "- **2022-09-05**: the deploy fails": a day with an event is an entry.
+                if let Some(event) = day_event(text, order).filter(|_| line.item) {
+                    out.push(day_entry(d, event, stated_zone.clone(), line.src));
+                    new_day = false;
+                }
                 continue;
             }
 
@@ -539,6 +554,7 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         src: line.src,
                         quoted: Vec::new(),
                         heading: None,
+                        day_only: false,
                     });
                     new_day = false;
                     continue;
@@ -602,6 +618,48 @@ fn carry_written_days(entries: &mut [RawEntry]) {
         } else if let Some(d) = running {
             e.day = Some(d);
         }
+    }
+}
+
+/// The event written after a day (`**2022-09-05**: text`, `2022-05-12 | text`): words of
+/// its own, not a note in brackets or a weekday.
+fn day_event(text: &str, order: DayOrder) -> Option<String> {
+    let date = find_dates(text, order).into_iter().next()?;
+    let rest = text.get(date.range.end..)?.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '|' | ',' | '.' | '*')
+    });
+    let words = rest
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    (words >= 3 && !rest.starts_with(['(', '['])).then(|| rest.trim().to_string())
+}
+
+/// An entry of a day without a time.
+fn day_entry(day: DateValue, text: String, stated_zone: Option<Zone>, src: usize) -> RawEntry {
+    RawEntry {
+        mention: Mention {
+            range: 0..0,
+            clock: Clock {
+                hour: 0,
+                minute: 0,
+                second: 0,
+                pm: None,
+            },
+            date: Some(day),
+            zone: None,
+        },
+        day: Some(day),
+        new_day: true,
+        stated_zone,
+        text,
+        label: None,
+        label_text: None,
+        from_heading: false,
+        src,
+        quoted: Vec::new(),
+        heading: None,
+        day_only: true,
     }
 }
 
@@ -704,6 +762,7 @@ fn table_row(
         src,
         quoted: Vec::new(),
         heading: None,
+        day_only: false,
     })
 }
 
@@ -855,6 +914,31 @@ pub(crate) fn place(
             placed.dateless += 1;
             continue;
         };
+        if e.day_only {
+            // The start of the day, in the timeline's zone where it has one: for order
+            // only; it is written as the date.
+            let utc = Zone::utc();
+            if let Some(at) = Moment::new(date, jiff::civil::Time::midnight(), zone.unwrap_or(&utc))
+            {
+                candidates.push((
+                    Entry {
+                        at,
+                        kind: kind_of(&e.text, e.label),
+                        text: e.text.clone(),
+                        marker: marker_of(&e.text),
+                        source: quote(e.evidence_text()),
+                        src: e.src,
+                        quoted: Vec::new(),
+                        day_only: true,
+                    },
+                    true,
+                ));
+            }
+            carry = 0;
+            last_minutes = None;
+            base = Some(date);
+            continue;
+        }
         let Some(zone) = zone else {
             placed.zoneless += 1;
             continue;
@@ -909,6 +993,7 @@ pub(crate) fn place(
                 source: quote(e.evidence_text()),
                 src: e.src,
                 quoted: e.quoted.clone(),
+                day_only: e.day_only,
             },
             // Written whole (its own full date and zone): nothing was inferred to place it.
             matches!(m.date, Some(DateValue::Full(_)))

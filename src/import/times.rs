@@ -656,6 +656,17 @@ impl PartialEq for Zone {
 }
 
 impl Zone {
+    /// UTC, for placing what needs no zone (a day without a time).
+    pub(crate) fn utc() -> Zone {
+        Zone {
+            tz: TimeZone::UTC,
+            label: "UTC".to_string(),
+            key: "fixed:0".to_string(),
+            standard_of: None,
+            ambiguous: None,
+        }
+    }
+
     fn fixed(seconds: i32, label: &str) -> Option<Zone> {
         let offset = Offset::from_seconds(seconds).ok()?;
         Some(Zone {

@@ -171,7 +171,12 @@ fn timeline(w: &mut Writer<'_>, times: &Times) {
     }
     w.line("timeline:", None);
     for (e, evidence) in &times.timeline {
-        w.line(&format!("  - at: {}", e.at.rfc3339()), Some(evidence));
+        let at = if e.day_only {
+            e.at.date().to_string()
+        } else {
+            e.at.rfc3339()
+        };
+        w.line(&format!("  - at: {at}"), Some(evidence));
         w.line(&format!("    kind: {}", e.kind.as_str()), None);
         w.line(&format!("    event: {}", scalar(&e.text)), None);
     }
