@@ -727,3 +727,32 @@ fn a_hedged_between_is_a_span() {
         .at("started", "2025-07-30T21:27:00Z")
         .at("resolved", "2025-07-31T07:27:00Z");
 }
+
+/// A timeline of days (a two-week incident) imports as entries of days: `at: 2022-09-05`,
+/// never a start or an end at midnight. Beside timed entries, dated lines are background.
+#[test]
+fn a_timeline_of_days_imports_days() {
+    let doc = "# Deploys failed for two weeks\n\n## Timeline\n\n- **2022-09-05**: the release is cut and its deploy fails in staging\n- **2022-09-07**: the production deploy fails and is rolled back\n- **2022-09-14**: the fixed release is deployed everywhere\n";
+    let c = import(doc);
+    c.absent("started")
+        .absent("resolved")
+        .eq("date", "2022-09-05");
+    let ats: Vec<String> =
+        c.fm.get("timeline")
+            .and_then(|t| t.as_sequence())
+            .map(|seq| {
+                seq.iter()
+                    .filter_map(|e| e.get("at").and_then(|v| v.as_str()).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+    assert_eq!(ats, ["2022-09-05", "2022-09-07", "2022-09-14"]);
+
+    let mixed = "# API errors\n\nAll times UTC.\n\n## Timeline\n\n- **2021-03-01** - the feature was first proposed to the team\n- 2024-05-02 10:00 errors start on the API\n- 2024-05-02 10:40 fix deployed, resolved\n";
+    let c = import(mixed);
+    assert_eq!(
+        c.timeline().len(),
+        2,
+        "the dated line beside timed ones is background"
+    );
+}

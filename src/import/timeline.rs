@@ -603,6 +603,11 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
     }
     flush(&mut pending, &mut out);
     carry_written_days(&mut out);
+    // Days without times are the entries of a timeline of days; beside timed entries they
+    // are more often background ("March 1, 2017 - she first proposed it") than events.
+    if out.iter().any(|e| !e.day_only) {
+        out.retain(|e| !e.day_only);
+    }
     out
 }
 
