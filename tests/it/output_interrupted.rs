@@ -235,7 +235,18 @@ fn a_second_build_of_the_same_output_is_refused_while_the_first_runs() {
     let mut first = spawn_build(&site, &[]);
     let lock = site.path(".public.hindsight-lock");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !lock.exists() {
+    // The lock file exists a moment before it is locked; the staging folder is made only
+    // once the lock is held, so it says the first build holds it.
+    let staging_exists = || {
+        std::fs::read_dir(site.root()).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".public.hindsight-staging-")
+            })
+        })
+    };
+    while !staging_exists() {
         assert!(
             Instant::now() < deadline,
             "the first build never took the lock"
