@@ -121,16 +121,7 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     }
     let mut timeline_entries = placed.entries;
     if let Some(why) = zone_contradicted(f, &timeline_entries) {
-        for field in [
-            "started",
-            "detected",
-            "acknowledged",
-            "mitigated",
-            "resolved",
-            "timeline",
-        ] {
-            report.leave_out(field, why.clone());
-        }
+        leave_out_all(report, &[MILESTONES, &["timeline"]].concat(), &why);
         started = None;
         resolved = None;
         detected = None;
@@ -185,22 +176,11 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
             .take(3)
             .map(|h| super::evidence::quote(h))
             .collect();
-        for field in [
-            "started",
-            "detected",
-            "acknowledged",
-            "mitigated",
-            "resolved",
-            "duration",
-        ] {
-            report.leave_out(
-                field,
-                format!(
-                    "the document reports several incidents ({}) without a section for each; which time is whose is not clear",
-                    shown.join(", ")
-                ),
-            );
-        }
+        let why = format!(
+            "the document reports several incidents ({}) without a section for each; which time is whose is not clear",
+            shown.join(", ")
+        );
+        leave_out_all(report, &[MILESTONES, &["duration"]].concat(), &why);
         started = None;
         detected = None;
         acknowledged = None;
@@ -295,6 +275,22 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
         })
         .collect();
     times
+}
+
+/// The milestones' fields, in order.
+const MILESTONES: &[&str] = &[
+    "started",
+    "detected",
+    "acknowledged",
+    "mitigated",
+    "resolved",
+];
+
+/// Leaves every one of `fields` out for one reason.
+fn leave_out_all(report: &mut Report, fields: &[&str], why: &str) {
+    for field in fields {
+        report.leave_out(field, why);
+    }
 }
 
 /// What resolving a stated time needs: the incident's date and the document's zone.

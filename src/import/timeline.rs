@@ -882,6 +882,20 @@ fn quote(text: &str) -> String {
     super::text::truncate_words(text, 60)
 }
 
+/// A raw entry placed at `at`, with its kind and marker read from its words.
+fn placed_entry(e: &RawEntry, at: Moment) -> Entry {
+    Entry {
+        at,
+        kind: kind_of(&e.text, e.label),
+        text: e.text.clone(),
+        marker: marker_of(&e.text),
+        source: quote(e.evidence_text()),
+        src: e.src,
+        quoted: e.quoted.clone(),
+        day_only: e.day_only,
+    }
+}
+
 /// Places raw entries: each gets a date (its own, its day heading's, else `incident_date`,
 /// moved forward over midnight when the times go backwards) and a zone (its own, the stated
 /// one, the timeline's usual one, else `doc_zone`).
@@ -925,19 +939,7 @@ pub(crate) fn place(
             let utc = Zone::utc();
             if let Some(at) = Moment::new(date, jiff::civil::Time::midnight(), zone.unwrap_or(&utc))
             {
-                candidates.push((
-                    Entry {
-                        at,
-                        kind: kind_of(&e.text, e.label),
-                        text: e.text.clone(),
-                        marker: marker_of(&e.text),
-                        source: quote(e.evidence_text()),
-                        src: e.src,
-                        quoted: Vec::new(),
-                        day_only: true,
-                    },
-                    true,
-                ));
+                candidates.push((placed_entry(e, at), true));
             }
             carry = 0;
             last_minutes = None;
@@ -990,16 +992,7 @@ pub(crate) fn place(
             continue;
         };
         candidates.push((
-            Entry {
-                at,
-                kind: kind_of(&e.text, e.label),
-                text: e.text.clone(),
-                marker: marker_of(&e.text),
-                source: quote(e.evidence_text()),
-                src: e.src,
-                quoted: e.quoted.clone(),
-                day_only: e.day_only,
-            },
+            placed_entry(e, at),
             // Written whole (its own full date and zone): nothing was inferred to place it.
             matches!(m.date, Some(DateValue::Full(_)))
                 && (m.zone.is_some() || e.stated_zone.is_some()),
