@@ -2,7 +2,8 @@
 
 use super::*;
 
-fn hints() -> Vec<RootCauseHint> {
+/// The taxonomy of the site the importer's tests import into.
+pub(super) fn hints() -> Vec<RootCauseHint> {
     [
         (
             "configuration",

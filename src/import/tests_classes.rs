@@ -5,35 +5,8 @@
 
 use jiff::Timestamp;
 
+use super::tests::hints;
 use super::*;
-
-fn hints() -> Vec<RootCauseHint> {
-    [
-        (
-            "configuration",
-            "Configuration",
-            "A setting or secret was wrong",
-        ),
-        (
-            "deployment",
-            "Deployment",
-            "A release or migration went wrong",
-        ),
-        ("capacity", "Capacity", "A resource ran out"),
-        (
-            "expired-credential",
-            "Expired credential",
-            "A certificate expired",
-        ),
-    ]
-    .iter()
-    .map(|(k, n, d)| RootCauseHint {
-        key: k.to_string(),
-        name: n.to_string(),
-        description: d.to_string(),
-    })
-    .collect()
-}
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/classes");
 
