@@ -52,6 +52,30 @@ pub(crate) struct RawEntry {
 }
 
 impl RawEntry {
+    /// An entry of `text` at `mention`, in the day and zone in effect, with no label.
+    fn new(
+        mention: Mention,
+        (day, new_day): (Option<DateValue>, bool),
+        stated_zone: Option<Zone>,
+        text: String,
+        src: usize,
+    ) -> RawEntry {
+        RawEntry {
+            mention,
+            day,
+            new_day,
+            stated_zone,
+            text,
+            label: None,
+            label_text: None,
+            from_heading: false,
+            src,
+            quoted: Vec::new(),
+            heading: None,
+            day_only: false,
+        }
+    }
+
     /// What its evidence quotes: its own line, which is its heading where it has one
     /// (`### 2019-01-15 10:45a`; the event's words are beside it in the front matter).
     pub(crate) fn evidence_text(&self) -> &str {
@@ -295,22 +319,16 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                 stated_zone = Some(zone);
             }
             if let Some((mention, rest)) = leading(title, order) {
+                let src = section
+                    .heading
+                    .and_then(|h| lines.get(h))
+                    .map_or(0, |l| l.src);
                 pending = Some(RawEntry {
-                    mention,
-                    day,
-                    new_day,
-                    stated_zone: stated_zone.clone(),
-                    text: rest,
                     label,
                     label_text: label_text.clone(),
                     from_heading: true,
-                    src: section
-                        .heading
-                        .and_then(|h| lines.get(h))
-                        .map_or(0, |l| l.src),
-                    quoted: Vec::new(),
                     heading: Some(title.to_string()),
-                    day_only: false,
+                    ..RawEntry::new(mention, (day, new_day), stated_zone.clone(), rest, src)
                 });
                 new_day = false;
             } else if let Some(d) = date_in(title, order) {
@@ -383,18 +401,15 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                 let count = pieces.len();
                 for (k, (mention, piece)) in pieces.into_iter().enumerate() {
                     let entry = RawEntry {
-                        mention,
-                        day,
-                        new_day,
-                        stated_zone: stated_zone.clone(),
-                        text: piece,
                         label: current_label,
                         label_text: current_label_text.clone(),
-                        from_heading: false,
-                        src: line.src,
-                        quoted: Vec::new(),
-                        heading: None,
-                        day_only: false,
+                        ..RawEntry::new(
+                            mention,
+                            (day, new_day),
+                            stated_zone.clone(),
+                            piece,
+                            line.src,
+                        )
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -431,18 +446,15 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                 let count = pieces.len();
                 for (k, (mention, piece)) in pieces.into_iter().enumerate() {
                     let entry = RawEntry {
-                        mention,
-                        day,
-                        new_day,
-                        stated_zone: stated_zone.clone(),
-                        text: piece,
                         label: current_label,
                         label_text: current_label_text.clone(),
-                        from_heading: false,
-                        src: line.src,
-                        quoted: Vec::new(),
-                        heading: None,
-                        day_only: false,
+                        ..RawEntry::new(
+                            mention,
+                            (day, new_day),
+                            stated_zone.clone(),
+                            piece,
+                            line.src,
+                        )
                     };
                     new_day = false;
                     if k + 1 == count {
@@ -543,18 +555,15 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                         _ => rest.clone(),
                     };
                     pending = Some(RawEntry {
-                        mention,
-                        day,
-                        new_day,
-                        stated_zone: stated_zone.clone(),
-                        text: entry_text,
                         label: kind.or(current_label),
                         label_text: Some(label_words.clone()),
-                        from_heading: false,
-                        src: line.src,
-                        quoted: Vec::new(),
-                        heading: None,
-                        day_only: false,
+                        ..RawEntry::new(
+                            mention,
+                            (day, new_day),
+                            stated_zone.clone(),
+                            entry_text,
+                            line.src,
+                        )
                     });
                     new_day = false;
                     continue;
@@ -642,29 +651,20 @@ fn day_event(text: &str, order: DayOrder) -> Option<String> {
 
 /// An entry of a day without a time.
 fn day_entry(day: DateValue, text: String, stated_zone: Option<Zone>, src: usize) -> RawEntry {
-    RawEntry {
-        mention: Mention {
-            range: 0..0,
-            clock: Clock {
-                hour: 0,
-                minute: 0,
-                second: 0,
-                pm: None,
-            },
-            date: Some(day),
-            zone: None,
+    let midnight = Mention {
+        range: 0..0,
+        clock: Clock {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            pm: None,
         },
-        day: Some(day),
-        new_day: true,
-        stated_zone,
-        text,
-        label: None,
-        label_text: None,
-        from_heading: false,
-        src,
-        quoted: Vec::new(),
-        heading: None,
+        date: Some(day),
+        zone: None,
+    };
+    RawEntry {
         day_only: true,
+        ..RawEntry::new(midnight, (Some(day), true), stated_zone, text, src)
     }
 }
 
@@ -755,20 +755,13 @@ fn table_row(
     if event.is_empty() {
         return None;
     }
-    Some(RawEntry {
+    Some(RawEntry::new(
         mention,
-        day,
-        new_day,
-        stated_zone: stated_zone.clone(),
-        text: event,
-        label: None,
-        label_text: None,
-        from_heading: false,
+        (day, new_day),
+        stated_zone.clone(),
+        event,
         src,
-        quoted: Vec::new(),
-        heading: None,
-        day_only: false,
-    })
+    ))
 }
 
 // ---------------------------------------------------------------------------------
