@@ -110,6 +110,12 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
             ),
         );
     }
+    if placed.unzoned_days > 0 {
+        report.note(format!(
+            "timeline: {} entries have a time in no zone the document states; each is written as its day, with the time in its words",
+            placed.unzoned_days
+        ));
+    }
     if placed.dateless > 0 {
         report.leave_out(
             "timeline",
@@ -127,6 +133,11 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
         detected = None;
         acknowledged = None;
         mitigated = None;
+        timeline_entries.clear();
+    }
+
+    if let Some(why) = timeline_before_the_incident(ctx.date, f, &timeline_entries) {
+        report.leave_out("timeline", why);
         timeline_entries.clear();
     }
 
@@ -492,6 +503,27 @@ fn stated_milestone(
         }
     }
     chosen
+}
+
+/// A timeline all of whose entries are dated before the incident's date (a date copied
+/// from an older report into the first entry): which of the two is wrong is not clear.
+fn timeline_before_the_incident(
+    date: Option<Date>,
+    f: &Findings<'_>,
+    entries: &[Entry],
+) -> Option<String> {
+    let date = date?;
+    let last = entries.last()?;
+    if entries.iter().any(|e| e.at.date() >= date) {
+        return None;
+    }
+    let first = entries.first()?;
+    Some(format!(
+        "every entry is dated before the incident's date {date}: from {} ({}) to {}",
+        first.at.date(),
+        Evidence::new(f.source.line_number(first.src), &first.source).describe(),
+        last.at.date()
+    ))
 }
 
 /// A timeline whose zone a quote under one of its entries contradicts: the alert quoted

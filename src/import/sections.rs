@@ -305,6 +305,20 @@ fn is_date_or_time_heading(text: &str) -> bool {
     has_digit && words <= 8 && !text.to_lowercase().contains("timeline")
 }
 
+/// True when a heading opens with a time of day (`13:20`, `~09:05`, `2:15 PM`).
+fn starts_with_clock(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let first = first.trim_start_matches(['~', '*', '(', '[']);
+    match first.split_once(':') {
+        Some((h, m)) => {
+            (1..=2).contains(&h.len())
+                && h.chars().all(|c| c.is_ascii_digit())
+                && m.chars().take(2).filter(|c| c.is_ascii_digit()).count() == 2
+        }
+        None => false,
+    }
+}
+
 /// Splits the lines into sections.
 pub(crate) fn split(lines: &[Line]) -> Vec<Section> {
     let mut sections = vec![Section {
@@ -340,6 +354,11 @@ pub(crate) fn split(lines: &[Line]) -> Vec<Section> {
                 } else {
                     pkind
                 }
+            }
+            // `## 13:20` under `### 13:10`: a time heading at the wrong level still
+            // continues the timeline it follows.
+            Some((Kind::Timeline, _)) if own == Kind::Other && starts_with_clock(&line.text) => {
+                Kind::Timeline
             }
             _ => {
                 parent = None;

@@ -467,9 +467,31 @@ fn twelve_hour_clock_without_a_zone_is_not_guessed() {
     let c = import(&fixture("twelve-hour-no-zone.md"));
     c.eq("date", "2022-11-21")
         .absent("started")
-        .absent("resolved")
-        .absent("timeline")
-        .missing_mentions("no time zone the document states");
+        .absent("resolved");
+    // The entries keep their day, and their times only in their words.
+    let timeline = c.fm.get("timeline").and_then(|t| t.as_sequence());
+    let entries: Vec<(Option<&str>, Option<&str>)> = timeline
+        .map(|seq| {
+            seq.iter()
+                .map(|e| {
+                    (
+                        e.get("at").and_then(|v| v.as_str()),
+                        e.get("event").and_then(|v| v.as_str()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    assert!(entries.iter().all(|(at, _)| *at == Some("2022-11-21")));
+    assert_eq!(
+        entries.first().and_then(|e| e.1),
+        Some("09:05 First customer email about a blank login page")
+    );
+    assert_eq!(
+        entries.last().and_then(|e| e.1),
+        Some("10:15 Login page confirmed working")
+    );
 }
 
 #[test]

@@ -445,13 +445,44 @@ fn a_time_range_without_a_zone_is_not_placed() {
 
 /// A 24-hour timeline with a date and no zone anywhere.
 #[test]
-fn a_timeline_without_any_zone_is_left_out() {
-    import("3-no-zone-anywhere.md")
-        .eq("date", "2024-04-16")
+fn a_timeline_without_any_zone_keeps_its_days_and_no_instant() {
+    let c = import("3-no-zone-anywhere.md");
+    c.eq("date", "2024-04-16")
+        .absent("started")
+        .absent("resolved")
+        .reported("a time in no zone the document states");
+    let days: Vec<String> =
+        c.fm.get("timeline")
+            .and_then(|t| t.as_sequence())
+            .map(|seq| {
+                seq.iter()
+                    .filter_map(|e| e.get("at").and_then(|v| v.as_str()))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+    assert_eq!(days, ["2024-04-16"; 3], "{}", c.shown());
+    assert_eq!(
+        c.events(),
+        [
+            "08:40 Export latency rises above one minute",
+            "09:10 Export worker count doubled",
+            "09:35 Exports back to normal; resolved"
+        ]
+    );
+}
+
+/// A timeline whose every entry is dated months before the incident's date (a date copied
+/// from an older report): which is wrong is not clear, so the timeline is left out and the
+/// date the title and summary agree on is kept.
+#[test]
+fn a_timeline_dated_before_the_incident_is_left_out() {
+    import("1-timeline-from-an-older-report.md")
+        .eq("date", "2024-10-02")
         .absent("started")
         .absent("resolved")
         .absent("timeline")
-        .left_out_because("timeline", "time zone");
+        .left_out_because("timeline", "before the incident's date 2024-10-02");
 }
 
 /// Every entry in UTC and in PDT: one entry each, at the same instant both give.
@@ -533,6 +564,30 @@ fn a_heading_per_time_with_the_date_on_the_first() {
             "2024-03-05T10:19:00Z",
             "2024-03-05T10:31:00Z",
         ]);
+}
+
+/// Time headings at the wrong level (`## 09:05` after `### 08:50`) go on with the
+/// timeline; a log under a time heading is part of its entry, and a heading with only a log
+/// beneath has the log's first line as its event.
+#[test]
+fn heading_levels_and_logs_under_time_headings() {
+    let c = import("5-heading-levels-and-logs.md");
+    c.eq("date", "2024-06-12")
+        .at("started", "2024-06-12T08:15:00Z")
+        .at("resolved", "2024-06-12T09:20:00Z")
+        .timeline_at(&[
+            "2024-06-12T08:15:00Z",
+            "2024-06-12T08:32:00Z",
+            "2024-06-12T08:50:00Z",
+            "2024-06-12T09:05:00Z",
+            "2024-06-12T09:20:00Z",
+        ]);
+    assert_eq!(
+        c.events().get(2).map(String::as_str),
+        Some("`$ cache-admin list --prefix main- | wc -l`"),
+        "{}",
+        c.shown()
+    );
 }
 
 /// `- **13:58** — ...`

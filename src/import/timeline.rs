@@ -282,7 +282,9 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
         // its lines are the entries when no line outside the block is one. Otherwise a code
         // block in a timeline is a log excerpt under an entry.
         let leads = |l: &&Line| !l.is_blank() && leading(l.text.trim(), order).is_some();
-        let code_is_the_timeline = !section_lines.iter().filter(|l| !l.code).any(|l| leads(&l))
+        let heading_is_an_entry = leading(section.title.trim(), order).is_some();
+        let code_is_the_timeline = !heading_is_an_entry
+            && !section_lines.iter().filter(|l| !l.code).any(|l| leads(&l))
             && section_lines
                 .iter()
                 .filter(|l| l.code)
@@ -340,6 +342,16 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
         let mut blank_run = 0;
         for line in lines.get(section.lines.clone()).unwrap_or(&[]) {
             if line.code && !code_is_the_timeline {
+                // A time heading with only a log under it: the log's first line is its event.
+                let code = text_of_code(&line.text);
+                if let Some(p) = &mut pending
+                    && p.from_heading
+                    && p.text.is_empty()
+                    && p.label_text.is_none()
+                    && !code.is_empty()
+                {
+                    p.label_text = Some(format!("`{code}`"));
+                }
                 continue;
             }
             if line.is_blank() {
@@ -867,12 +879,32 @@ pub(crate) struct Placed {
     pub(crate) problems: Vec<String>,
     /// Entries skipped because no zone is known (count).
     pub(crate) zoneless: usize,
+    /// Entries whose time has no zone, written as their day with the time in their words.
+    pub(crate) unzoned_days: usize,
     /// Entries skipped because no date is known (count).
     pub(crate) dateless: usize,
 }
 
 fn quote(text: &str) -> String {
     super::text::truncate_words(text, 60)
+}
+
+/// A code line's words, or nothing for a fence (```` ``` ````, `~~~`) or a blank line.
+fn text_of_code(line: &str) -> &str {
+    let t = line.trim();
+    if t.starts_with("```") || t.starts_with("~~~") {
+        ""
+    } else {
+        t
+    }
+}
+
+/// `14:05`, or `14:05:30` with seconds: a time of day as the event's words give it.
+fn clock_words(time: jiff::civil::Time) -> String {
+    match time.second() {
+        0 => format!("{:02}:{:02}", time.hour(), time.minute()),
+        s => format!("{:02}:{:02}:{s:02}", time.hour(), time.minute()),
+    }
 }
 
 /// A raw entry placed at `at`, with its kind and marker read from its words.
@@ -908,6 +940,7 @@ pub(crate) fn place(
     let year = incident_date.map(|d| d.year());
 
     let mut candidates: Vec<(Entry, bool)> = Vec::new();
+    let mut unzoned_at: Vec<usize> = Vec::new();
     let mut base: Option<Date> = None;
     let mut carry = 0i64;
     let mut last_minutes: Option<i32> = None;
@@ -939,10 +972,11 @@ pub(crate) fn place(
             base = Some(date);
             continue;
         }
-        let Some(zone) = zone else {
-            placed.zoneless += 1;
-            continue;
-        };
+        // A time in no zone the document states is kept as its day, its clock in its
+        // words, when no entry of the timeline has a zone (never placed at a guessed hour).
+        let utc = Zone::utc();
+        let unzoned = zone.is_none();
+        let zone = zone.unwrap_or(&utc);
         let mut clock = m.clock;
         if own_date.is_some() || base != Some(date) || e.new_day {
             carry = 0;
@@ -981,6 +1015,16 @@ pub(crate) fn place(
         let Some(date) = date.checked_add(jiff::Span::new().days(carry)).ok() else {
             continue;
         };
+        if unzoned {
+            if let Some(at) = Moment::new(date, jiff::civil::Time::midnight(), zone) {
+                let mut entry = placed_entry(e, at);
+                entry.text = format!("{} {}", clock_words(time), entry.text);
+                entry.day_only = true;
+                unzoned_at.push(candidates.len());
+                candidates.push((entry, false));
+            }
+            continue;
+        }
         let Some(at) = Moment::new(date, time, zone) else {
             continue;
         };
@@ -990,6 +1034,18 @@ pub(crate) fn place(
             matches!(m.date, Some(DateValue::Full(_)))
                 && (m.zone.is_some() || e.stated_zone.is_some()),
         ));
+    }
+
+    // Beside times with a zone, those without one cannot be ordered: they are left out.
+    if candidates.iter().any(|(e, _)| !e.day_only) {
+        placed.zoneless = unzoned_at.len();
+        let mut i = 0;
+        candidates.retain(|_| {
+            i += 1;
+            !unzoned_at.contains(&(i - 1))
+        });
+    } else {
+        placed.unzoned_days = unzoned_at.len();
     }
 
     // Keep the longest run in time order; report the others.
