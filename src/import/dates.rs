@@ -36,6 +36,9 @@ pub(super) struct DateFound {
     pub(super) date: Date,
     pub(super) source: DateSource,
     pub(super) evidence: Evidence,
+    /// The last day of a range of days (`August 18-19, 2025`): dates up to it are the
+    /// same incident's, not other candidates.
+    pub(super) through: Option<Date>,
 }
 
 /// Every date found, and why some could not be read.
@@ -53,6 +56,20 @@ impl DateFindings {
     pub(super) fn from(&self, source: DateSource) -> impl Iterator<Item = &DateFound> {
         self.found.iter().filter(move |d| d.source == source)
     }
+}
+
+/// The last day of `August 18-19, 2025` or `18–20 March 2024` (the range's first day is
+/// `first`): a second day number after a dash, later in the same month.
+fn last_day_of_range(written: &str, first: Date) -> Option<Date> {
+    let day = first.day().to_string();
+    let after = written.find(&day).map(|at| at + day.len())?;
+    let rest = written.get(after..)?.trim_start();
+    let rest = rest.strip_prefix(['-', '–', '—'])?.trim_start();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let last: i8 = digits.parse().ok()?;
+    (last > first.day())
+        .then(|| Date::new(first.year(), first.month(), last).ok())
+        .flatten()
 }
 
 pub(super) fn date_excluded(text: &str) -> bool {
@@ -217,6 +234,10 @@ pub(super) fn find(
                         date,
                         source: kind,
                         evidence: Evidence::new(source.line_number(line.src), &line.text),
+                        through: line
+                            .text
+                            .get(d.range.clone())
+                            .and_then(|written| last_day_of_range(written, date)),
                     }),
                     DateValue::Yearless { .. } => {
                         yearless.get_or_insert_with(|| line.text.clone());
@@ -242,6 +263,7 @@ pub(super) fn find(
     }) {
         let (entry, date) = e;
         out.found.push(DateFound {
+            through: None,
             date,
             source: DateSource::Timeline,
             evidence: Evidence::new(source.line_number(entry.src), entry.evidence_text()),
@@ -251,6 +273,7 @@ pub(super) fn find(
         && let Some(date) = file_name_date(name)
     {
         out.found.push(DateFound {
+            through: None,
             date,
             source: DateSource::FileName,
             evidence: Evidence::new(0, name),

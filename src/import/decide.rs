@@ -127,13 +127,24 @@ pub(super) fn decide(f: &Findings<'_>, report: &mut Report) -> Times {
     }
     let mut timeline_entries = placed.entries;
     if let Some(why) = zone_contradicted(f, &timeline_entries) {
-        leave_out_all(report, &[MILESTONES, &["timeline"]].concat(), &why);
+        leave_out_all(report, MILESTONES, &why);
+        report.note(format!(
+            "timeline: {why}; each entry is written as its day, with the time in its words"
+        ));
         started = None;
         resolved = None;
         detected = None;
         acknowledged = None;
         mitigated = None;
-        timeline_entries.clear();
+        let unzoned: Vec<RawEntry> = entries
+            .iter()
+            .cloned()
+            .map(|mut e| {
+                e.unreadable_zone = true;
+                e
+            })
+            .collect();
+        timeline_entries = timeline::place(&unzoned, anchor, None).entries;
     }
 
     if let Some(why) = timeline_before_the_incident(ctx.date, f, &timeline_entries) {
@@ -439,7 +450,7 @@ fn settle_entry_zones(
     report: &mut Report,
 ) -> Vec<RawEntry> {
     let mut out = Vec::with_capacity(entries.len());
-    'entries: for e in entries {
+    for e in entries {
         let mut e = e.clone();
         let date = e
             .mention
@@ -453,8 +464,11 @@ fn settle_entry_zones(
                     match settle(z, date, settled) {
                         Ok(settled) => *zone = Some(settled),
                         Err(why) => {
-                            report.leave_out("timeline", format!("entries in {}: {why}", z.label));
-                            continue 'entries;
+                            report.note(format!(
+                                "timeline: entries in {}: {why}; their times are kept in their words",
+                                z.label
+                            ));
+                            e.unreadable_zone = true;
                         }
                     }
                 }
@@ -927,6 +941,7 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
             date,
             source: DateSource::Prose,
             evidence,
+            through: None,
         }
     } else {
         let text: Vec<_> = dates
@@ -935,7 +950,8 @@ fn incident_date(f: &Findings<'_>, report: &mut Report) -> Option<(Date, Evidenc
             .collect();
         match text.first() {
             Some(first) => {
-                if let Some(other) = text.iter().find(|d| d.date != first.date) {
+                let last = first.through.unwrap_or(first.date);
+                if let Some(other) = text.iter().find(|d| d.date < first.date || d.date > last) {
                     // The timeline's first date settles prose that also names other days
                     // (a deploy the week before, the day of the fix) only when it is the
                     // first date the prose names too.

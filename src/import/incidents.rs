@@ -153,11 +153,14 @@ pub(super) fn slice(source: &Source, incidents: &[(Range<usize>, String)], which
         text.push(*line);
         origin.push(source.line_number(i));
     }
+    // Every line before the first incident is kept, so its own lines start there.
+    let own_start = first.min(own.start);
     Source {
         text: text.join("\n"),
         preamble_title: None,
         notes: Vec::new(),
         origin,
+        own_lines: Some(own_start..own_start + own.len()),
     }
 }
 

@@ -191,7 +191,12 @@ fn read_incident(
         report.note(note.clone());
     }
     let statements = statements::read(source, lines, sections, order);
-    let raw_entries = timeline::extract(lines, sections, order);
+    let mut raw_entries = timeline::extract(lines, sections, order);
+    // The opening and closing sections are shared by the document's incidents: whose each
+    // of their times is cannot be told.
+    if let Some(own) = &source.own_lines {
+        raw_entries.retain(|e| own.contains(&e.src));
+    }
     let summary_sentence = title::summary_sentence(lines, sections, order);
     let mut title =
         title::choose_title(source, lines, sections, order, summary_sentence.as_deref());

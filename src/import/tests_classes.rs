@@ -188,6 +188,23 @@ impl Check {
             .unwrap_or_default()
     }
 
+    /// The timeline is exactly these days alone (`at: 2024-04-16`), in this order.
+    fn timeline_days(&self, expected: &[&str]) -> &Self {
+        let days: Vec<String> = self
+            .fm
+            .get("timeline")
+            .and_then(|t| t.as_sequence())
+            .map(|seq| {
+                seq.iter()
+                    .filter_map(|e| e.get("at").and_then(|v| v.as_str()))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(days, expected, "timeline days{}", self.shown());
+        self
+    }
+
     /// The timeline is exactly these instants, in this order.
     fn timeline_at(&self, expected: &[&str]) -> &Self {
         let expected: Vec<Timestamp> = expected.iter().map(|t| instant(t)).collect();
@@ -401,15 +418,18 @@ fn an_explicit_offset_wins_over_a_zone_name_in_the_timeline_header() {
         ]);
 }
 
-/// `CET` in June, no offset: +01:00 or the summer's +02:00 cannot be told.
+/// `CET` in June, no offset: +01:00 or the summer's +02:00 cannot be told, so no instant
+/// is written; the timeline keeps its days, the times in its words.
 #[test]
 fn cet_in_june_without_an_offset_leaves_the_times_out() {
-    import("3-cet-in-june.md")
-        .eq("date", "2024-06-12")
+    let c = import("3-cet-in-june.md");
+    c.eq("date", "2024-06-12")
         .absent("started")
         .absent("resolved")
-        .absent("timeline")
         .reported("CET");
+    let n = c.events().len();
+    assert!(n >= 2, "{}", c.shown());
+    c.timeline_days(&vec!["2024-06-12"; n]);
 }
 
 /// `CEST (UTC+2)` in July: name, offset and season agree.
@@ -450,18 +470,8 @@ fn a_timeline_without_any_zone_keeps_its_days_and_no_instant() {
     c.eq("date", "2024-04-16")
         .absent("started")
         .absent("resolved")
-        .reported("a time in no zone the document states");
-    let days: Vec<String> =
-        c.fm.get("timeline")
-            .and_then(|t| t.as_sequence())
-            .map(|seq| {
-                seq.iter()
-                    .filter_map(|e| e.get("at").and_then(|v| v.as_str()))
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
-    assert_eq!(days, ["2024-04-16"; 3], "{}", c.shown());
+        .reported("a time in no zone the document states")
+        .timeline_days(&["2024-04-16"; 3]);
     assert_eq!(
         c.events(),
         [
@@ -588,6 +598,18 @@ fn heading_levels_and_logs_under_time_headings() {
         "{}",
         c.shown()
     );
+}
+
+/// A command with `|` in backticks is a sentence, not a table row; `14:02` after
+/// `14:02:10` is the same minute, not out of order.
+#[test]
+fn commands_with_pipes_and_times_in_the_same_minute() {
+    import("5-commands-and-seconds.md").timeline_at(&[
+        "2024-09-03T14:02:10Z",
+        "2024-09-03T14:02:00Z",
+        "2024-09-03T14:09:00Z",
+        "2024-09-03T14:20:00Z",
+    ]);
 }
 
 /// `- **13:58** — ...`
@@ -904,6 +926,25 @@ fn two_incidents_each_in_its_section_import_as_two() {
             "2024-04-11T16:30:00Z",
         ]);
     assert_ne!(all[0].str("title"), all[1].str("title"), "a title each");
+}
+
+/// Under one heading's range of days (`May 6-7, 2024`) each incident has the range's first
+/// day, and a later day within the range is no second candidate; an appendix after the
+/// incidents, shared by both, lends neither of them its times.
+#[test]
+fn incidents_under_a_range_of_days_with_a_shared_appendix() {
+    let all = import_all(&fixture("8-incidents-with-a-shared-appendix.md"), None);
+    assert_eq!(all.len(), 2, "two postmortems");
+    all[0].eq("date", "2024-05-06").timeline_at(&[
+        "2024-05-06T09:10:00Z",
+        "2024-05-06T09:25:00Z",
+        "2024-05-06T09:40:00Z",
+    ]);
+    all[1].eq("date", "2024-05-06").timeline_at(&[
+        "2024-05-06T22:50:00Z",
+        "2024-05-06T23:05:00Z",
+        "2024-05-06T23:30:00Z",
+    ]);
 }
 
 /// "for 2 hours and 30 minutes", no start or end: `duration: 2h 30m`, cited.

@@ -18,6 +18,9 @@ pub(crate) struct Source {
     /// For each line of `text`, its 1-based line number in the file as given, so that
     /// evidence points at the line the reader sees.
     pub(crate) origin: Vec<usize>,
+    /// For one incident of a document that reports several: the lines of `text` that are
+    /// its own section (the rest is the document's opening and closing, shared by all).
+    pub(crate) own_lines: Option<std::ops::Range<usize>>,
 }
 
 impl Source {
@@ -188,6 +191,7 @@ pub(crate) fn normalize(input: &str) -> Source {
         preamble_title,
         notes,
         origin,
+        own_lines: None,
     }
 }
 
@@ -315,6 +319,15 @@ pub(crate) fn clean_inline(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The `|` of a line outside backtick code spans (`` `ps aux | grep exe` `` is a command in a
+/// sentence, not a table row).
+fn pipes_outside_code(text: &str) -> usize {
+    text.split('`')
+        .step_by(2)
+        .map(|part| part.matches('|').count())
+        .sum()
+}
+
 /// Cleans the normalised text into one [`Line`] per visual line.
 pub(crate) fn lines(text: &str) -> Vec<Line> {
     // Comments become as many empty lines as they spanned, so line numbers stay.
@@ -436,7 +449,7 @@ fn clean_line(raw: &str, indent: usize) -> Line {
     if line.heading.is_none() {
         // A quoted message with `|` in it is prose; a table in a quote starts with `|`.
         if t.starts_with('|')
-            || (t.matches('|').count() >= 2 && !t.starts_with("- ") && !line.quote)
+            || (pipes_outside_code(&t) >= 2 && !t.starts_with("- ") && !line.quote)
         {
             let inner = t.trim().trim_start_matches('|').trim_end_matches('|');
             let cells: Vec<String> = inner.split('|').map(|c| clean_inline(c.trim())).collect();

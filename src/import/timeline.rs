@@ -49,6 +49,9 @@ pub(crate) struct RawEntry {
     /// An entry with a day and no time (`- **2022-09-05**: deploy fails`); its clock is
     /// not read.
     pub(crate) day_only: bool,
+    /// Its zone cannot be read (`IST` alone, `PST` in July, a zone its quotes contradict):
+    /// it is placed as if no zone were stated, never in another zone of the document.
+    pub(crate) unreadable_zone: bool,
 }
 
 impl RawEntry {
@@ -73,6 +76,7 @@ impl RawEntry {
             quoted: Vec::new(),
             heading: None,
             day_only: false,
+            unreadable_zone: false,
         }
     }
 
@@ -951,7 +955,8 @@ pub(crate) fn place(
             .as_ref()
             .or(e.stated_zone.as_ref())
             .or(usual.copied())
-            .or(doc_zone);
+            .or(doc_zone)
+            .filter(|_| !e.unreadable_zone);
         let own_date = m.date.and_then(|d| d.with_year(year));
         let day = e.day.and_then(|d| d.with_year(year));
         let date = own_date.or(day).or(incident_date);
@@ -1058,7 +1063,9 @@ pub(crate) fn place(
                 continue;
             };
             let via = best.get(j).copied().unwrap_or(0) + 1;
-            if a.at.at <= b.at.at && via > best.get(i).copied().unwrap_or(0) {
+            // By the minute: `17:55` after `17:55:08` is the same minute, not out of order.
+            let minute = |m: &Moment| m.at.as_second().div_euclid(60);
+            if minute(&a.at) <= minute(&b.at) && via > best.get(i).copied().unwrap_or(0) {
                 if let Some(slot) = best.get_mut(i) {
                     *slot = via;
                 }
