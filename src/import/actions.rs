@@ -229,7 +229,14 @@ pub(crate) fn extract(
     };
     // The level of the explicit action section we are in (its sub-sections belong to it).
     let mut explicit_level: Option<u8> = None;
+    // The level of the action section whose sub-sections we are in.
+    let mut actions_level: Option<u8> = None;
     for section in sections {
+        let sub_section =
+            section.kind == Kind::Actions && actions_level.is_some_and(|l| level(section) > l);
+        if section.kind != Kind::Actions || !sub_section {
+            actions_level = (section.kind == Kind::Actions).then(|| level(section));
+        }
         if explicit(section) {
             explicit_level = Some(level(section));
         } else if explicit_level.is_some_and(|l| level(section) <= l) {
@@ -255,10 +262,50 @@ pub(crate) fn extract(
             .iter()
             .filter(|l| !l.code && !l.is_blank() && l.cells.is_none() && l.heading.is_none())
             .collect();
+        // A line that goes on in lower case right under the one before is a paragraph
+        // wrapped by hand, not a list.
+        let wrapped = plain.windows(2).any(|w| {
+            w.get(1).is_some_and(|next| {
+                w.first().is_some_and(|l| l.src + 1 == next.src)
+                    && next.text.starts_with(|c: char| c.is_lowercase())
+            })
+        });
         let unmarked_list = plain.len() >= 2
+            && !wrapped
             && plain.iter().all(|l| {
                 l.text.chars().count() <= 300 && super::text::sentences(&l.text).len() <= 2
             });
+        // A sub-heading of the action items with only prose beneath ("## Removal of the
+        // `--trust` flag", then why and how) is one item: the heading says what will change.
+        if in_actions
+            && sub_section
+            && !listed
+            && !unmarked_list
+            && plain
+                .iter()
+                .map(|l| l.text.split_whitespace().count())
+                .sum::<usize>()
+                >= 8
+            && section_lines.iter().all(|l| l.cells.is_none())
+        {
+            let task = section.title.trim().trim_end_matches(':').to_string();
+            let src = section
+                .heading
+                .and_then(|h| lines.get(h))
+                .map_or(0, |l| l.src);
+            push(
+                &mut out,
+                ActionItem {
+                    task,
+                    owner: None,
+                    status: "open",
+                    due: None,
+                    link: None,
+                    src,
+                },
+            );
+            continue;
+        }
         let mut header: Option<Columns> = None;
         // The last item at the outermost level: its indent, and whether it was taken (a
         // label such as "Monitoring:" is not; its sub-items are the tasks).

@@ -143,6 +143,8 @@ pub(crate) fn classify(title: &str) -> Kind {
         || has("recommendation")
         || has("what will we change")
         || has("what we will change")
+        || has("future work")
+        || t.ends_with(" actions")
     {
         return Kind::Actions;
     }

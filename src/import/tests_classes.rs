@@ -947,6 +947,26 @@ fn incidents_under_a_range_of_days_with_a_shared_appendix() {
     ]);
 }
 
+/// Under "Future work", a sub-heading with only prose beneath is one item (the heading says
+/// what will change; its wrapped paragraph is not a list of its own), a sub-heading that says
+/// "None." is no item, and a "Resolving actions" list counts.
+#[test]
+fn sub_headings_of_future_work_are_items() {
+    let c = import("6-future-work-headings.md");
+    let tasks: Vec<String> = c.actions().into_iter().map(|(task, _, _)| task).collect();
+    assert_eq!(
+        tasks,
+        [
+            "restarted the rebuild with a smaller batch size",
+            "purged the half-written index segments",
+            "Bound the rebuild's memory",
+            "Alert on a stale index",
+        ],
+        "{}",
+        c.shown()
+    );
+}
+
 /// "for 2 hours and 30 minutes", no start or end: `duration: 2h 30m`, cited.
 #[test]
 fn a_stated_duration_without_start_or_end_is_written() {
