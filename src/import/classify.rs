@@ -558,39 +558,8 @@ pub(crate) fn detection_method(text: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::hints;
     use super::*;
-
-    fn hints() -> Vec<RootCauseHint> {
-        [
-            (
-                "configuration",
-                "Configuration",
-                "A setting, secret or connection string was wrong",
-            ),
-            (
-                "deployment",
-                "Deployment",
-                "A release, rollout or migration went wrong",
-            ),
-            (
-                "capacity",
-                "Capacity",
-                "A resource ran out: disk, memory, connections, quota",
-            ),
-            (
-                "dependency",
-                "Third-party dependency",
-                "A provider or library we rely on failed or changed",
-            ),
-        ]
-        .iter()
-        .map(|(k, n, d)| RootCauseHint {
-            key: k.to_string(),
-            name: n.to_string(),
-            description: d.to_string(),
-        })
-        .collect()
-    }
 
     #[test]
     fn root_causes_by_keywords() {

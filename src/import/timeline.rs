@@ -414,26 +414,19 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
             if let Some((mention, rest)) = leading(text, order) {
                 flush(&mut pending, &mut out);
                 let pieces = split_run_on(mention, &rest, order);
-                let count = pieces.len();
-                for (k, (mention, piece)) in pieces.into_iter().enumerate() {
-                    let entry = RawEntry {
-                        label: current_label,
-                        label_text: current_label_text.clone(),
-                        ..RawEntry::new(
-                            mention,
-                            (day, new_day),
-                            stated_zone.clone(),
-                            piece,
-                            line.src,
-                        )
-                    };
-                    new_day = false;
-                    if k + 1 == count {
-                        pending = Some(entry);
-                    } else {
-                        out.push(entry);
-                    }
-                }
+                let make = |mention, piece| RawEntry {
+                    label: current_label,
+                    label_text: current_label_text.clone(),
+                    ..RawEntry::new(
+                        mention,
+                        (day, new_day),
+                        stated_zone.clone(),
+                        piece,
+                        line.src,
+                    )
+                };
+                pending = run_entries(pieces, make, &mut out);
+                new_day = false;
                 continue;
             }
 
@@ -459,26 +452,19 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
                     c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—')
                 });
                 let pieces = split_run_on(first.clone(), rest, order);
-                let count = pieces.len();
-                for (k, (mention, piece)) in pieces.into_iter().enumerate() {
-                    let entry = RawEntry {
-                        label: current_label,
-                        label_text: current_label_text.clone(),
-                        ..RawEntry::new(
-                            mention,
-                            (day, new_day),
-                            stated_zone.clone(),
-                            piece,
-                            line.src,
-                        )
-                    };
-                    new_day = false;
-                    if k + 1 == count {
-                        pending = Some(entry);
-                    } else {
-                        out.push(entry);
-                    }
-                }
+                let make = |mention, piece| RawEntry {
+                    label: current_label,
+                    label_text: current_label_text.clone(),
+                    ..RawEntry::new(
+                        mention,
+                        (day, new_day),
+                        stated_zone.clone(),
+                        piece,
+                        line.src,
+                    )
+                };
+                pending = run_entries(pieces, make, &mut out);
+                new_day = false;
                 continue;
             }
 
@@ -634,6 +620,23 @@ pub(crate) fn extract(lines: &[Line], sections: &[Section], order: DayOrder) -> 
         out.retain(|e| !e.day_only);
     }
     out
+}
+
+/// The entries of one line (`14:05 paged; 14:10 rolled back` is two), each made by `make`
+/// from its time and words; only the first starts a new day. All but the last are pushed;
+/// the last is returned, since the lines after it may go on with its words.
+fn run_entries(
+    pieces: Vec<(Mention, String)>,
+    make: impl Fn(Mention, String) -> RawEntry,
+    out: &mut Vec<RawEntry>,
+) -> Option<RawEntry> {
+    let mut last: Option<RawEntry> = None;
+    for (mention, text) in pieces {
+        let mut entry = make(mention, text);
+        entry.new_day = entry.new_day && last.is_none();
+        out.extend(last.replace(entry));
+    }
+    last
 }
 
 /// A date written on an entry (a table's first row of each day, `2024-03-12 0616: ...`)
