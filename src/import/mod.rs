@@ -129,6 +129,9 @@ struct Document<'a> {
     lines: Vec<Line>,
     sections: Vec<sections::Section>,
     order: times::DayOrder,
+    title: title::TitleChoice,
+    /// Every timeline entry of the document, before any is placed.
+    entries: Vec<timeline::RawEntry>,
 }
 
 impl<'a> Document<'a> {
@@ -142,19 +145,28 @@ impl<'a> Document<'a> {
             .collect::<Vec<_>>()
             .join("\n");
         let order = times::day_order(&plain);
+        let summary_sentence = title::summary_sentence(&lines, &sections, order);
+        let title = title::choose_title(
+            source,
+            &lines,
+            &sections,
+            order,
+            summary_sentence.as_deref(),
+        );
+        let entries = timeline::extract(&lines, &sections, order);
         Document {
             source,
             lines,
             sections,
             order,
+            title,
+            entries,
         }
     }
 
     /// Why the document is not a postmortem, if it is not.
     fn not_a_postmortem(&self) -> Option<String> {
         let (lines, sections, order) = (&self.lines, &self.sections, self.order);
-        let summary = title::summary_sentence(lines, sections, order);
-        let title = title::choose_title(self.source, lines, sections, order, summary.as_deref());
         // Any date or clock time anywhere, for telling a report from a policy page.
         let prose = lines.iter().filter(|l| !l.code);
         let has_date = prose
@@ -163,15 +175,14 @@ impl<'a> Document<'a> {
         let has_times = prose
             .clone()
             .any(|l| !times::find_clocks(&l.text, times::ClockRules::default()).is_empty());
-        let entries = timeline::extract(lines, sections, order).len();
         let (_, links) = text::unlink_documents(&self.source.text);
         kind::not_a_postmortem(
             lines,
             sections,
-            &title.text,
+            &self.title.text,
             has_date,
             has_times,
-            entries,
+            self.entries.len(),
             links.len(),
         )
     }
@@ -191,15 +202,13 @@ fn read_incident(
         report.note(note.clone());
     }
     let statements = statements::read(source, lines, sections, order);
-    let mut raw_entries = timeline::extract(lines, sections, order);
+    let mut raw_entries = doc.entries.clone();
     // The opening and closing sections are shared by the document's incidents: whose each
     // of their times is cannot be told.
     if let Some(own) = &source.own_lines {
         raw_entries.retain(|e| own.contains(&e.src));
     }
-    let summary_sentence = title::summary_sentence(lines, sections, order);
-    let mut title =
-        title::choose_title(source, lines, sections, order, summary_sentence.as_deref());
+    let mut title = doc.title.clone();
     if let Incident::Separated(heading) = &incident {
         report.note(format!(
             "the document reports several incidents, each in its own section; this is the one under {}",

@@ -68,6 +68,7 @@ fn strip_title_prefix(title: &str, order: DayOrder) -> String {
         .to_string()
 }
 
+#[derive(Clone)]
 pub(super) struct TitleChoice {
     pub(super) text: String,
     /// The source line to drop from the body.
