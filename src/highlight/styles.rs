@@ -9,7 +9,9 @@
 //! stylesheets give each class its one property; each is linked for its colour scheme
 //! only, so a token looks as syntect's theme draws it, in both schemes.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use syntect::highlighting::{Color, FontStyle, Highlighter, Theme, ThemeSet};
 use syntect::parsing::Scope;
@@ -37,11 +39,17 @@ pub(super) const DARK_CODE_BACKGROUND: Color = Color {
 /// under it.
 pub(super) const MIN_CONTRAST: f64 = 4.6;
 
-/// The light and the dark palette.
+/// At most this many scope stacks have their classes kept (see [`Palettes::classes`]).
+const MAX_KNOWN_STACKS: usize = 100_000;
+
+/// The light and the dark palette, and the classes of the scope stacks met so far.
 #[derive(Debug)]
 pub(super) struct Palettes {
     pub(super) light: Palette,
     pub(super) dark: Palette,
+    /// Resolving a stack against a theme matches every rule of the theme; a corpus has
+    /// far fewer distinct stacks than tokens, so each is resolved once.
+    known: Mutex<HashMap<Vec<Scope>, Arc<str>>>,
 }
 
 impl Palettes {
@@ -55,31 +63,25 @@ impl Palettes {
         Self {
             light: palette(LIGHT_THEME, 'l', LIGHT_CODE_BACKGROUND),
             dark: palette(DARK_THEME, 'd', DARK_CODE_BACKGROUND),
+            known: Mutex::default(),
         }
     }
 
-    /// What names the classes of tokens; made once per code block.
-    pub(super) fn classifier(&self) -> Classifier<'_> {
-        Classifier {
-            light: (&self.light, Highlighter::new(&self.light.theme)),
-            dark: (&self.dark, Highlighter::new(&self.dark.theme)),
-        }
-    }
-}
-
-/// Names the classes of a token in both palettes.
-pub(super) struct Classifier<'a> {
-    light: (&'a Palette, Highlighter<'a>),
-    dark: (&'a Palette, Highlighter<'a>),
-}
-
-impl Classifier<'_> {
     /// The classes of a token in `stack`, space-separated; empty when neither palette
     /// styles it (it is drawn in the code block's own colour).
-    pub(super) fn classes(&self, stack: &[Scope]) -> String {
+    pub(super) fn classes(&self, stack: &[Scope]) -> Arc<str> {
+        let known = || self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(classes) = known().get(stack) {
+            return Arc::clone(classes);
+        }
         let mut classes = String::new();
-        for (palette, highlighter) in [&self.light, &self.dark] {
-            palette.push_classes(highlighter, stack, &mut classes);
+        for palette in [&self.light, &self.dark] {
+            palette.push_classes(stack, &mut classes);
+        }
+        let classes: Arc<str> = classes.into();
+        let mut known = known();
+        if known.len() < MAX_KNOWN_STACKS {
+            known.insert(stack.to_vec(), Arc::clone(&classes));
         }
         classes
     }
@@ -123,8 +125,8 @@ impl Palette {
     }
 
     /// Appends the classes of the style this palette gives a token in `stack`.
-    fn push_classes(&self, highlighter: &Highlighter<'_>, stack: &[Scope], classes: &mut String) {
-        let style = highlighter.style_mod_for_stack(stack);
+    fn push_classes(&self, stack: &[Scope], classes: &mut String) {
+        let style = Highlighter::new(&self.theme).style_mod_for_stack(stack);
         let mut push = |class: std::fmt::Arguments<'_>| {
             if !classes.is_empty() {
                 classes.push(' ');
