@@ -1,60 +1,30 @@
-//! Code highlighting with syntect, as CSS classes (the page carries no inline colours).
+//! Code highlighting with syntect, as CSS classes (the page carries no inline colours):
+//! one class per colour or font style a token has in each palette ([`styles`]).
 //!
 //! [`Highlighter`] is a value built once per build and shared by reference. Syntax
-//! definitions are loaded the first time a page has a fenced code block with a language,
-//! so sites without code never pay for them. Highlighted blocks are kept by language and
+//! definitions and the palettes are loaded the first time a page has a fenced code block
+//! with a language, so sites without code never pay for them. Highlighted blocks are kept by language and
 //! code, so a snippet repeated across postmortems is highlighted once.
+
+mod styles;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-#[cfg(test)]
-use syntect::highlighting::{Color, Theme, ThemeSet};
-#[cfg(test)]
-use syntect::html::css_for_theme_with_class_style;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-/// Class prefix of highlighted spans, so they cannot clash with the theme's classes.
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-/// syntect's bundled themes the kept stylesheets were generated from.
-#[cfg(test)]
-const LIGHT_THEME: &str = "InspiredGitHub";
-#[cfg(test)]
-const DARK_THEME: &str = "base16-ocean.dark";
-
-/// The background of code blocks in the default theme's `style.css` (`--code-bg`, light
-/// and dark), which the highlighted colours must be readable on.
-#[cfg(test)]
-const LIGHT_CODE_BACKGROUND: Color = Color {
-    r: 0xf6,
-    g: 0xf8,
-    b: 0xfa,
-    a: 0xff,
-};
-#[cfg(test)]
-const DARK_CODE_BACKGROUND: Color = Color {
-    r: 0x16,
-    g: 0x1b,
-    b: 0x22,
-    a: 0xff,
-};
-
-/// WCAG AA asks 4.5:1 for normal text; a little more, so rounding never tips a colour
-/// under it.
-#[cfg(test)]
-const MIN_CONTRAST: f64 = 4.6;
+use styles::Palettes;
 
 /// At most this many highlighted blocks are kept; a long `serve` session with many edits
 /// to code blocks stops adding to the cache rather than growing without bound.
 const MAX_CACHED_BLOCKS: usize = 100_000;
 
-/// Highlights code blocks; loads syntaxes lazily.
+/// Highlights code blocks; loads syntaxes and palettes lazily.
 #[derive(Debug, Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    palettes: OnceLock<Palettes>,
     /// Highlighted HTML by (language, code). Postmortems repeat snippets (the same config
     /// excerpt, query or runbook command), and syntect's regex matching is the costliest
     /// part of rendering a body; highlighting is a pure function, so reuse is exact.
@@ -72,6 +42,10 @@ impl Highlighter {
 
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+    }
+
+    fn palettes(&self) -> &Palettes {
+        self.palettes.get_or_init(Palettes::load)
     }
 
     /// The inner HTML of a `<code>` element: classed spans for a known language, escaped
@@ -118,17 +92,68 @@ impl Highlighter {
         else {
             return escape(code);
         };
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+        let palettes = self.palettes();
+        let mut state = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut spans = Spans::default();
         for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            let Ok(ops) = state.parse_line(line, syntaxes) else {
                 return escape(code);
+            };
+            let mut at = 0;
+            for (i, op) in ops {
+                if i > at {
+                    spans.push(&line[at..i], &palettes.classes(stack.as_slice()));
+                    at = i;
+                }
+                if stack.apply(&op).is_err() {
+                    return escape(code);
+                }
             }
+            spans.push(&line[at..], &palettes.classes(stack.as_slice()));
         }
-        generator.finalize()
+        spans.finish()
+    }
+}
+
+/// Highlighted HTML being written: text in flat spans, one per run of tokens that look
+/// the same.
+#[derive(Default)]
+struct Spans {
+    html: String,
+    /// The classes of the open span; empty when none is open.
+    open: String,
+}
+
+impl Spans {
+    fn push(&mut self, text: &str, classes: &str) {
+        if text.is_empty() {
+            return;
+        }
+        // Spaces look the same in any span without a background or an underline, so
+        // they stay in the open one rather than ending it.
+        let blank = text.chars().all(char::is_whitespace);
+        let same = classes == self.open
+            || (blank && !styles::shows_on_blank(classes) && !styles::shows_on_blank(&self.open));
+        if !same {
+            if !self.open.is_empty() {
+                self.html.push_str("</span>");
+            }
+            if !classes.is_empty() {
+                self.html.push_str("<span class=\"");
+                self.html.push_str(classes);
+                self.html.push_str("\">");
+            }
+            classes.clone_into(&mut self.open);
+        }
+        self.html.push_str(&escape(text));
+    }
+
+    fn finish(mut self) -> String {
+        if !self.open.is_empty() {
+            self.html.push_str("</span>");
+        }
+        self.html
     }
 }
 
@@ -147,8 +172,9 @@ fn alias(lang: &str) -> Option<&'static str> {
 
 /// The light and dark stylesheets for the highlighted classes, generated once from
 /// syntect's themes and kept in the repository (`src/highlight/`), because loading
-/// syntect's theme set and generating them took a tenth of a small site's build. A test
-/// checks they are what `generate_stylesheets` makes.
+/// syntect's theme set to generate them took a tenth of a small site's build (now it is
+/// loaded only when a page has code to highlight). A test checks they are what
+/// `generate_stylesheets` makes.
 pub fn stylesheets() -> (String, String) {
     (LIGHT_CSS.to_owned(), DARK_CSS.to_owned())
 }
@@ -156,96 +182,11 @@ pub fn stylesheets() -> (String, String) {
 const LIGHT_CSS: &str = include_str!("highlight/syntax-light.css");
 const DARK_CSS: &str = include_str!("highlight/syntax-dark.css");
 
-/// syntect's stylesheets, made readable: its themes have colours too faint to read on our
-/// code background (comments at 2.7:1); each one is darkened (light) or lightened (dark)
-/// just enough to reach [`MIN_CONTRAST`].
+/// The stylesheets of the highlighted classes, as [`Palettes`] makes them.
 #[cfg(test)]
 fn generate_stylesheets() -> (String, String) {
-    let themes = ThemeSet::load_defaults();
-    let css = |name: &str, background: Color| {
-        themes
-            .themes
-            .get(name)
-            .map(|theme| readable(theme.clone(), background))
-            .and_then(|theme| css_for_theme_with_class_style(&theme, CLASS_STYLE).ok())
-            .unwrap_or_default()
-    };
-    (
-        css(LIGHT_THEME, LIGHT_CODE_BACKGROUND),
-        css(DARK_THEME, DARK_CODE_BACKGROUND),
-    )
-}
-
-#[cfg(test)]
-/// `theme` with every foreground colour readable on its background: the scope's own
-/// background when it has an opaque one, `code_background` otherwise.
-fn readable(mut theme: Theme, code_background: Color) -> Theme {
-    if let Some(foreground) = theme.settings.foreground.as_mut() {
-        *foreground = with_contrast(*foreground, code_background);
-    }
-    for item in &mut theme.scopes {
-        let background = item
-            .style
-            .background
-            .filter(|b| b.a == 0xff)
-            .unwrap_or(code_background);
-        if let Some(foreground) = item.style.foreground.as_mut() {
-            *foreground = with_contrast(*foreground, background);
-        }
-    }
-    theme
-}
-
-#[cfg(test)]
-/// `foreground` (drawn on `background`), moved towards black or white, whichever
-/// contrasts more with the background, until it reaches [`MIN_CONTRAST`].
-fn with_contrast(foreground: Color, background: Color) -> Color {
-    let black = Color::BLACK;
-    let white = Color::WHITE;
-    // A translucent colour is seen blended with what is behind it.
-    let seen = mix(background, foreground, f64::from(foreground.a) / 255.0);
-    let towards = if contrast(black, background) >= contrast(white, background) {
-        black
-    } else {
-        white
-    };
-    (0..=50)
-        .map(|step| mix(seen, towards, f64::from(step) / 50.0))
-        .find(|c| contrast(*c, background) >= MIN_CONTRAST)
-        .unwrap_or(towards)
-}
-
-#[cfg(test)]
-/// `a` moved a fraction `t` of the way to `b`; opaque.
-fn mix(a: Color, b: Color, t: f64) -> Color {
-    let channel = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
-    Color {
-        r: channel(a.r, b.r),
-        g: channel(a.g, b.g),
-        b: channel(a.b, b.b),
-        a: 0xff,
-    }
-}
-
-#[cfg(test)]
-/// WCAG 2 contrast ratio of two opaque colours.
-fn contrast(a: Color, b: Color) -> f64 {
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-}
-
-#[cfg(test)]
-/// WCAG 2 relative luminance.
-fn luminance(c: Color) -> f64 {
-    let linear = |v: u8| {
-        let v = f64::from(v) / 255.0;
-        if v <= 0.039_28 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
+    let palettes = Palettes::load();
+    (palettes.light.css(), palettes.dark.css())
 }
 
 /// Minimal HTML escaping for text inside elements.
@@ -266,6 +207,11 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use syntect::highlighting::Color;
+
+    use super::styles::{
+        DARK_CODE_BACKGROUND, LIGHT_CODE_BACKGROUND, MIN_CONTRAST, contrast, with_contrast,
+    };
     use super::*;
 
     #[test]
@@ -282,7 +228,7 @@ mod tests {
     fn known_languages_get_classes_and_unknown_ones_are_escaped() {
         let highlighter = Highlighter::new();
         let sql = highlighter.highlight("SELECT 1;\n", "sql");
-        assert!(sql.contains("class=\"hl-"), "{sql}");
+        assert!(sql.contains("<span class=\"l"), "{sql}");
         assert!(!sql.contains("style="), "{sql}");
         let unknown = highlighter.highlight("<script>\n", "klingon");
         assert_eq!(&*unknown, "&lt;script&gt;\n");
@@ -316,7 +262,7 @@ mod tests {
             (light, LIGHT_CSS, "syntax-light.css"),
             (dark, DARK_CSS, "syntax-dark.css"),
         ] {
-            assert!(generated.contains(".hl-"), "{generated}");
+            assert!(generated.contains("pre.code .l0") || generated.contains("pre.code .d0"));
             if std::env::var_os("HINDSIGHT_WRITE_SYNTAX_CSS").is_some() {
                 std::fs::write(dir.join(file), &generated).unwrap();
             } else {
@@ -329,40 +275,16 @@ mod tests {
         }
     }
 
-    fn hex(value: &str) -> Color {
-        let byte = |i: usize| u8::from_str_radix(&value[i..i + 2], 16).unwrap();
-        Color {
-            r: byte(0),
-            g: byte(2),
-            b: byte(4),
-            a: 0xff,
-        }
-    }
-
-    /// Every rule's `color` of a generated stylesheet, with its `background-color` if
-    /// it has one.
-    fn colours(css: &str) -> Vec<(Color, Option<Color>)> {
-        css.split('}')
-            .filter_map(|rule| {
-                let value = |property: &str| {
-                    rule.lines()
-                        .find_map(|line| line.trim().strip_prefix(property))
-                        .map(hex)
-                };
-                Some((value("color: #")?, value("background-color: #")))
-            })
-            .collect()
-    }
-
     #[test]
     fn every_highlighted_colour_is_readable_on_its_background() {
-        let (light, dark) = stylesheets();
-        for (css, code_background) in [(light, LIGHT_CODE_BACKGROUND), (dark, DARK_CODE_BACKGROUND)]
-        {
-            let colours = colours(&css);
-            assert!(colours.len() > 10, "{css}");
-            for (colour, background) in colours {
-                let background = background.unwrap_or(code_background);
+        let palettes = Palettes::load();
+        for (palette, code_background) in [
+            (&palettes.light, LIGHT_CODE_BACKGROUND),
+            (&palettes.dark, DARK_CODE_BACKGROUND),
+        ] {
+            let pairs = palette.colour_pairs(code_background);
+            assert!(pairs.len() > 10, "{palette:?}");
+            for (colour, background) in pairs {
                 assert!(
                     contrast(colour, background) >= 4.5,
                     "{colour:?} on {background:?}"
@@ -404,8 +326,140 @@ mod tests {
     #[test]
     fn stylesheets_are_generated_for_both_schemes() {
         let (light, dark) = stylesheets();
-        assert!(light.contains(".hl-"));
-        assert!(dark.contains(".hl-"));
+        assert!(light.contains("pre.code .l0 {"), "{light}");
+        assert!(dark.contains("pre.code .d0 {"), "{dark}");
         assert_ne!(light, dark);
+    }
+
+    /// Code in several languages, with what the palettes style in it.
+    const SAMPLES: [(&str, &str); 5] = [
+        (
+            "sql",
+            "SELECT id FROM orders WHERE status = 'pending' LIMIT 10; -- stale\n",
+        ),
+        (
+            "yaml",
+            "retries: 3 # was 30\nhosts:\n  - \"db-1\"\n  - db-2\nenabled: true\n",
+        ),
+        (
+            "bash",
+            "for h in $(cat hosts); do\n  ssh \"$h\" 'systemctl restart app' || exit 1\ndone\n",
+        ),
+        (
+            "json",
+            "{\"timeout_ms\": 250, \"retry\": [1, 2], \"on\": null}\n",
+        ),
+        ("diff", "--- a/conf\n+++ b/conf\n-pool: 10\n+pool: 100\n"),
+    ];
+
+    /// The classes of the `<span>`s of highlighted HTML.
+    fn classes_in(html: &str) -> Vec<&str> {
+        html.split("<span class=\"")
+            .skip(1)
+            .flat_map(|rest| rest.split('"').next().unwrap_or("").split(' '))
+            .collect()
+    }
+
+    #[test]
+    fn every_class_of_highlighted_code_has_its_rule_and_the_text_is_kept() {
+        let highlighter = Highlighter::new();
+        let (light, dark) = stylesheets();
+        for (lang, code) in SAMPLES {
+            let html = highlighter.highlight(code, lang);
+            let classes = classes_in(&html);
+            assert!(classes.iter().any(|c| c.starts_with('l')), "{lang}: {html}");
+            assert!(classes.iter().any(|c| c.starts_with('d')), "{lang}: {html}");
+            for class in classes {
+                let rule = format!("pre.code .{class} {{");
+                assert!(
+                    light.contains(&rule) || dark.contains(&rule),
+                    "{lang}: no rule for {class}"
+                );
+            }
+            // Flat spans: none inside another, and the text is the code's, escaped.
+            let mut depth = 0;
+            for piece in html.split('<').skip(1) {
+                if piece.starts_with("span") {
+                    depth += 1;
+                    assert_eq!(depth, 1, "{lang}: nested span in {html}");
+                } else {
+                    assert!(piece.starts_with("/span>"), "{lang}: {html}");
+                    depth -= 1;
+                }
+            }
+            assert_eq!(depth, 0, "{lang}: {html}");
+            let mut text = String::new();
+            for piece in html.split('<') {
+                text.push_str(piece.split_once('>').map_or(piece, |(_, t)| t));
+            }
+            assert_eq!(text, escape(code), "{lang}");
+        }
+    }
+
+    #[test]
+    fn a_token_gets_the_style_each_palette_gives_it() {
+        let html = Highlighter::new().highlight("SELECT 1;\n", "sql");
+        // A keyword: a colour and bold in the light palette, a colour in the dark one;
+        // the number another colour in each.
+        let palettes = Palettes::load();
+        let (light, dark) = (palettes.light.css(), palettes.dark.css());
+        let keyword = html
+            .split("\">SELECT")
+            .next()
+            .and_then(|start| start.rsplit("class=\"").next())
+            .unwrap_or_default();
+        let classes: Vec<&str> = keyword.split(' ').collect();
+        assert!(classes.contains(&"lw"), "{html}");
+        assert!(light.contains("pre.code .lw { font-weight: bold; }"));
+        let colour = |css: &str, prefix: char| {
+            let class = classes
+                .iter()
+                .find(|c| c.starts_with(prefix) && c[1..].parse::<usize>().is_ok())
+                .copied()
+                .unwrap_or_default();
+            css.lines()
+                .find(|l| l.starts_with(&format!("pre.code .{class} {{")))
+                .map(str::to_owned)
+                .unwrap_or_default()
+        };
+        assert!(colour(&light, 'l').contains("color: #a71d5d"), "{html}");
+        assert!(colour(&dark, 'd').contains("color: #"), "{html}");
+    }
+
+    #[test]
+    fn spaces_join_a_span_unless_it_shows_on_them() {
+        assert!(!styles::shows_on_blank("l3 lw d2 di"));
+        assert!(styles::shows_on_blank("l3 lg1 d2"));
+        assert!(styles::shows_on_blank("l3 du"));
+        assert!(!styles::shows_on_blank(""));
+        let mut spans = Spans::default();
+        spans.push("a", "l1");
+        spans.push(" ", "");
+        spans.push("b", "l1");
+        spans.push(" ", "l2 dg0");
+        spans.push("c", "");
+        assert_eq!(
+            spans.finish(),
+            "<span class=\"l1\">a b</span><span class=\"l2 dg0\"> </span>c"
+        );
+    }
+
+    /// The classes a stack gets are kept; what was highlighted before never changes a
+    /// block's HTML.
+    #[test]
+    fn a_block_is_the_same_whatever_was_highlighted_before() {
+        let forward = Highlighter::new();
+        let backward = Highlighter::new();
+        let first: Vec<Arc<str>> = SAMPLES
+            .iter()
+            .map(|(lang, code)| forward.highlight(code, lang))
+            .collect();
+        for (i, (lang, code)) in SAMPLES.iter().enumerate().rev() {
+            assert_eq!(
+                backward.highlight_uncached(code, lang),
+                &*first[i],
+                "{lang}"
+            );
+        }
     }
 }

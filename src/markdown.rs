@@ -536,7 +536,7 @@ mod tests {
         let (r, _) = render_body("```sql\nSELECT 1;\n```\n\n```\n<b>\n```\n", false);
         assert!(
             r.html.contains(
-                "<pre class=\"code\" data-lang=\"sql\" tabindex=\"0\"><code><span class=\"hl-"
+                "<pre class=\"code\" data-lang=\"sql\" tabindex=\"0\"><code><span class=\"l"
             ),
             "{}",
             r.html

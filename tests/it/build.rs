@@ -442,7 +442,7 @@ fn markdown_code_is_highlighted_with_classes_and_no_inline_style() {
     let page = site.html("postmortems/db/index.html");
     let code = first(&page, "main pre[data-lang=sql] code");
     assert!(
-        !select_in(code, "span[class^='hl-']").is_empty(),
+        !select_in(code, "span[class]").is_empty(),
         "no highlighted spans: {}",
         code.html()
     );
@@ -453,9 +453,38 @@ fn markdown_code_is_highlighted_with_classes_and_no_inline_style() {
     );
     let light = site.read("static/syntax-light.css");
     assert!(
-        light.contains(".hl-"),
-        "syntax stylesheet without hl- classes"
+        light.contains("pre.code .l0 { color: #"),
+        "syntax stylesheet without the light palette's classes"
     );
+}
+
+/// The default theme's stylesheet imports the code stylesheets, each for its colour scheme,
+/// so that no page has to link them.
+#[test]
+fn the_stylesheet_imports_the_code_stylesheets_for_their_schemes() {
+    let site = SiteFixture::standard();
+    site.build(&[]);
+    let style = site.read("static/style.css");
+    for (file, media) in [
+        (
+            "syntax-light.css",
+            "not all and (prefers-color-scheme: dark)",
+        ),
+        ("syntax-dark.css", "(prefers-color-scheme: dark)"),
+    ] {
+        let import = format!("@import url(\"{file}\") {media};");
+        assert!(style.contains(&import), "style.css lacks {import}");
+        assert!(!site.read(&format!("static/{file}")).is_empty());
+    }
+    // @import is only honoured before every other rule.
+    let first_rule = style
+        .split("*/")
+        .map(str::trim)
+        .find(|rest| !rest.is_empty() && !rest.starts_with("/*"))
+        .unwrap_or_default();
+    assert!(first_rule.starts_with("@import"), "{first_rule:.80}");
+    let page = site.html("postmortems/db/index.html");
+    assert!(select(&page, "link[href*=syntax]").is_empty());
 }
 
 #[test]
