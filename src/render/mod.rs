@@ -1,7 +1,7 @@
 //! Rendering: the [`Site`] and a [`Theme`] → an [`Output`] (path → bytes).
 //!
 //! Every page of the site is a [`Page`] value; [`render_pages`] renders any set of them in
-//! parallel, so a full build and an incremental rebuild share one code path. Templates
+//! parallel (the whole output is assembled by `pipeline::assemble`). Templates
 //! receive the views of [`view`], never the model itself.
 
 pub mod action_items;
@@ -26,18 +26,6 @@ use crate::site::Site;
 pub use page::{List, Page};
 pub use theme::Theme;
 use view::{Summary, SummaryRef, Views};
-
-/// Renders the whole site: every page, the JSON export, the theme's static files and the
-/// generated code stylesheets.
-pub fn render(site: &Site, theme: &Theme, syntax_css: &(String, String)) -> Result<Output, Error> {
-    let views = Views::new(site);
-    let pages = Page::all(site);
-    let mut output = render_pages(site, theme, &views, &pages)?;
-    for (path, data) in assets(theme, syntax_css) {
-        output.insert(path, data.to_vec());
-    }
-    Ok(output)
-}
 
 /// The files that are not pages: the theme's static files and the code stylesheets.
 pub fn assets<'a>(

@@ -8,6 +8,7 @@
 #![allow(missing_docs, unreachable_pub, reason = "test helpers")]
 
 mod action_items;
+mod assembly;
 mod browse;
 mod browser_reload;
 mod browser_search;
