@@ -673,7 +673,7 @@ pub struct PostmortemView {
     /// Rendered body (safe HTML).
     pub body_html: String,
     /// Headings of the body.
-    pub toc: Vec<crate::content::postmortem::Heading>,
+    pub toc: Vec<crate::markdown::Heading>,
     /// Follow-ups.
     pub action_items: Vec<ActionItemView>,
     /// The most similar other postmortems, closest first.
