@@ -267,16 +267,17 @@ impl std::ops::Deref for SummaryRef<'_> {
 
 impl Serialize for SummaryRef<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if crate::cache::is_fingerprinting() {
-            // For the build cache's page fingerprints: the summary's own fingerprint
-            // stands for it, so each summary is hashed once, not once per list. Without
-            // one, the page gets no fingerprint and is always rendered.
+        if serializer.is_human_readable() {
+            self.value.serialize(serializer)
+        } else {
+            // In the compact form a page fingerprint is made of (see
+            // `cache::Fingerprint::add_value`), the summary's own fingerprint stands for
+            // it, so each summary is hashed once, not once per list. Without one, the
+            // page gets no fingerprint and is always rendered.
             match *self.key.get_or_init(|| summary_fingerprint(self.summary)) {
                 Some(key) => serializer.serialize_u128(key),
                 None => Err(serde::ser::Error::custom("summary without a fingerprint")),
             }
-        } else {
-            self.value.serialize(serializer)
         }
     }
 }
