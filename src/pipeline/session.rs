@@ -158,10 +158,12 @@ impl Dependents {
             );
             for old_or_new in [site.postmortem(id), postmortem] {
                 for key in &old_or_new.root_causes {
-                    plan.term_folders.insert(format!("root-causes/{key}/"));
+                    plan.term_folders
+                        .insert(crate::urls::term(crate::urls::ROOT_CAUSES, key));
                 }
                 for key in &old_or_new.services {
-                    plan.term_folders.insert(format!("services/{key}/"));
+                    plan.term_folders
+                        .insert(crate::urls::term(crate::urls::SERVICES, key));
                 }
             }
         }

@@ -229,7 +229,7 @@ fn list_context(
                 List::RootCauseSeverity(_, s) => Some(s),
                 _ => None,
             };
-            context.insert("term", &views.term_stats(term, "root-causes"));
+            context.insert("term", &views.term_stats(term, crate::urls::ROOT_CAUSES));
             insert_term_list(
                 context,
                 site,
@@ -246,7 +246,7 @@ fn list_context(
                 List::ServiceSeverity(_, s) => Some(s),
                 _ => None,
             };
-            context.insert("term", &views.term_stats(term, "services"));
+            context.insert("term", &views.term_stats(term, crate::urls::SERVICES));
             insert_term_list(
                 context,
                 site,
@@ -541,13 +541,13 @@ fn insert_terms(context: &mut PageContext, site: &Site, views: &Views<'_>) {
         .root_causes
         .terms
         .iter()
-        .map(|t| views.term_stats(t, "root-causes"))
+        .map(|t| views.term_stats(t, crate::urls::ROOT_CAUSES))
         .collect();
     let services: Vec<view::TermStats> = site
         .services
         .terms
         .iter()
-        .map(|t| views.term_stats(t, "services"))
+        .map(|t| views.term_stats(t, crate::urls::SERVICES))
         .collect();
     context.insert("root_causes", &root_causes);
     context.insert("services", &services);

@@ -7,6 +7,7 @@
 
 use super::browse::{severity_counts, severity_slugs};
 use crate::site::{PostmortemId, Site};
+use crate::urls;
 
 /// A list of the site that is split into pages of `paginate_by` entries (see
 /// [`Page::List`]).
@@ -134,18 +135,20 @@ impl List {
     fn folder(self, site: &Site) -> String {
         match self {
             List::Home => String::new(),
-            List::RootCause(i) => format!("root-causes/{}/", site.root_causes.terms[i].key),
-            List::Service(i) => format!("services/{}/", site.services.terms[i].key),
+            List::RootCause(i) => urls::term(urls::ROOT_CAUSES, &site.root_causes.terms[i].key),
+            List::Service(i) => urls::term(urls::SERVICES, &site.services.terms[i].key),
             List::RootCauseSeverity(i, s) => format!(
-                "root-causes/{}/{}/",
-                site.root_causes.terms[i].key,
+                "{}{}/",
+                List::RootCause(i).folder(site),
                 severity_slug(site, s)
             ),
-            List::ServiceSeverity(i, s) => format!(
-                "services/{}/{}/",
-                site.services.terms[i].key,
-                severity_slug(site, s)
-            ),
+            List::ServiceSeverity(i, s) => {
+                format!(
+                    "{}{}/",
+                    List::Service(i).folder(site),
+                    severity_slug(site, s)
+                )
+            }
             List::Severity(s) => format!("severities/{}/", severity_slug(site, s)),
             List::Year(y) => format!(
                 "years/{}/",
@@ -312,10 +315,7 @@ impl Page {
 
     /// Root-relative URL, with the site's base path.
     pub fn url(&self, site: &Site) -> String {
-        let base = &site.config.base_url.path;
-        let path = self.output_path(site);
-        let path = path.strip_suffix("index.html").unwrap_or(&path);
-        format!("{base}{path}")
+        urls::url(&site.config.base_url.path, &self.output_path(site))
     }
 
     /// Path of the file in the output folder.
@@ -323,9 +323,11 @@ impl Page {
         match self {
             Page::List(list, 0) => format!("{}index.html", list.folder(site)),
             Page::List(list, n) => format!("{}page/{}/index.html", list.folder(site), n + 1),
-            Page::Postmortem(id) => format!("postmortems/{}/index.html", site.postmortem(*id).slug),
-            Page::RootCauses => "root-causes/index.html".to_string(),
-            Page::Services => "services/index.html".to_string(),
+            Page::Postmortem(id) => {
+                format!("{}index.html", urls::postmortem(&site.postmortem(*id).slug))
+            }
+            Page::RootCauses => format!("{}index.html", urls::ROOT_CAUSES),
+            Page::Services => format!("{}index.html", urls::SERVICES),
             Page::Insights => "insights/index.html".to_string(),
             Page::Timeline => "timeline/index.html".to_string(),
             Page::Search => "search/index.html".to_string(),

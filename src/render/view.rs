@@ -11,10 +11,12 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use super::page::{List, Page};
 use crate::content::postmortem::{ActionItem, Postmortem, TimelineEntry};
 use crate::content::time::{format_duration, format_offset, iso_duration};
 use crate::keys::{RootCauseKey, ServiceKey};
 use crate::site::{DurationStats, PostmortemId, Site, Term};
+use crate::urls;
 
 /// Number of colour slots in the theme (`rc-0` … `rc-7`).
 pub const COLOR_SLOTS: usize = 8;
@@ -77,25 +79,26 @@ impl SiteView {
     /// From the site's config.
     pub fn new(site: &Site) -> Self {
         let base = site.config.base_url.path.clone();
-        let url = |path: &str| format!("{base}{path}");
+        let url = |path: &str| urls::url(&base, path);
+        let page = |page: Page| page.url(site);
         Self {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
             base_url: site.config.base_url.absolute.clone(),
             urls: SiteUrls {
-                home: base.clone(),
-                root_causes: url("root-causes/"),
-                services: url("services/"),
-                timeline: url("timeline/"),
-                insights: url("insights/"),
-                action_items: url("action-items/"),
-                search: url("search/"),
+                home: List::Home.url(site),
+                root_causes: page(Page::RootCauses),
+                services: page(Page::Services),
+                timeline: page(Page::Timeline),
+                insights: page(Page::Insights),
+                action_items: List::ActionItems.url(site),
+                search: page(Page::Search),
                 search_script: url("static/search.js"),
                 // The folder `search::BUNDLE_DIR` names; render never imports a later stage.
                 pagefind: url("pagefind/"),
                 action_items_script: url("static/action-items.js"),
-                atom: url("atom.xml"),
-                json: url("postmortems.json"),
+                atom: page(Page::Atom),
+                json: page(Page::Json),
                 style: url("static/style.css"),
                 syntax_light: url("static/syntax-light.css"),
                 syntax_dark: url("static/syntax-dark.css"),
@@ -325,9 +328,9 @@ impl<'a> Views<'a> {
         ids.iter().map(|id| self.summary_ref(*id)).collect()
     }
 
-    /// URL of a page path under the base.
+    /// URL of an output path under the base.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site_view.base_path)
+        urls::url(&self.site_view.base_path, path)
     }
 
     /// Reference to a root cause.
@@ -336,7 +339,7 @@ impl<'a> Views<'a> {
         TermRef {
             key: key.to_string(),
             name: term.map_or_else(|| key.to_string(), |t| t.name.clone()),
-            url: self.url(&format!("root-causes/{key}/")),
+            url: self.url(&urls::term(urls::ROOT_CAUSES, key)),
             color: color_class(term.and_then(|t| t.color)),
         }
     }
@@ -347,7 +350,7 @@ impl<'a> Views<'a> {
         TermRef {
             key: key.to_string(),
             name: term.map_or_else(|| key.to_string(), |t| t.name.clone()),
-            url: self.url(&format!("services/{key}/")),
+            url: self.url(&urls::term(urls::SERVICES, key)),
             color: String::new(),
         }
     }
@@ -361,7 +364,7 @@ impl<'a> Views<'a> {
             .collect();
         Summary {
             slug: p.slug.to_string(),
-            url: self.url(&format!("postmortems/{}/", p.slug)),
+            url: self.url(&urls::postmortem(&p.slug)),
             title: p.title.clone(),
             date: p.date.map(|d| d.to_string()).unwrap_or_default(),
             date_display: p.date.map_or_else(
@@ -502,12 +505,13 @@ impl<'a> Views<'a> {
         p.action_items.iter().map(ActionItemView::new).collect()
     }
 
-    /// A root cause or service with its figures.
+    /// A root cause or service with its figures; `kind` is [`urls::ROOT_CAUSES`] or
+    /// [`urls::SERVICES`].
     pub fn term_stats<K: std::fmt::Display>(&self, term: &Term<K>, kind: &str) -> TermStats {
         TermStats {
             key: term.key.to_string(),
             name: term.name.clone(),
-            url: self.url(&format!("{kind}/{}/", term.key)),
+            url: self.url(&urls::term(kind, &term.key)),
             color: color_class(term.color),
             description: term.description.clone(),
             owner: term.owner.clone(),
