@@ -7,7 +7,6 @@ use super::{BuildFailure, BuildOptions, Loaded, assemble_in_memory, load};
 use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
-use crate::keys::Slug;
 use crate::output::Output;
 use crate::render;
 use crate::search;
@@ -100,88 +99,15 @@ pub struct Session {
     broken: std::collections::BTreeMap<PathBuf, Diagnostics>,
     /// The last full reload failed: the next change reloads everything.
     needs_full: bool,
-    /// What the last edit left stale, with its warnings, for [`Session::finish`].
-    pending: Option<(Dependents, Diagnostics)>,
+    /// The warnings of the last edit, whose own page was rendered first, while the pages
+    /// that depend on it wait for [`Session::finish`].
+    pending: Option<Diagnostics>,
     /// The output path of every page of `site` (not the other files).
     pages: std::sync::Arc<std::collections::BTreeSet<String>>,
-}
-
-/// What an edit may change, taken from the model before it: the pages of the site, the
-/// pages that depended on the edited postmortems, and what decides whether every page
-/// must be rendered again.
-#[derive(Debug)]
-struct Dependents {
-    old_paths: std::sync::Arc<std::collections::BTreeSet<String>>,
-    /// Pages that depended on the edited postmortems before the edit.
-    wanted: std::collections::BTreeSet<String>,
-    /// A root cause's or service's pages (one per severity too) show its counts, so
-    /// every page under the folder of a term an edit touches, before or after, changes.
-    term_folders: std::collections::BTreeSet<String>,
-    /// Each postmortem's related incidents before the edit.
-    old_related: OldRelated,
-    old_longest: Option<jiff::SignedDuration>,
-    old_cause_keys: Vec<(crate::keys::RootCauseKey, bool)>,
-    old_service_keys: Vec<crate::keys::ServiceKey>,
-    /// The links of each year page's severity filters, which lead to where that year
-    /// begins on each severity's pages: an edit to a more recent postmortem can move it.
-    old_year_links: Vec<(i16, Vec<render::browse::FilterLink>)>,
-    /// The edited postmortems.
-    edited: Vec<Slug>,
-}
-
-impl Dependents {
-    /// Before `edits` (index in `site`, new version) are applied to `site`, whose pages
-    /// are at `pages`; the related lists are left for the caller to fill in (see
-    /// [`Session::finish`]).
-    fn before(
-        site: &Site,
-        pages: &std::sync::Arc<std::collections::BTreeSet<String>>,
-        edits: &[(usize, content::Postmortem)],
-    ) -> Self {
-        let mut plan = Self {
-            old_paths: pages.clone(),
-            wanted: Default::default(),
-            term_folders: Default::default(),
-            old_related: OldRelated::BySlug(Default::default()),
-            old_longest: longest_ttr(site),
-            old_cause_keys: cause_keys(site),
-            old_service_keys: service_keys(site),
-            old_year_links: render::browse::severity_year_urls(site),
-            edited: edits.iter().map(|(_, p)| p.slug.clone()).collect(),
-        };
-        for (index, postmortem) in edits {
-            let id = crate::site::PostmortemId(*index as u32);
-            plan.wanted.extend(
-                render::Page::affected_by(site, id)
-                    .iter()
-                    .map(|page| page.output_path(site)),
-            );
-            for old_or_new in [site.postmortem(id), postmortem] {
-                for key in &old_or_new.root_causes {
-                    plan.term_folders
-                        .insert(crate::urls::term(crate::urls::ROOT_CAUSES, key));
-                }
-                for key in &old_or_new.services {
-                    plan.term_folders
-                        .insert(crate::urls::term(crate::urls::SERVICES, key));
-                }
-            }
-        }
-        plan
-    }
-}
-
-/// The root causes of `site`, each with whether it has no postmortems.
-fn cause_keys(site: &Site) -> Vec<(crate::keys::RootCauseKey, bool)> {
-    site.root_causes
-        .terms
-        .iter()
-        .map(|t| (t.key.clone(), t.postmortems.is_empty()))
-        .collect()
-}
-
-fn service_keys(site: &Site) -> Vec<crate::keys::ServiceKey> {
-    site.services.terms.iter().map(|t| t.key.clone()).collect()
+    /// The fingerprint of each page's render input as it was last rendered, by output
+    /// path (see [`render::page_fingerprint`]): after an edit, exactly the pages whose
+    /// fingerprint changed are rendered again.
+    inputs: std::collections::HashMap<String, u128>,
 }
 
 /// True when replacing the postmortem at `index` by `new` (same slug) can render the
@@ -230,8 +156,15 @@ impl Session {
     pub fn start(options: BuildOptions) -> Result<Self, BuildFailure> {
         let loaded = load(&options)?;
         let output = assemble_in_memory(&loaded, false)?;
+        let views = render::view::Views::new(&loaded.site);
+        let inputs = page_inputs(&loaded, &views)
+            .into_iter()
+            .filter_map(|(_, path, key)| Some((path, key?)))
+            .collect();
+        drop(views);
         Ok(Self {
             pages: std::sync::Arc::new(page_paths(&loaded)),
+            inputs,
             options,
             loaded,
             output,
@@ -413,20 +346,18 @@ impl Session {
             return self.apply_page_edits(rendered, diagnostics);
         }
 
-        let mut plan = Dependents::before(&self.loaded.site, &self.pages, &rendered);
         let one_exact = matches!(rendered.as_slice(), [(index, postmortem)]
             if page_first_is_exact(&self.loaded.site, *index, postmortem));
         if one_exact && let Some((index, postmortem)) = rendered.pop() {
-            return self.apply_edit_page_first(index, postmortem, plan, diagnostics);
+            return self.apply_edit_page_first(index, postmortem, diagnostics);
         }
-        plan.old_related = OldRelated::BySlug(self.loaded.site.related_by_slug());
         let placeholder = Site::new(self.loaded.site.config.clone(), Vec::new());
         let mut postmortems = std::mem::replace(&mut self.loaded.site, placeholder).postmortems;
         for (index, postmortem) in rendered {
             postmortems[index] = postmortem;
         }
         self.loaded.site = Site::new(self.loaded.site.config.clone(), postmortems);
-        self.render_dependents(plan, diagnostics, |_| {})
+        self.render_changed(diagnostics, |_| {})
     }
 
     /// An edit to one postmortem that changes pages besides its own (its front matter, or
@@ -441,7 +372,6 @@ impl Session {
         &mut self,
         index: usize,
         postmortem: content::Postmortem,
-        plan: Dependents,
         warnings: Diagnostics,
     ) -> Result<Update, BuildFailure> {
         let id = self
@@ -449,16 +379,15 @@ impl Session {
             .site
             .replace_postmortem(crate::site::PostmortemId(index as u32), postmortem);
         let page = render::Page::Postmortem(id);
-        let edited = page.output_path(&self.loaded.site);
-        let views = render::view::Views::new(&self.loaded.site);
-        let fresh = render::render_pages(&self.loaded.site, &self.loaded.theme, &views, &[page])?;
-        let mut update = Update::default();
-        self.merge_pages(fresh, &mut update);
-        update.stale = Some(StalePages {
-            pages: plan.old_paths.clone(),
-            fresh: edited,
-        });
-        self.pending = Some((plan, warnings));
+        let mut update = Update {
+            stale: Some(StalePages {
+                pages: self.pages.clone(),
+                fresh: page.output_path(&self.loaded.site),
+            }),
+            ..Update::default()
+        };
+        self.render(&[page], &mut update)?;
+        self.pending = Some(warnings);
         Ok(update)
     }
 
@@ -475,113 +404,45 @@ impl Session {
         &mut self,
         still_stale: impl FnOnce(StalePages),
     ) -> Result<Update, BuildFailure> {
-        let Some((mut plan, warnings)) = self.pending.take() else {
+        let Some(warnings) = self.pending.take() else {
             return Ok(Update::default());
         };
-        // The other postmortems' lists are still those before the edit, in the order of
-        // the postmortems now, which deriving the model again keeps (see
-        // `Site::replace_postmortem`).
-        plan.old_related = OldRelated::InOrder(std::mem::take(&mut self.loaded.site.related));
         self.loaded.site.rederive();
-        let update = self.render_dependents(plan, warnings, still_stale);
+        let update = self.render_changed(warnings, still_stale);
         // Pages left unrendered would stay stale: the next change renders everything.
         self.needs_full |= update.is_err();
         update
     }
 
-    /// After the model was derived again for an edit: renders every page that depends on
-    /// the edited postmortems (`plan`, taken before the edit) and drops the pages that
-    /// no longer exist; tells `still_stale` which those are before rendering them.
-    fn render_dependents(
+    /// After the model changed: renders every page whose render input changed (its
+    /// fingerprint differs from the one it was last rendered from, or it is new) and
+    /// drops the pages that no longer exist; tells `still_stale` which those are before
+    /// rendering them.
+    fn render_changed(
         &mut self,
-        plan: Dependents,
         warnings: Diagnostics,
         still_stale: impl FnOnce(StalePages),
     ) -> Result<Update, BuildFailure> {
-        let Dependents {
-            old_paths,
-            mut wanted,
-            term_folders,
-            old_related,
-            old_longest,
-            old_cause_keys,
-            old_service_keys,
-            old_year_links,
-            edited,
-        } = plan;
-        let terms_changed = old_service_keys != service_keys(&self.loaded.site)
-            || old_cause_keys != cause_keys(&self.loaded.site);
-        let all_pages = render::Page::all(&self.loaded.site);
-        let pages: Vec<render::Page> = if terms_changed
-            || longest_ttr(&self.loaded.site) != old_longest
-        {
-            all_pages.clone()
-        } else {
-            // What depends on them now, pages that did not exist before (a first SEV1 of
-            // a root cause), and postmortems whose related list changed (the edited
-            // one entered or left it).
-            for slug in &edited {
-                if let Some(id) = self.loaded.site.by_slug.get(slug) {
-                    wanted.extend(
-                        render::Page::affected_by(&self.loaded.site, *id)
-                            .iter()
-                            .map(|page| page.output_path(&self.loaded.site)),
-                    );
-                }
-            }
-            let changed: Vec<crate::site::PostmortemId> = match &old_related {
-                OldRelated::BySlug(old) => self
-                    .loaded
-                    .site
-                    .related_by_slug()
-                    .iter()
-                    .filter(|(slug, related)| old.get(*slug) != Some(related))
-                    .filter_map(|(slug, _)| self.loaded.site.by_slug.get(slug).copied())
-                    .collect(),
-                OldRelated::InOrder(old) => self
-                    .loaded
-                    .site
-                    .ids()
-                    .filter(|id| old.get(id.index()) != self.loaded.site.related.get(id.index()))
-                    .collect(),
-            };
-            for id in changed {
-                wanted.insert(render::Page::Postmortem(id).output_path(&self.loaded.site));
-            }
-            for (y, (year, links)) in render::browse::severity_year_urls(&self.loaded.site)
-                .into_iter()
-                .enumerate()
-            {
-                let before = old_year_links.iter().find(|(old, _)| *old == year);
-                if before.is_none_or(|(_, old)| *old != links) {
-                    wanted.extend(
-                        render::List::Year(y)
-                            .pages(&self.loaded.site)
-                            .map(|page| page.output_path(&self.loaded.site)),
-                    );
-                }
-            }
-            all_pages
-                .iter()
-                .filter(|page| {
-                    let path = page.output_path(&self.loaded.site);
-                    wanted.contains(&path)
-                        || !old_paths.contains(&path)
-                        || term_folders
-                            .iter()
-                            .any(|folder| path.starts_with(folder.as_str()))
-                })
-                .copied()
-                .collect()
-        };
+        let views = render::view::Views::new(&self.loaded.site);
+        let keyed = page_inputs(&self.loaded, &views);
+        let changed: Vec<render::Page> = keyed
+            .iter()
+            .filter(|(_, path, key)| key.is_none() || self.inputs.get(path) != key.as_ref())
+            .map(|(page, _, _)| *page)
+            .collect();
+        let new_paths: std::collections::BTreeSet<String> =
+            keyed.into_iter().map(|(_, path, _)| path).collect();
         // Pages that no longer exist (the last SEV2 of a service became a SEV3).
-        let new_paths = page_paths(&self.loaded);
-        let gone: Vec<String> = old_paths.difference(&new_paths).cloned().collect();
+        let gone: Vec<String> = self.pages.difference(&new_paths).cloned().collect();
+        let mut update = Update {
+            full: changed.len() == new_paths.len(),
+            warnings,
+            ..Update::default()
+        };
         self.pages = std::sync::Arc::new(new_paths);
-        let full = pages.len() == self.pages.len();
         still_stale(StalePages {
             pages: std::sync::Arc::new(
-                pages
+                changed
                     .iter()
                     .map(|page| page.output_path(&self.loaded.site))
                     .chain(gone.iter().cloned())
@@ -589,18 +450,13 @@ impl Session {
             ),
             fresh: String::new(),
         });
-        let views = render::view::Views::new(&self.loaded.site);
-        let fresh = render::render_pages(&self.loaded.site, &self.loaded.theme, &views, &pages)?;
-        let mut update = Update {
-            full,
-            warnings,
-            ..Update::default()
-        };
         for path in gone {
             self.output.remove(&path);
+            self.inputs.remove(&path);
             update.removed.push(path);
         }
-        self.merge_pages(fresh, &mut update);
+        let rendered = render_keyed(&self.loaded, &views, &changed)?;
+        self.merge(rendered, &mut update);
         Ok(update)
     }
 
@@ -619,14 +475,35 @@ impl Session {
                 index as u32,
             )));
         }
-        let views = render::view::Views::new(&self.loaded.site);
-        let fresh = render::render_pages(&self.loaded.site, &self.loaded.theme, &views, &pages)?;
         let mut update = Update {
             warnings,
             ..Update::default()
         };
-        self.merge_pages(fresh, &mut update);
+        self.render(&pages, &mut update)?;
         Ok(update)
+    }
+
+    /// Renders `pages` of the current model into the output.
+    fn render(&mut self, pages: &[render::Page], update: &mut Update) -> Result<(), Error> {
+        let views = render::view::Views::new(&self.loaded.site);
+        let rendered = render_keyed(&self.loaded, &views, pages)?;
+        self.merge(rendered, update);
+        Ok(())
+    }
+
+    /// Puts rendered pages into the output, keeping the fingerprint of each one's input,
+    /// and lists in `update` the paths whose bytes changed.
+    fn merge(&mut self, rendered: Vec<Rendered>, update: &mut Update) {
+        for (path, bytes, key) in rendered {
+            match key {
+                Some(key) => self.inputs.insert(path.clone(), key),
+                None => self.inputs.remove(&path),
+            };
+            if self.output.get(&path).is_none_or(|old| **old != *bytes) {
+                update.changed.push(path.clone());
+            }
+            self.output.insert(path, bytes);
+        }
     }
 
     /// Every postmortem's search record, for an index of the whole site (empty when the
@@ -689,25 +566,6 @@ impl Session {
         path.starts_with(search::BUNDLE_DIR) && !self.loaded.site_wins(path)
     }
 
-    /// Merges freshly rendered pages into the output, but those the site's own files
-    /// replace, and lists in `update` the paths whose bytes changed.
-    fn merge_pages(&mut self, mut fresh: Output, update: &mut Update) {
-        let own: Vec<String> = fresh
-            .paths()
-            .filter(|path| self.loaded.site_wins(path))
-            .map(str::to_string)
-            .collect();
-        for path in own {
-            fresh.remove(&path);
-        }
-        for (path, data) in fresh.iter() {
-            if self.output.get(path).is_none_or(|old| **old != *data) {
-                update.changed.push(path.to_string());
-            }
-        }
-        self.output.merge(fresh);
-    }
-
     /// Reloads everything (config, theme, content) and diffs the output.
     fn reload(&mut self) -> Result<Update, BuildFailure> {
         match Session::start(self.options.clone()) {
@@ -768,16 +626,56 @@ fn page_paths(loaded: &Loaded) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// The related incidents of every postmortem before an edit, to find the lists it
-/// changed.
-#[derive(Debug)]
-enum OldRelated {
-    /// By slug: a new model orders the postmortems anew.
-    BySlug(crate::site::RelatedBySlug),
-    /// Indexed like the postmortems, when their order is the same before and after
-    /// (no copy of every list: at 10,000 postmortems, copying 50,000 entries and freeing
-    /// them again made the next edit wait for the allocator).
-    InOrder(Vec<Vec<related::Related>>),
+/// A page rendered: its output path, its bytes and the fingerprint of its input.
+type Rendered = (String, Vec<u8>, Option<u128>);
+
+/// Renders `pages` with `views` on the rayon pool, but those the site's own files replace.
+fn render_keyed(
+    loaded: &Loaded,
+    views: &render::view::Views<'_>,
+    pages: &[render::Page],
+) -> Result<Vec<Rendered>, Error> {
+    use rayon::prelude::*;
+    let (site, theme) = (&loaded.site, &loaded.theme);
+    pages
+        .par_iter()
+        .map(|page| (page, page.output_path(site)))
+        .filter(|(_, path)| !loaded.site_wins(path))
+        .map(|(page, path)| {
+            let (bytes, key) = match page {
+                render::Page::Json | render::Page::NoJekyll => {
+                    (render::render_page(site, theme, views, page)?, None)
+                }
+                _ => {
+                    let context = render::page_context(site, views, page, true);
+                    (
+                        render::render_context(theme, page, &context)?,
+                        context.fingerprint(),
+                    )
+                }
+            };
+            Ok((path, bytes, key))
+        })
+        .collect()
+}
+
+/// Every page of the site (but those the site's own files replace) with its output path
+/// and the fingerprint of its render input, made on the rayon pool.
+fn page_inputs(
+    loaded: &Loaded,
+    views: &render::view::Views<'_>,
+) -> Vec<(render::Page, String, Option<u128>)> {
+    use rayon::prelude::*;
+    let site = &loaded.site;
+    render::Page::all(site)
+        .into_par_iter()
+        .map(|page| (page, page.output_path(site)))
+        .filter(|(_, path)| !loaded.site_wins(path))
+        .map(|(page, path)| {
+            let key = render::page_fingerprint(site, views, &page);
+            (page, path, key)
+        })
+        .collect()
 }
 
 /// True when `dir` holds a `.md` file at any depth (hidden entries aside).

@@ -89,15 +89,18 @@ pub fn render_page(
 /// into it: the page's bytes are a function of that and the templates, which is what
 /// lets `build` reuse a page from its last build (see [`crate::cache`]).
 pub struct PageContext {
-    context: Context,
+    /// `None` when only the fingerprint was asked for (see [`page_fingerprint`]).
+    context: Option<Context>,
     fingerprint: Option<Fingerprint>,
+    kind: &'static str,
 }
 
 impl PageContext {
-    fn new(fingerprinted: bool) -> Self {
+    fn new(page: &Page, rendered: bool, fingerprinted: bool) -> Self {
         Self {
-            context: Context::new(),
+            context: rendered.then(Context::new),
             fingerprint: fingerprinted.then(Fingerprint::new),
+            kind: page.kind(),
         }
     }
 
@@ -106,11 +109,9 @@ impl PageContext {
             fingerprint.add_str(key);
             fingerprint.add_value(value);
         }
-        self.context.insert(key, value);
-    }
-
-    fn get(&self, key: &str) -> Option<&tera::Value> {
-        self.context.get(key)
+        if let Some(context) = &mut self.context {
+            context.insert(key, value);
+        }
     }
 
     /// The fingerprint of the context, if it was asked for and could be computed.
@@ -122,9 +123,10 @@ impl PageContext {
 /// Renders a context built by [`page_context`] with the page's template.
 pub fn render_context(theme: &Theme, page: &Page, context: &PageContext) -> Result<Vec<u8>, Error> {
     let name = page.template();
+    let empty = Context::new();
     theme
         .tera
-        .render(name, &context.context)
+        .render(name, context.context.as_ref().unwrap_or(&empty))
         .map(String::into_bytes)
         .map_err(|err| theme::template_error(name, &err))
 }
@@ -137,7 +139,31 @@ pub fn page_context(
     page: &Page,
     fingerprinted: bool,
 ) -> PageContext {
-    let mut context = PageContext::new(fingerprinted);
+    fill_context(
+        site,
+        views,
+        page,
+        PageContext::new(page, true, fingerprinted),
+    )
+}
+
+/// The fingerprint of a page's render input (its whole template context) without
+/// making the context: with the same templates, a page whose fingerprint is unchanged
+/// renders to the same bytes. `None` for a page without a template ([`Page::Json`],
+/// [`Page::NoJekyll`]) or a value that could not be fingerprinted: render it.
+pub fn page_fingerprint(site: &Site, views: &Views<'_>, page: &Page) -> Option<u128> {
+    if matches!(page, Page::Json | Page::NoJekyll) {
+        return None;
+    }
+    fill_context(site, views, page, PageContext::new(page, false, true)).fingerprint()
+}
+
+fn fill_context(
+    site: &Site,
+    views: &Views<'_>,
+    page: &Page,
+    mut context: PageContext,
+) -> PageContext {
     context.insert("site", &views.site_view);
     context.insert("page_kind", page.kind());
     context.insert("page_url", &page.url(site));
@@ -553,7 +579,7 @@ fn insert_terms(context: &mut PageContext, site: &Site, views: &Views<'_>) {
     context.insert("services", &services);
     context.insert(
         "terms",
-        &if context.get("page_kind").and_then(|v| v.as_str()) == Some("services") {
+        &if context.kind == "services" {
             services
         } else {
             root_causes

@@ -27,6 +27,7 @@ mod large_inputs;
 mod output;
 mod output_interrupted;
 mod pagination;
+mod rebuilds;
 mod related;
 mod scaffold;
 mod serve;
