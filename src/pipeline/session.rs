@@ -157,7 +157,7 @@ impl Session {
         let loaded = load(&options)?;
         let output = assemble_in_memory(&loaded, false)?;
         let views = render::view::Views::new(&loaded.site);
-        let inputs = page_inputs(&loaded, &views)
+        let inputs = page_inputs(&loaded, &views, render::Page::all(&loaded.site))
             .into_iter()
             .filter_map(|(_, path, key)| Some((path, key?)))
             .collect();
@@ -357,7 +357,7 @@ impl Session {
             postmortems[index] = postmortem;
         }
         self.loaded.site = Site::new(self.loaded.site.config.clone(), postmortems);
-        self.render_changed(diagnostics, |_| {})
+        self.render_changed(diagnostics, |_, _| {})
     }
 
     /// An edit to one postmortem that changes pages besides its own (its front matter, or
@@ -394,15 +394,16 @@ impl Session {
     /// Renders what the last edit left stale (see [`Update::stale`]); an empty update
     /// when nothing is.
     pub fn finish(&mut self) -> Result<Update, BuildFailure> {
-        self.finish_telling(|_| {})
+        self.finish_telling(|_, _| {})
     }
 
-    /// [`Session::finish`], telling `still_stale` which pages are still out of date once
-    /// the model knows (before they are rendered): every other page is as it should be
-    /// from then on, so the server need not hold requests for them any longer.
+    /// [`Session::finish`], telling `still_stale` which pages are still out of date, with
+    /// the output as it is then, each time that narrows (see [`Session::render_changed`]):
+    /// every other page of that output is as it should be, so the server can serve it
+    /// and need not hold requests for them any longer.
     pub fn finish_telling(
         &mut self,
-        still_stale: impl FnOnce(StalePages),
+        still_stale: impl FnMut(&Output, StalePages),
     ) -> Result<Update, BuildFailure> {
         let Some(warnings) = self.pending.take() else {
             return Ok(Update::default());
@@ -416,47 +417,76 @@ impl Session {
 
     /// After the model changed: renders every page whose render input changed (its
     /// fingerprint differs from the one it was last rendered from, or it is new) and
-    /// drops the pages that no longer exist; tells `still_stale` which those are before
-    /// rendering them.
+    /// drops the pages that no longer exist. The pages that list postmortems go first,
+    /// then the postmortems' own (fingerprinting those is most of the work, and only
+    /// those whose related incidents changed are rendered); `still_stale` hears which
+    /// pages are out of date before each batch is rendered and once the lists are done.
     fn render_changed(
         &mut self,
         warnings: Diagnostics,
-        still_stale: impl FnOnce(StalePages),
+        mut still_stale: impl FnMut(&Output, StalePages),
     ) -> Result<Update, BuildFailure> {
-        let views = render::view::Views::new(&self.loaded.site);
-        let keyed = page_inputs(&self.loaded, &views);
-        let changed: Vec<render::Page> = keyed
-            .iter()
-            .filter(|(_, path, key)| key.is_none() || self.inputs.get(path) != key.as_ref())
-            .map(|(page, _, _)| *page)
+        let Self {
+            loaded,
+            output,
+            inputs,
+            pages: page_set,
+            ..
+        } = self;
+        let views = render::view::Views::new(&loaded.site);
+        let site = &loaded.site;
+        let (postmortems, lists): (Vec<render::Page>, Vec<render::Page>) = render::Page::all(site)
+            .into_iter()
+            .filter(|page| !loaded.site_wins(&page.output_path(site)))
+            .partition(|page| matches!(page, render::Page::Postmortem(_)));
+        let paths = |pages: &[render::Page]| -> std::collections::BTreeSet<String> {
+            pages.iter().map(|page| page.output_path(site)).collect()
+        };
+        let new_paths: std::collections::BTreeSet<String> = paths(&lists)
+            .into_iter()
+            .chain(paths(&postmortems))
             .collect();
-        let new_paths: std::collections::BTreeSet<String> =
-            keyed.into_iter().map(|(_, path, _)| path).collect();
         // Pages that no longer exist (the last SEV2 of a service became a SEV3).
-        let gone: Vec<String> = self.pages.difference(&new_paths).cloned().collect();
+        let gone: Vec<String> = page_set.difference(&new_paths).cloned().collect();
+        let total = new_paths.len();
+        *page_set = std::sync::Arc::new(new_paths);
         let mut update = Update {
-            full: changed.len() == new_paths.len(),
             warnings,
             ..Update::default()
         };
-        self.pages = std::sync::Arc::new(new_paths);
-        still_stale(StalePages {
-            pages: std::sync::Arc::new(
-                changed
-                    .iter()
-                    .map(|page| page.output_path(&self.loaded.site))
-                    .chain(gone.iter().cloned())
-                    .collect(),
-            ),
-            fresh: String::new(),
-        });
-        for path in gone {
-            self.output.remove(&path);
-            self.inputs.remove(&path);
-            update.removed.push(path);
+        let mut rendered_pages = 0;
+        let later = std::sync::Arc::new(paths(&postmortems));
+        for (batch, waiting) in [(lists, Some(later.clone())), (postmortems, None)] {
+            let changed: Vec<render::Page> = page_inputs(loaded, &views, batch)
+                .into_iter()
+                .filter(|(_, path, key)| key.is_none() || inputs.get(path) != key.as_ref())
+                .map(|(page, _, _)| page)
+                .collect();
+            let stale_now = |changed: &[render::Page]| StalePages {
+                pages: std::sync::Arc::new(
+                    paths(changed)
+                        .into_iter()
+                        .chain(waiting.iter().flat_map(|w| w.iter().cloned()))
+                        .chain(gone.iter().cloned())
+                        .collect(),
+                ),
+                fresh: String::new(),
+            };
+            still_stale(output, stale_now(&changed));
+            for path in &gone {
+                if output.remove(path).is_some() {
+                    inputs.remove(path);
+                    update.removed.push(path.clone());
+                }
+            }
+            rendered_pages += changed.len();
+            let rendered = render_keyed(loaded, &views, &changed)?;
+            merge(output, inputs, rendered, &mut update);
+            if waiting.is_some() {
+                still_stale(output, stale_now(&[]));
+            }
         }
-        let rendered = render_keyed(&self.loaded, &views, &changed)?;
-        self.merge(rendered, &mut update);
+        update.full = rendered_pages == total;
         Ok(update)
     }
 
@@ -487,23 +517,8 @@ impl Session {
     fn render(&mut self, pages: &[render::Page], update: &mut Update) -> Result<(), Error> {
         let views = render::view::Views::new(&self.loaded.site);
         let rendered = render_keyed(&self.loaded, &views, pages)?;
-        self.merge(rendered, update);
+        merge(&mut self.output, &mut self.inputs, rendered, update);
         Ok(())
-    }
-
-    /// Puts rendered pages into the output, keeping the fingerprint of each one's input,
-    /// and lists in `update` the paths whose bytes changed.
-    fn merge(&mut self, rendered: Vec<Rendered>, update: &mut Update) {
-        for (path, bytes, key) in rendered {
-            match key {
-                Some(key) => self.inputs.insert(path.clone(), key),
-                None => self.inputs.remove(&path),
-            };
-            if self.output.get(&path).is_none_or(|old| **old != *bytes) {
-                update.changed.push(path.clone());
-            }
-            self.output.insert(path, bytes);
-        }
     }
 
     /// Every postmortem's search record, for an index of the whole site (empty when the
@@ -626,6 +641,26 @@ fn page_paths(loaded: &Loaded) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
+/// Puts rendered pages into `output`, keeping the fingerprint of each one's input in
+/// `inputs`, and lists in `update` the paths whose bytes changed.
+fn merge(
+    output: &mut Output,
+    inputs: &mut std::collections::HashMap<String, u128>,
+    rendered: Vec<Rendered>,
+    update: &mut Update,
+) {
+    for (path, bytes, key) in rendered {
+        match key {
+            Some(key) => inputs.insert(path.clone(), key),
+            None => inputs.remove(&path),
+        };
+        if output.get(&path).is_none_or(|old| **old != *bytes) {
+            update.changed.push(path.clone());
+        }
+        output.insert(path, bytes);
+    }
+}
+
 /// A page rendered: its output path, its bytes and the fingerprint of its input.
 type Rendered = (String, Vec<u8>, Option<u128>);
 
@@ -659,15 +694,17 @@ fn render_keyed(
         .collect()
 }
 
-/// Every page of the site (but those the site's own files replace) with its output path
-/// and the fingerprint of its render input, made on the rayon pool.
+/// `pages` (by default every page of the site) but those the site's own files replace,
+/// with their output paths and the fingerprints of their render input, made on the rayon
+/// pool.
 fn page_inputs(
     loaded: &Loaded,
     views: &render::view::Views<'_>,
+    pages: Vec<render::Page>,
 ) -> Vec<(render::Page, String, Option<u128>)> {
     use rayon::prelude::*;
     let site = &loaded.site;
-    render::Page::all(site)
+    pages
         .into_par_iter()
         .map(|page| (page, page.output_path(site)))
         .filter(|(_, path)| !loaded.site_wins(path))
@@ -1052,23 +1089,29 @@ The log host filled up.
                     "served before the rest after the {what} edit:\n{}",
                     problems.join("\n")
                 );
-                // Once the model is derived again, only the pages still to render are.
-                let served = session.output().clone();
-                let mut narrowed = None;
-                update.absorb(session.finish_telling(|s| narrowed = Some(s)).unwrap());
-                let narrowed = narrowed.expect("told which pages are still stale");
-                let problems: Vec<String> = differences(&served, full.output())
-                    .into_iter()
-                    .filter(|problem| {
-                        let path = problem.split(' ').next().unwrap_or_default();
-                        !narrowed.contains(path) && !problem.ends_with("is missing")
-                    })
-                    .collect();
-                assert!(
-                    problems.is_empty(),
-                    "served while the rest renders after the {what} edit:\n{}",
-                    problems.join("\n")
+                // Once the model is derived again, only the pages still to render are,
+                // each time the server is told.
+                let mut told = Vec::new();
+                update.absorb(
+                    session
+                        .finish_telling(|served, stale| told.push((served.clone(), stale)))
+                        .unwrap(),
                 );
+                assert!(!told.is_empty(), "told which pages are still stale");
+                for (served, narrowed) in &told {
+                    let problems: Vec<String> = differences(served, full.output())
+                        .into_iter()
+                        .filter(|problem| {
+                            let path = problem.split(' ').next().unwrap_or_default();
+                            !narrowed.contains(path) && !problem.ends_with("is missing")
+                        })
+                        .collect();
+                    assert!(
+                        problems.is_empty(),
+                        "served while the rest renders after the {what} edit:\n{}",
+                        problems.join("\n")
+                    );
+                }
             }
             let problems = differences(session.output(), full.output());
             assert!(

@@ -392,13 +392,13 @@ impl<'a> Views<'a> {
     }
 
     /// The full view of one postmortem.
-    pub fn postmortem(&self, index: usize) -> PostmortemView {
+    pub fn postmortem(&self, index: usize) -> PostmortemView<'_> {
         let p = &self.site.postmortems[index];
         let moment = |t: Option<Timestamp>| t.map(|t| MomentView::new(t, &self.zone));
         let metrics = p.milestones.metrics();
         let started = p.milestones.started;
         PostmortemView {
-            summary: self.summary(PostmortemId(index as u32)).clone(),
+            summary: self.summary(PostmortemId(index as u32)),
             started: moment(p.milestones.started),
             detected: moment(p.milestones.detected),
             acknowledged: moment(p.milestones.acknowledged),
@@ -419,22 +419,22 @@ impl<'a> Views<'a> {
             .collect(),
             trigger: p.trigger.clone().unwrap_or_default(),
             detection: p.detection.map(|d| d.label()).unwrap_or_default(),
-            tags: p.tags.clone(),
-            authors: p.authors.clone(),
-            contributing_factors: p.contributing_factors.clone(),
+            tags: &p.tags,
+            authors: &p.authors,
+            contributing_factors: &p.contributing_factors,
             timeline: p
                 .timeline
                 .iter()
                 .map(|entry| self.timeline_entry(entry, started, &p.timeline_zone))
                 .collect(),
-            body_html: p.body_html.clone(),
-            toc: p.toc.clone(),
+            body_html: &p.body_html,
+            toc: &p.toc,
             action_items: p.action_items.iter().map(ActionItemView::new).collect(),
             related: self.site.related[index]
                 .iter()
                 .map(|r| self.related(r))
                 .collect(),
-            extra: p.extra.clone(),
+            extra: &p.extra,
             source: p.source.to_string_lossy().replace('\\', "/"),
         }
     }
@@ -471,14 +471,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn related(&self, related: &crate::site::Related) -> RelatedView {
+    fn related(&self, related: &crate::site::Related) -> RelatedView<'_> {
         use crate::site::related::Reason;
         let summary = self.summary(related.id);
         let cause_names = |keys: &[RootCauseKey]| {
             join_names(keys.iter().map(|k| self.root_cause_ref(k).name).collect())
         };
         RelatedView {
-            summary: summary.clone(),
+            summary,
             reasons: related
                 .reasons
                 .iter()
@@ -558,10 +558,10 @@ fn join_names(mut names: Vec<String>) -> String {
 
 /// A related incident on a postmortem page: its `Summary` and why it is related.
 #[derive(Debug, Clone, Serialize)]
-pub struct RelatedView {
+pub struct RelatedView<'a> {
     /// The list fields (`url`, `title`, `date_display`, …).
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: &'a Summary,
     /// Why it is related (`same root cause: Configuration`, `shares MySQL primary`).
     pub reasons: Vec<String>,
 }
@@ -645,12 +645,14 @@ impl ActionItemView {
     }
 }
 
-/// The full postmortem page value, `pm`.
+/// The full postmortem page value, `pm`. It borrows what it shows as it is: made for
+/// every page after each edit in `serve` (to fingerprint it), copies cost more than the
+/// rest.
 #[derive(Debug, Clone, Serialize)]
-pub struct PostmortemView {
+pub struct PostmortemView<'a> {
     /// The list fields.
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: &'a Summary,
     /// Impact began.
     pub started: Option<MomentView>,
     /// Detected.
@@ -668,23 +670,23 @@ pub struct PostmortemView {
     /// Detection label.
     pub detection: &'static str,
     /// Tags.
-    pub tags: Vec<String>,
+    pub tags: &'a [String],
     /// Authors.
-    pub authors: Vec<String>,
+    pub authors: &'a [String],
     /// Contributing factors.
-    pub contributing_factors: Vec<String>,
+    pub contributing_factors: &'a [String],
     /// The incident's own timeline.
     pub timeline: Vec<TimelineEntryView>,
     /// Rendered body (safe HTML).
-    pub body_html: String,
+    pub body_html: &'a str,
     /// Headings of the body.
-    pub toc: Vec<crate::markdown::Heading>,
+    pub toc: &'a [crate::markdown::Heading],
     /// Follow-ups.
     pub action_items: Vec<ActionItemView>,
     /// The most similar other postmortems, closest first.
-    pub related: Vec<RelatedView>,
+    pub related: Vec<RelatedView<'a>>,
     /// Unknown front-matter keys.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
     /// Source file.
     pub source: String,
 }

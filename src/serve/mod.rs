@@ -216,7 +216,9 @@ pub fn serve(
                         // requests for those pages wait.
                         state.publish_first(current.output().clone(), kind, stale);
                         first = Some(seen.elapsed());
-                        match current.finish_telling(|still| state.narrow_stale(still)) {
+                        match current.finish_telling(|output, still| {
+                            state.freshen_partly(output.clone(), still)
+                        }) {
                             Ok(rest) => update.absorb(rest),
                             Err(failure) => {
                                 state.show_errors(overlay_for(&failure));
