@@ -325,16 +325,11 @@ impl Session {
         }
         if diagnostics.has_errors() {
             for (_, p) in &rendered {
-                let mine: Vec<_> = diagnostics
-                    .iter()
-                    .filter(|d| d.file == p.source)
-                    .cloned()
-                    .collect();
-                let mut file_diagnostics = Diagnostics::new();
-                for d in mine {
-                    file_diagnostics.push(d);
+                let mut mine = Diagnostics::new();
+                for d in diagnostics.iter().filter(|d| d.file == p.source) {
+                    mine.push(d.clone());
                 }
-                self.broken.insert(p.source.clone(), file_diagnostics);
+                self.broken.insert(p.source.clone(), mine);
             }
             return Err(BuildFailure::Invalid(diagnostics));
         }

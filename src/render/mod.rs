@@ -1,8 +1,9 @@
-//! Rendering: the [`Site`] and a [`Theme`] → an [`Output`] (path → bytes).
+//! Rendering: the [`Site`] and a [`Theme`] → pages (path → bytes).
 //!
-//! Every page of the site is a [`Page`] value; [`render_pages`] renders any set of them in
-//! parallel (the whole output is assembled by `pipeline::assemble`). Templates
-//! receive the views of [`view`], never the model itself.
+//! Every page of the site is a [`Page`] value; [`page_context`] and [`render_context`]
+//! render one (the whole output is assembled by `pipeline::assemble`), and
+//! [`page_fingerprint`] says whether it would render differently. Templates receive the
+//! views of [`view`], never the model itself.
 
 pub mod action_items;
 pub mod browse;
@@ -15,13 +16,11 @@ pub mod stats;
 pub mod theme;
 pub mod view;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use crate::cache::Fingerprint;
 use crate::error::Error;
-use crate::output::Output;
 use crate::site::Site;
 pub use page::{List, Page};
 pub use theme::Theme;
@@ -46,29 +45,6 @@ pub fn assets<'a>(
                 syntax_css.1.as_bytes(),
             ),
         ])
-}
-
-/// Renders `pages` in parallel into an [`Output`].
-pub fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    views: &Views<'_>,
-    pages: &[Page],
-) -> Result<Output, Error> {
-    let rendered: Result<Vec<(String, Vec<u8>)>, Error> = pages
-        .par_iter()
-        .map(|page| {
-            Ok((
-                page.output_path(site),
-                render_page(site, theme, views, page)?,
-            ))
-        })
-        .collect();
-    let mut output = Output::default();
-    for (path, data) in rendered? {
-        output.insert(path, data);
-    }
-    Ok(output)
 }
 
 /// Renders one page to bytes.
