@@ -11,7 +11,6 @@
 use rayon::prelude::*;
 
 use super::Loaded;
-use crate::cache::Fingerprint;
 use crate::error::Error;
 use crate::highlight;
 use crate::output::Output;
@@ -23,21 +22,21 @@ pub trait Sink: Sync {
     /// What the sink keeps of each file.
     type Record: Send;
 
-    /// The fingerprint of what every page depends on besides its context (the binary,
-    /// the options, the templates), when the sink can reuse a page rendered before from
-    /// the same inputs; `None` (the default): every page is rendered.
-    fn page_base(&self) -> Option<u128> {
+    /// True when the sink wants the fingerprint of each page's template context (see
+    /// [`render::page_fingerprint`]), to reuse a page rendered before from the same one
+    /// or to tell later which pages an edit changes; false (the default): none is made.
+    fn fingerprints(&self) -> bool {
+        false
+    }
+
+    /// The record of the page at `path` rendered before from a context of fingerprint
+    /// `context`, if the sink still has it (so it need not be rendered again).
+    fn reuse(&self, _path: &str, _context: u128) -> Option<Self::Record> {
         None
     }
 
-    /// The record of the page at `path` rendered before from the inputs `key`, if the
-    /// sink still has it (so it need not be rendered again).
-    fn reuse(&self, _path: &str, _key: u128) -> Option<Self::Record> {
-        None
-    }
-
-    /// Puts the file at `path`; `key` is the fingerprint of a page's inputs.
-    fn put(&self, path: &str, data: Vec<u8>, key: Option<u128>) -> Result<Self::Record, Error>;
+    /// Puts the file at `path`; `context` is the fingerprint of a page's context.
+    fn put(&self, path: &str, data: Vec<u8>, context: Option<u128>) -> Result<Self::Record, Error>;
 }
 
 /// What an assembly made.
@@ -126,8 +125,28 @@ struct Memory;
 impl Sink for Memory {
     type Record = Vec<u8>;
 
-    fn put(&self, _path: &str, data: Vec<u8>, _key: Option<u128>) -> Result<Vec<u8>, Error> {
+    fn put(&self, _path: &str, data: Vec<u8>, _: Option<u128>) -> Result<Vec<u8>, Error> {
         Ok(data)
+    }
+}
+
+/// A sink that keeps every file's bytes and each page's context fingerprint (`serve`).
+pub struct Fingerprinted;
+
+impl Sink for Fingerprinted {
+    type Record = (Vec<u8>, Option<u128>);
+
+    fn fingerprints(&self) -> bool {
+        true
+    }
+
+    fn put(
+        &self,
+        _path: &str,
+        data: Vec<u8>,
+        context: Option<u128>,
+    ) -> Result<Self::Record, Error> {
+        Ok((data, context))
     }
 }
 
@@ -143,15 +162,8 @@ fn put_page<S: Sink>(
     let (bytes, key) = match page {
         Page::Json | Page::NoJekyll => (render::render_page(site, theme, views, page)?, None),
         _ => {
-            let base = sink.page_base();
-            let context = render::page_context(site, views, page, base.is_some());
-            let key = base.zip(context.fingerprint()).and_then(|(base, context)| {
-                let mut key = Fingerprint::new();
-                key.add_bytes(&base.to_le_bytes());
-                key.add_str(path);
-                key.add_bytes(&context.to_le_bytes());
-                key.finish()
-            });
+            let context = render::page_context(site, views, page, sink.fingerprints());
+            let key = context.fingerprint();
             if let Some(record) = key.and_then(|key| sink.reuse(path, key)) {
                 return Ok(record);
             }

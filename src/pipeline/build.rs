@@ -95,22 +95,42 @@ impl Sink for Staged<'_> {
     /// What the manifest records of a file (`None`: it could not be read back).
     type Record = Option<cache::FileRecord>;
 
-    fn page_base(&self) -> Option<u128> {
-        self.templates
+    fn fingerprints(&self) -> bool {
+        self.templates.is_some()
     }
 
     /// The previous build's record of `path`, when it was rendered from the same inputs,
     /// is still on disk as written, and could be linked into the staging folder.
-    fn reuse(&self, path: &str, key: u128) -> Option<Self::Record> {
+    fn reuse(&self, path: &str, context: u128) -> Option<Self::Record> {
         let record = self.previous.files.get(path)?;
         let existing = self.output_dir.join(path);
-        (record.key == Some(key) && record.matches(&existing) && self.staging.link(path, &existing))
-            .then_some(Some(*record))
+        let key = self.key(path, Some(context));
+        (key.is_some()
+            && record.key == key
+            && record.matches(&existing)
+            && self.staging.link(path, &existing))
+        .then_some(Some(*record))
     }
 
-    fn put(&self, path: &str, data: Vec<u8>, key: Option<u128>) -> Result<Self::Record, Error> {
+    fn put(&self, path: &str, data: Vec<u8>, context: Option<u128>) -> Result<Self::Record, Error> {
         self.staging.write(path, &data)?;
-        Ok(cache::FileRecord::of(&self.staging.path(path), key))
+        Ok(cache::FileRecord::of(
+            &self.staging.path(path),
+            self.key(path, context),
+        ))
+    }
+}
+
+impl Staged<'_> {
+    /// The cache key of the page at `path` rendered from a context of fingerprint
+    /// `context`: that, the path and everything else a page depends on.
+    fn key(&self, path: &str, context: Option<u128>) -> Option<u128> {
+        let (templates, context) = self.templates.zip(context)?;
+        let mut key = cache::Fingerprint::new();
+        key.add_bytes(&templates.to_le_bytes());
+        key.add_str(path);
+        key.add_bytes(&context.to_le_bytes());
+        key.finish()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{BuildFailure, BuildOptions, Loaded, assemble_in_memory, load};
+use super::{BuildFailure, BuildOptions, Fingerprinted, Loaded, assemble, load};
 use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
@@ -155,13 +155,14 @@ impl Session {
     /// off the edit path and places with [`Session::replace_search_bundle`]).
     pub fn start(options: BuildOptions) -> Result<Self, BuildFailure> {
         let loaded = load(&options)?;
-        let output = assemble_in_memory(&loaded, false)?;
-        let views = render::view::Views::new(&loaded.site);
-        let inputs = page_inputs(&loaded, &views, render::Page::all(&loaded.site))
-            .into_iter()
-            .filter_map(|(_, path, key)| Some((path, key?)))
-            .collect();
-        drop(views);
+        let mut output = Output::default();
+        let mut inputs = std::collections::HashMap::new();
+        for (path, (data, context)) in assemble(&loaded, &Fingerprinted, false)?.files {
+            if let Some(context) = context {
+                inputs.insert(path.clone(), context);
+            }
+            output.insert(path, data);
+        }
         Ok(Self {
             pages: std::sync::Arc::new(page_paths(&loaded)),
             inputs,
