@@ -67,12 +67,7 @@ pub fn assemble<S: Sink>(
     // than the others; started last, one of them would keep a core busy after the rest
     // are done, so they go first.
     pages.sort_by_key(|(page, _)| !lists_many(page));
-    let put_pages = || -> Result<Vec<(String, S::Record)>, Error> {
-        pages
-            .par_iter()
-            .map(|(page, path)| Ok((path.clone(), put_page(loaded, &views, sink, page, path)?)))
-            .collect()
-    };
+    let put_pages = || put_pages(loaded, &views, sink, &pages);
     let (mut files, indexed) = if search_bundle && site.config.search {
         let (files, bundle) = rayon::join(put_pages, || {
             let (bundle, indexed) = search::index_site(site)?;
@@ -105,7 +100,10 @@ pub fn assemble<S: Sink>(
 /// Assembles the site into memory.
 pub fn assemble_in_memory(loaded: &Loaded, search_bundle: bool) -> Result<Output, Error> {
     let mut output = Output::default();
-    for (path, data) in assemble(loaded, &Memory, search_bundle)?.files {
+    let sink = InMemory {
+        fingerprints: false,
+    };
+    for (path, (data, _)) in assemble(loaded, &sink, search_bundle)?.files {
         output.insert(path, data);
     }
     Ok(output)
@@ -119,35 +117,36 @@ impl Loaded {
     }
 }
 
-/// A sink that keeps every file's bytes.
-struct Memory;
-
-impl Sink for Memory {
-    type Record = Vec<u8>;
-
-    fn put(&self, _path: &str, data: Vec<u8>, _: Option<u128>) -> Result<Vec<u8>, Error> {
-        Ok(data)
-    }
+/// A sink that keeps every file's bytes and, when asked for, each page's context
+/// fingerprint (`serve` keeps them to tell which pages an edit changes).
+pub struct InMemory {
+    /// Whether to fingerprint the pages' contexts.
+    pub fingerprints: bool,
 }
 
-/// A sink that keeps every file's bytes and each page's context fingerprint (`serve`).
-pub struct Fingerprinted;
-
-impl Sink for Fingerprinted {
+impl Sink for InMemory {
     type Record = (Vec<u8>, Option<u128>);
 
     fn fingerprints(&self) -> bool {
-        true
+        self.fingerprints
     }
 
-    fn put(
-        &self,
-        _path: &str,
-        data: Vec<u8>,
-        context: Option<u128>,
-    ) -> Result<Self::Record, Error> {
+    fn put(&self, _: &str, data: Vec<u8>, context: Option<u128>) -> Result<Self::Record, Error> {
         Ok((data, context))
     }
+}
+
+/// Renders `pages` (with their output paths) into `sink` on the rayon pool.
+pub(super) fn put_pages<S: Sink>(
+    loaded: &Loaded,
+    views: &Views<'_>,
+    sink: &S,
+    pages: &[(Page, String)],
+) -> Result<Vec<(String, S::Record)>, Error> {
+    pages
+        .par_iter()
+        .map(|(page, path)| Ok((path.clone(), put_page(loaded, views, sink, page, path)?)))
+        .collect()
 }
 
 /// Renders one page into `sink`, or reuses it when the sink has it from the same inputs.

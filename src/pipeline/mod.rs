@@ -18,7 +18,7 @@ use crate::config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
-pub use assemble::{Assembled, Fingerprinted, Sink, assemble, assemble_in_memory};
+pub use assemble::{Assembled, InMemory, Sink, assemble, assemble_in_memory};
 pub use build::build;
 pub use load::{Loaded, Model, ThemeFiles, load, load_config, load_model, load_site, load_theme};
 pub use session::{Change, Session, StalePages, Update};

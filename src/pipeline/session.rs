@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{BuildFailure, BuildOptions, Fingerprinted, Loaded, assemble, load};
+use super::assemble::put_pages;
+use super::{BuildFailure, BuildOptions, InMemory, Loaded, assemble, load};
 use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
@@ -157,7 +158,7 @@ impl Session {
         let loaded = load(&options)?;
         let mut output = Output::default();
         let mut inputs = std::collections::HashMap::new();
-        for (path, (data, context)) in assemble(&loaded, &Fingerprinted, false)?.files {
+        for (path, (data, context)) in assemble(&loaded, &FINGERPRINTED, false)?.files {
             if let Some(context) = context {
                 inputs.insert(path.clone(), context);
             }
@@ -227,21 +228,12 @@ impl Session {
             if hidden {
                 continue;
             }
-            let existing = self
-                .loaded
-                .site
-                .postmortems
-                .iter()
-                .position(|p| p.source == rel);
+            let postmortems = &self.loaded.site.postmortems;
+            let existing = postmortems.iter().position(|p| p.source == rel);
             if rel.extension().and_then(|e| e.to_str()) != Some("md") {
                 // A folder renamed, moved, removed or created with files in it is one
                 // event for the folder and none for its files.
-                let holds_sources = self
-                    .loaded
-                    .site
-                    .postmortems
-                    .iter()
-                    .any(|p| p.source.starts_with(&rel))
+                let holds_sources = postmortems.iter().any(|p| p.source.starts_with(&rel))
                     || self.broken.keys().any(|source| source.starts_with(&rel));
                 if holds_sources || (path.is_dir() && holds_markdown(path)) {
                     return self.reload();
@@ -645,7 +637,7 @@ fn merge(
     rendered: Vec<Rendered>,
     update: &mut Update,
 ) {
-    for (path, bytes, key) in rendered {
+    for (path, (bytes, key)) in rendered {
         match key {
             Some(key) => inputs.insert(path.clone(), key),
             None => inputs.remove(&path),
@@ -657,8 +649,11 @@ fn merge(
     }
 }
 
-/// A page rendered: its output path, its bytes and the fingerprint of its input.
-type Rendered = (String, Vec<u8>, Option<u128>);
+/// The session's sink: every page is fingerprinted as it is rendered.
+const FINGERPRINTED: InMemory = InMemory { fingerprints: true };
+
+/// A page rendered: its output path, its bytes and the fingerprint of its context.
+type Rendered = (String, (Vec<u8>, Option<u128>));
 
 /// Renders `pages` with `views` on the rayon pool, but those the site's own files replace.
 fn render_keyed(
@@ -666,28 +661,12 @@ fn render_keyed(
     views: &render::view::Views<'_>,
     pages: &[render::Page],
 ) -> Result<Vec<Rendered>, Error> {
-    use rayon::prelude::*;
-    let (site, theme) = (&loaded.site, &loaded.theme);
-    pages
-        .par_iter()
-        .map(|page| (page, page.output_path(site)))
+    let pages: Vec<(render::Page, String)> = pages
+        .iter()
+        .map(|page| (*page, page.output_path(&loaded.site)))
         .filter(|(_, path)| !loaded.site_wins(path))
-        .map(|(page, path)| {
-            let (bytes, key) = match page {
-                render::Page::Json | render::Page::NoJekyll => {
-                    (render::render_page(site, theme, views, page)?, None)
-                }
-                _ => {
-                    let context = render::page_context(site, views, page, true);
-                    (
-                        render::render_context(theme, page, &context)?,
-                        context.fingerprint(),
-                    )
-                }
-            };
-            Ok((path, bytes, key))
-        })
-        .collect()
+        .collect();
+    put_pages(loaded, views, &FINGERPRINTED, &pages)
 }
 
 /// `pages` (by default every page of the site) but those the site's own files replace,
