@@ -8,8 +8,9 @@
 //!   build: the staging folder ─► output (atomic swap); cache: each page's context is
 //!          fingerprinted, and a page whose fingerprint is unchanged is hard-linked
 //!          from the last build instead of rendered
-//!   serve: memory ─► http (axum) + live reload; watcher ─► changes ─► the pages that
-//!          depend on them re-rendered; search re-indexed in the background
+//!   serve: memory, each page's context fingerprint kept ─► http (axum) + live reload;
+//!          watcher ─► changes ─► the model again ─► the pages whose fingerprint changed
+//!          re-rendered; search re-indexed in the background
 //!   check: memory ─► lint rules over the model and the output
 //! ```
 //!
