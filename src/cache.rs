@@ -69,8 +69,11 @@ impl Fingerprint {
     }
 
     /// Adds a value as its CBOR serialisation, which is deterministic for hindsight's
-    /// views (structs in field order, sorted maps). While it runs, [`is_fingerprinting`]
-    /// is true on this thread.
+    /// views (structs in field order, sorted maps). CBOR is serde's compact form (its
+    /// serialiser is not human-readable): a value shared by many pages that has a
+    /// fingerprint of its own (a postmortem's summary in a list) serialises as that
+    /// fingerprint in this form, which identifies it as well and saves hashing the same
+    /// summary for every list it is in, while templates get it in full.
     pub fn add_value<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
         // A fifth of a cold build's instructions went into this when it was JSON written
         // straight into SipHash: CBOR needs no escaping of strings, and a buffer turns the
@@ -79,12 +82,10 @@ impl Fingerprint {
             hasher: &mut self.hasher,
             len: 0,
         };
-        FINGERPRINTING.set(true);
         let failed = {
             let mut buffered = std::io::BufWriter::with_capacity(8192, &mut writer);
             ciborium::into_writer(value, &mut buffered).is_err() || buffered.flush().is_err()
         };
-        FINGERPRINTING.set(false);
         let len = writer.len;
         self.hasher.write_u64(len);
         self.poisoned |= failed;
@@ -94,18 +95,6 @@ impl Fingerprint {
     pub fn finish(&self) -> Option<u128> {
         (!self.poisoned).then(|| self.hasher.finish128().as_u128())
     }
-}
-
-thread_local! {
-    static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// True while [`Fingerprint::add_value`] serialises a value on this thread. A value that
-/// is shared by many pages and has a fingerprint of its own (a postmortem's summary) may
-/// then serialise as that fingerprint instead of in full: it identifies the value as well
-/// and saves hashing the same summary for every list it is in.
-pub fn is_fingerprinting() -> bool {
-    FINGERPRINTING.get()
 }
 
 /// Feeds a serialiser's output straight into the hasher, without building a buffer of the whole value.

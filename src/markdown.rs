@@ -12,10 +12,20 @@ use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::content::postmortem::Heading;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, LineCursor};
 use crate::highlight::{Highlighter, escape};
 use crate::keys::slugify;
+
+/// A heading of the body, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1..=6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+}
 
 /// Turns a link to another postmortem's source file into its URL.
 pub trait LinkResolver: Sync {

@@ -1,7 +1,7 @@
 //! The built site as a value, and writing it atomically.
 //!
-//! [`Output`] maps output paths to bytes; `build` writes it and `serve` serves it, one
-//! value for two consumers. [`write_atomically`] writes into a staging folder beside the
+//! [`Output`] maps output paths to bytes, as `serve` and `check` hold a site.
+//! [`write_atomically_with`] has `build` write into a staging folder beside the
 //! output and swaps it in with renames only when every file is written, so a failed or
 //! killed build never leaves a half-written site in place. It refuses to replace a
 //! folder that hindsight did not create, or one that contains the site itself. An
@@ -224,21 +224,11 @@ pub fn check_replaceable(out_dir: &Path, site_root: &Path) -> Result<(), Error> 
     )))
 }
 
-/// Writes `output` to `out_dir` atomically: stage beside it, then swap. On any error the
-/// previous output is left byte-for-byte as it was.
-pub fn write_atomically(output: &Output, out_dir: &Path, site_root: &Path) -> Result<(), Error> {
-    let lock = OutputLock::acquire(out_dir)?;
-    write_atomically_with(&lock, site_root, |staging| {
-        output
-            .iter()
-            .try_for_each(|(rel, data)| staging.write(rel, data))
-    })
-}
-
-/// Like [`write_atomically`], for the output folder that `lock` holds, but `fill` writes
-/// the files into the [`Staging`] folder itself, from as many threads as it likes:
-/// `build` streams each page to disk as soon as it is rendered instead of holding the
-/// whole site in memory.
+/// Writes the output folder that `lock` holds atomically: `fill` writes the files into
+/// the [`Staging`] folder beside it, from as many threads as it likes (`build` streams
+/// each page to disk as soon as it is rendered instead of holding the whole site in
+/// memory), and the folder is swapped in once `fill` succeeds. On any error the previous
+/// output is left byte-for-byte as it was.
 pub fn write_atomically_with(
     lock: &OutputLock,
     site_root: &Path,

@@ -152,7 +152,7 @@ pub fn record(site: &Site, id: PostmortemId) -> Record {
     }
     filters.retain(|_, values| !values.is_empty());
     Record {
-        url: format!("/postmortems/{}/", p.slug),
+        url: crate::urls::url("/", &crate::urls::postmortem(&p.slug)),
         content,
         meta,
         filters,

@@ -463,7 +463,7 @@ impl<'a> SourceResolver<'a> {
 }
 
 fn page_url(base_path: &str, p: &Postmortem) -> String {
-    format!("{base_path}postmortems/{}/", p.slug)
+    crate::urls::url(base_path, &crate::urls::postmortem(&p.slug))
 }
 
 impl LinkResolver for SourceResolver<'_> {

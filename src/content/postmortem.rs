@@ -223,17 +223,6 @@ pub struct Impact {
     pub users_affected_pct: Option<f64>,
 }
 
-/// A heading of the body, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Heading {
-    /// 1..=6.
-    pub level: u8,
-    /// The anchor id.
-    pub id: String,
-    /// Plain text.
-    pub text: String,
-}
-
 /// A validated postmortem. Nothing after `content` sees an unchecked value.
 #[derive(Debug, Clone)]
 pub struct Postmortem {
@@ -291,7 +280,7 @@ pub struct Postmortem {
     /// Rendered body (filled in by the markdown stage).
     pub body_html: String,
     /// Headings of the body.
-    pub toc: Vec<Heading>,
+    pub toc: Vec<crate::markdown::Heading>,
     /// The body's plain text for the search index, collected by the markdown stage when
     /// search is on (`None`: not collected).
     pub body_text: Option<String>,

@@ -265,8 +265,7 @@ pub fn severity_filters(site: &Site, current: usize, by_year: &ByYear) -> Filter
 /// which are grouped by year). Other years are not listed, so a year page depends only on
 /// its own postmortems (a new year would otherwise change every year page); the home page
 /// and the timeline list the years. Where a year begins on a severity's pages depends on
-/// the more recent postmortems of that severity too: `pipeline::Session` compares
-/// [`severity_year_urls`] before and after an edit for that.
+/// the more recent postmortems of that severity too.
 pub fn year_filters(site: &Site, current: usize) -> Filters {
     let year = site.years.get(current).map(|(y, _)| *y);
     Filters {
@@ -275,15 +274,6 @@ pub fn year_filters(site: &Site, current: usize) -> Filters {
         severities: global_severities(site, None, year),
         years: Vec::new(),
     }
-}
-
-/// For each year, the links of its year page's filters, which say where each severity's
-/// postmortems of that year begin.
-pub fn severity_year_urls(site: &Site) -> Vec<(i16, Vec<FilterLink>)> {
-    site.years
-        .iter()
-        .map(|(year, _)| (*year, global_severities(site, None, Some(*year))))
-        .collect()
 }
 
 /// Every severity with its page, or, for a year page, with its count in that year and a

@@ -316,7 +316,7 @@ impl InsightsView {
                         .map(|r| {
                             metric_row(
                                 r,
-                                views.url(&format!("root-causes/{}/", r.key)),
+                                views.url(&crate::urls::term(crate::urls::ROOT_CAUSES, &r.key)),
                                 color_class(r.color),
                             )
                         })
@@ -330,7 +330,11 @@ impl InsightsView {
                         .by_service
                         .iter()
                         .map(|r| {
-                            metric_row(r, views.url(&format!("services/{}/", r.key)), String::new())
+                            metric_row(
+                                r,
+                                views.url(&crate::urls::term(crate::urls::SERVICES, &r.key)),
+                                String::new(),
+                            )
                         })
                         .collect(),
                 },

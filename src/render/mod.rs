@@ -1,8 +1,9 @@
-//! Rendering: the [`Site`] and a [`Theme`] → an [`Output`] (path → bytes).
+//! Rendering: the [`Site`] and a [`Theme`] → pages (path → bytes).
 //!
-//! Every page of the site is a [`Page`] value; [`render_pages`] renders any set of them in
-//! parallel, so a full build and an incremental rebuild share one code path. Templates
-//! receive the views of [`view`], never the model itself.
+//! Every page of the site is a [`Page`] value; [`page_context`] and [`render_context`]
+//! render one (the whole output is assembled by `pipeline::assemble`), and
+//! [`page_fingerprint`] says whether it would render differently. Templates receive the
+//! views of [`view`], never the model itself.
 
 pub mod action_items;
 pub mod browse;
@@ -15,29 +16,15 @@ pub mod stats;
 pub mod theme;
 pub mod view;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use crate::cache::Fingerprint;
 use crate::error::Error;
-use crate::output::Output;
 use crate::site::Site;
 pub use page::{List, Page};
 pub use theme::Theme;
 use view::{Summary, SummaryRef, Views};
-
-/// Renders the whole site: every page, the JSON export, the theme's static files and the
-/// generated code stylesheets.
-pub fn render(site: &Site, theme: &Theme, syntax_css: &(String, String)) -> Result<Output, Error> {
-    let views = Views::new(site);
-    let pages = Page::all(site);
-    let mut output = render_pages(site, theme, &views, &pages)?;
-    for (path, data) in assets(theme, syntax_css) {
-        output.insert(path, data.to_vec());
-    }
-    Ok(output)
-}
 
 /// The files that are not pages: the theme's static files and the code stylesheets.
 pub fn assets<'a>(
@@ -60,29 +47,6 @@ pub fn assets<'a>(
         ])
 }
 
-/// Renders `pages` in parallel into an [`Output`].
-pub fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    views: &Views<'_>,
-    pages: &[Page],
-) -> Result<Output, Error> {
-    let rendered: Result<Vec<(String, Vec<u8>)>, Error> = pages
-        .par_iter()
-        .map(|page| {
-            Ok((
-                page.output_path(site),
-                render_page(site, theme, views, page)?,
-            ))
-        })
-        .collect();
-    let mut output = Output::default();
-    for (path, data) in rendered? {
-        output.insert(path, data);
-    }
-    Ok(output)
-}
-
 /// Renders one page to bytes.
 pub fn render_page(
     site: &Site,
@@ -101,15 +65,18 @@ pub fn render_page(
 /// into it: the page's bytes are a function of that and the templates, which is what
 /// lets `build` reuse a page from its last build (see [`crate::cache`]).
 pub struct PageContext {
-    context: Context,
+    /// `None` when only the fingerprint was asked for (see [`page_fingerprint`]).
+    context: Option<Context>,
     fingerprint: Option<Fingerprint>,
+    kind: &'static str,
 }
 
 impl PageContext {
-    fn new(fingerprinted: bool) -> Self {
+    fn new(page: &Page, rendered: bool, fingerprinted: bool) -> Self {
         Self {
-            context: Context::new(),
+            context: rendered.then(Context::new),
             fingerprint: fingerprinted.then(Fingerprint::new),
+            kind: page.kind(),
         }
     }
 
@@ -118,11 +85,9 @@ impl PageContext {
             fingerprint.add_str(key);
             fingerprint.add_value(value);
         }
-        self.context.insert(key, value);
-    }
-
-    fn get(&self, key: &str) -> Option<&tera::Value> {
-        self.context.get(key)
+        if let Some(context) = &mut self.context {
+            context.insert(key, value);
+        }
     }
 
     /// The fingerprint of the context, if it was asked for and could be computed.
@@ -134,9 +99,10 @@ impl PageContext {
 /// Renders a context built by [`page_context`] with the page's template.
 pub fn render_context(theme: &Theme, page: &Page, context: &PageContext) -> Result<Vec<u8>, Error> {
     let name = page.template();
+    let empty = Context::new();
     theme
         .tera
-        .render(name, &context.context)
+        .render(name, context.context.as_ref().unwrap_or(&empty))
         .map(String::into_bytes)
         .map_err(|err| theme::template_error(name, &err))
 }
@@ -149,7 +115,31 @@ pub fn page_context(
     page: &Page,
     fingerprinted: bool,
 ) -> PageContext {
-    let mut context = PageContext::new(fingerprinted);
+    fill_context(
+        site,
+        views,
+        page,
+        PageContext::new(page, true, fingerprinted),
+    )
+}
+
+/// The fingerprint of a page's render input (its whole template context) without
+/// making the context: with the same templates, a page whose fingerprint is unchanged
+/// renders to the same bytes. `None` for a page without a template ([`Page::Json`],
+/// [`Page::NoJekyll`]) or a value that could not be fingerprinted: render it.
+pub fn page_fingerprint(site: &Site, views: &Views<'_>, page: &Page) -> Option<u128> {
+    if matches!(page, Page::Json | Page::NoJekyll) {
+        return None;
+    }
+    fill_context(site, views, page, PageContext::new(page, false, true)).fingerprint()
+}
+
+fn fill_context(
+    site: &Site,
+    views: &Views<'_>,
+    page: &Page,
+    mut context: PageContext,
+) -> PageContext {
     context.insert("site", &views.site_view);
     context.insert("page_kind", page.kind());
     context.insert("page_url", &page.url(site));
@@ -241,7 +231,7 @@ fn list_context(
                 List::RootCauseSeverity(_, s) => Some(s),
                 _ => None,
             };
-            context.insert("term", &views.term_stats(term, "root-causes"));
+            context.insert("term", &views.term_stats(term, crate::urls::ROOT_CAUSES));
             insert_term_list(
                 context,
                 site,
@@ -258,7 +248,7 @@ fn list_context(
                 List::ServiceSeverity(_, s) => Some(s),
                 _ => None,
             };
-            context.insert("term", &views.term_stats(term, "services"));
+            context.insert("term", &views.term_stats(term, crate::urls::SERVICES));
             insert_term_list(
                 context,
                 site,
@@ -553,19 +543,19 @@ fn insert_terms(context: &mut PageContext, site: &Site, views: &Views<'_>) {
         .root_causes
         .terms
         .iter()
-        .map(|t| views.term_stats(t, "root-causes"))
+        .map(|t| views.term_stats(t, crate::urls::ROOT_CAUSES))
         .collect();
     let services: Vec<view::TermStats> = site
         .services
         .terms
         .iter()
-        .map(|t| views.term_stats(t, "services"))
+        .map(|t| views.term_stats(t, crate::urls::SERVICES))
         .collect();
     context.insert("root_causes", &root_causes);
     context.insert("services", &services);
     context.insert(
         "terms",
-        &if context.get("page_kind").and_then(|v| v.as_str()) == Some("services") {
+        &if context.kind == "services" {
             services
         } else {
             root_causes

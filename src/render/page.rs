@@ -7,6 +7,7 @@
 
 use super::browse::{severity_counts, severity_slugs};
 use crate::site::{PostmortemId, Site};
+use crate::urls;
 
 /// A list of the site that is split into pages of `paginate_by` entries (see
 /// [`Page::List`]).
@@ -134,18 +135,20 @@ impl List {
     fn folder(self, site: &Site) -> String {
         match self {
             List::Home => String::new(),
-            List::RootCause(i) => format!("root-causes/{}/", site.root_causes.terms[i].key),
-            List::Service(i) => format!("services/{}/", site.services.terms[i].key),
+            List::RootCause(i) => urls::term(urls::ROOT_CAUSES, &site.root_causes.terms[i].key),
+            List::Service(i) => urls::term(urls::SERVICES, &site.services.terms[i].key),
             List::RootCauseSeverity(i, s) => format!(
-                "root-causes/{}/{}/",
-                site.root_causes.terms[i].key,
+                "{}{}/",
+                List::RootCause(i).folder(site),
                 severity_slug(site, s)
             ),
-            List::ServiceSeverity(i, s) => format!(
-                "services/{}/{}/",
-                site.services.terms[i].key,
-                severity_slug(site, s)
-            ),
+            List::ServiceSeverity(i, s) => {
+                format!(
+                    "{}{}/",
+                    List::Service(i).folder(site),
+                    severity_slug(site, s)
+                )
+            }
             List::Severity(s) => format!("severities/{}/", severity_slug(site, s)),
             List::Year(y) => format!(
                 "years/{}/",
@@ -240,82 +243,9 @@ impl Page {
         pages
     }
 
-    /// The pages whose content depends on postmortem `id`: its own page, every page of
-    /// the lists it is in (its root causes and services, and their lists for its
-    /// severity, its severity, year and year of the timeline, the action items and their
-    /// owners when it has some, home), the postmortems that list it as related, and every
-    /// page that counts all postmortems. Every page of a list, not only the one it is
-    /// on: a list's pages show its counts, and an entry that comes or goes moves the
-    /// entries after it to other pages.
-    ///
-    /// Related lists of *other* postmortems may also change when `id` changes (it can
-    /// enter or leave them); `pipeline::Session` compares the lists before and after an
-    /// edit for that, since it needs both sites.
-    pub fn affected_by(site: &Site, id: PostmortemId) -> Vec<Page> {
-        let postmortem = site.postmortem(id);
-        let mut pages = vec![
-            Page::Postmortem(id),
-            Page::RootCauses,
-            Page::Services,
-            Page::Timeline,
-            Page::Insights,
-            Page::Atom,
-            Page::Sitemap,
-            Page::Json,
-        ];
-        let mut lists = vec![List::Home];
-        if !postmortem.action_items.is_empty() {
-            lists.push(List::ActionItems);
-            for (i, owner) in site.owners.iter().enumerate() {
-                if owner.items.iter().any(|item| item.postmortem == id) {
-                    lists.push(List::Owner(i));
-                }
-            }
-        }
-        let severity = postmortem.severity_rank.checked_sub(1);
-        if let Some(s) = severity.filter(|s| *s < site.severities.len()) {
-            lists.push(List::Severity(s));
-        }
-        if let Some(y) = site
-            .years
-            .iter()
-            .position(|(year, _)| Some(*year) == postmortem.year())
-        {
-            lists.push(List::Year(y));
-        }
-        if let Some(y) = site
-            .timeline
-            .years
-            .iter()
-            .position(|year| Some(year.year) == postmortem.year())
-        {
-            lists.push(List::TimelineYear(y));
-        }
-        for (i, term) in site.root_causes.terms.iter().enumerate() {
-            if postmortem.root_causes.contains(&term.key) {
-                lists.push(List::RootCause(i));
-                lists.extend(severity.map(|s| List::RootCauseSeverity(i, s)));
-            }
-        }
-        for (i, term) in site.services.terms.iter().enumerate() {
-            if postmortem.services.contains(&term.key) {
-                lists.push(List::Service(i));
-                lists.extend(severity.map(|s| List::ServiceSeverity(i, s)));
-            }
-        }
-        for list in lists {
-            pages.extend(list.pages(site));
-        }
-        pages.extend(site.related_to(id).into_iter().map(Page::Postmortem));
-        pages
-    }
-
     /// Root-relative URL, with the site's base path.
     pub fn url(&self, site: &Site) -> String {
-        let base = &site.config.base_url.path;
-        let path = self.output_path(site);
-        let path = path.strip_suffix("index.html").unwrap_or(&path);
-        format!("{base}{path}")
+        urls::url(&site.config.base_url.path, &self.output_path(site))
     }
 
     /// Path of the file in the output folder.
@@ -323,9 +253,11 @@ impl Page {
         match self {
             Page::List(list, 0) => format!("{}index.html", list.folder(site)),
             Page::List(list, n) => format!("{}page/{}/index.html", list.folder(site), n + 1),
-            Page::Postmortem(id) => format!("postmortems/{}/index.html", site.postmortem(*id).slug),
-            Page::RootCauses => "root-causes/index.html".to_string(),
-            Page::Services => "services/index.html".to_string(),
+            Page::Postmortem(id) => {
+                format!("{}index.html", urls::postmortem(&site.postmortem(*id).slug))
+            }
+            Page::RootCauses => format!("{}index.html", urls::ROOT_CAUSES),
+            Page::Services => format!("{}index.html", urls::SERVICES),
             Page::Insights => "insights/index.html".to_string(),
             Page::Timeline => "timeline/index.html".to_string(),
             Page::Search => "search/index.html".to_string(),

@@ -11,10 +11,12 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use super::page::{List, Page};
 use crate::content::postmortem::{ActionItem, Postmortem, TimelineEntry};
 use crate::content::time::{format_duration, format_offset, iso_duration};
 use crate::keys::{RootCauseKey, ServiceKey};
 use crate::site::{DurationStats, PostmortemId, Site, Term};
+use crate::urls;
 
 /// Number of colour slots in the theme (`rc-0` … `rc-7`).
 pub const COLOR_SLOTS: usize = 8;
@@ -77,25 +79,26 @@ impl SiteView {
     /// From the site's config.
     pub fn new(site: &Site) -> Self {
         let base = site.config.base_url.path.clone();
-        let url = |path: &str| format!("{base}{path}");
+        let url = |path: &str| urls::url(&base, path);
+        let page = |page: Page| page.url(site);
         Self {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
             base_url: site.config.base_url.absolute.clone(),
             urls: SiteUrls {
-                home: base.clone(),
-                root_causes: url("root-causes/"),
-                services: url("services/"),
-                timeline: url("timeline/"),
-                insights: url("insights/"),
-                action_items: url("action-items/"),
-                search: url("search/"),
+                home: List::Home.url(site),
+                root_causes: page(Page::RootCauses),
+                services: page(Page::Services),
+                timeline: page(Page::Timeline),
+                insights: page(Page::Insights),
+                action_items: List::ActionItems.url(site),
+                search: page(Page::Search),
                 search_script: url("static/search.js"),
                 // The folder `search::BUNDLE_DIR` names; render never imports a later stage.
                 pagefind: url("pagefind/"),
                 action_items_script: url("static/action-items.js"),
-                atom: url("atom.xml"),
-                json: url("postmortems.json"),
+                atom: page(Page::Atom),
+                json: page(Page::Json),
                 style: url("static/style.css"),
                 syntax_light: url("static/syntax-light.css"),
                 syntax_dark: url("static/syntax-dark.css"),
@@ -267,16 +270,17 @@ impl std::ops::Deref for SummaryRef<'_> {
 
 impl Serialize for SummaryRef<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if crate::cache::is_fingerprinting() {
-            // For the build cache's page fingerprints: the summary's own fingerprint
-            // stands for it, so each summary is hashed once, not once per list. Without
-            // one, the page gets no fingerprint and is always rendered.
+        if serializer.is_human_readable() {
+            self.value.serialize(serializer)
+        } else {
+            // In the compact form a page fingerprint is made of (see
+            // `cache::Fingerprint::add_value`), the summary's own fingerprint stands for
+            // it, so each summary is hashed once, not once per list. Without one, the
+            // page gets no fingerprint and is always rendered.
             match *self.key.get_or_init(|| summary_fingerprint(self.summary)) {
                 Some(key) => serializer.serialize_u128(key),
                 None => Err(serde::ser::Error::custom("summary without a fingerprint")),
             }
-        } else {
-            self.value.serialize(serializer)
         }
     }
 }
@@ -324,9 +328,9 @@ impl<'a> Views<'a> {
         ids.iter().map(|id| self.summary_ref(*id)).collect()
     }
 
-    /// URL of a page path under the base.
+    /// URL of an output path under the base.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site_view.base_path)
+        urls::url(&self.site_view.base_path, path)
     }
 
     /// Reference to a root cause.
@@ -335,7 +339,7 @@ impl<'a> Views<'a> {
         TermRef {
             key: key.to_string(),
             name: term.map_or_else(|| key.to_string(), |t| t.name.clone()),
-            url: self.url(&format!("root-causes/{key}/")),
+            url: self.url(&urls::term(urls::ROOT_CAUSES, key)),
             color: color_class(term.and_then(|t| t.color)),
         }
     }
@@ -346,7 +350,7 @@ impl<'a> Views<'a> {
         TermRef {
             key: key.to_string(),
             name: term.map_or_else(|| key.to_string(), |t| t.name.clone()),
-            url: self.url(&format!("services/{key}/")),
+            url: self.url(&urls::term(urls::SERVICES, key)),
             color: String::new(),
         }
     }
@@ -360,7 +364,7 @@ impl<'a> Views<'a> {
             .collect();
         Summary {
             slug: p.slug.to_string(),
-            url: self.url(&format!("postmortems/{}/", p.slug)),
+            url: self.url(&urls::postmortem(&p.slug)),
             title: p.title.clone(),
             date: p.date.map(|d| d.to_string()).unwrap_or_default(),
             date_display: p.date.map_or_else(
@@ -388,13 +392,13 @@ impl<'a> Views<'a> {
     }
 
     /// The full view of one postmortem.
-    pub fn postmortem(&self, index: usize) -> PostmortemView {
+    pub fn postmortem(&self, index: usize) -> PostmortemView<'_> {
         let p = &self.site.postmortems[index];
         let moment = |t: Option<Timestamp>| t.map(|t| MomentView::new(t, &self.zone));
         let metrics = p.milestones.metrics();
         let started = p.milestones.started;
         PostmortemView {
-            summary: self.summary(PostmortemId(index as u32)).clone(),
+            summary: self.summary(PostmortemId(index as u32)),
             started: moment(p.milestones.started),
             detected: moment(p.milestones.detected),
             acknowledged: moment(p.milestones.acknowledged),
@@ -415,22 +419,22 @@ impl<'a> Views<'a> {
             .collect(),
             trigger: p.trigger.clone().unwrap_or_default(),
             detection: p.detection.map(|d| d.label()).unwrap_or_default(),
-            tags: p.tags.clone(),
-            authors: p.authors.clone(),
-            contributing_factors: p.contributing_factors.clone(),
+            tags: &p.tags,
+            authors: &p.authors,
+            contributing_factors: &p.contributing_factors,
             timeline: p
                 .timeline
                 .iter()
                 .map(|entry| self.timeline_entry(entry, started, &p.timeline_zone))
                 .collect(),
-            body_html: p.body_html.clone(),
-            toc: p.toc.clone(),
+            body_html: &p.body_html,
+            toc: &p.toc,
             action_items: p.action_items.iter().map(ActionItemView::new).collect(),
             related: self.site.related[index]
                 .iter()
                 .map(|r| self.related(r))
                 .collect(),
-            extra: p.extra.clone(),
+            extra: &p.extra,
             source: p.source.to_string_lossy().replace('\\', "/"),
         }
     }
@@ -467,14 +471,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn related(&self, related: &crate::site::Related) -> RelatedView {
+    fn related(&self, related: &crate::site::Related) -> RelatedView<'_> {
         use crate::site::related::Reason;
         let summary = self.summary(related.id);
         let cause_names = |keys: &[RootCauseKey]| {
             join_names(keys.iter().map(|k| self.root_cause_ref(k).name).collect())
         };
         RelatedView {
-            summary: summary.clone(),
+            summary,
             reasons: related
                 .reasons
                 .iter()
@@ -501,12 +505,13 @@ impl<'a> Views<'a> {
         p.action_items.iter().map(ActionItemView::new).collect()
     }
 
-    /// A root cause or service with its figures.
+    /// A root cause or service with its figures; `kind` is [`urls::ROOT_CAUSES`] or
+    /// [`urls::SERVICES`].
     pub fn term_stats<K: std::fmt::Display>(&self, term: &Term<K>, kind: &str) -> TermStats {
         TermStats {
             key: term.key.to_string(),
             name: term.name.clone(),
-            url: self.url(&format!("{kind}/{}/", term.key)),
+            url: self.url(&urls::term(kind, &term.key)),
             color: color_class(term.color),
             description: term.description.clone(),
             owner: term.owner.clone(),
@@ -553,10 +558,10 @@ fn join_names(mut names: Vec<String>) -> String {
 
 /// A related incident on a postmortem page: its `Summary` and why it is related.
 #[derive(Debug, Clone, Serialize)]
-pub struct RelatedView {
+pub struct RelatedView<'a> {
     /// The list fields (`url`, `title`, `date_display`, …).
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: &'a Summary,
     /// Why it is related (`same root cause: Configuration`, `shares MySQL primary`).
     pub reasons: Vec<String>,
 }
@@ -640,12 +645,14 @@ impl ActionItemView {
     }
 }
 
-/// The full postmortem page value, `pm`.
+/// The full postmortem page value, `pm`. It borrows what it shows as it is: made for
+/// every page after each edit in `serve` (to fingerprint it), copies cost more than the
+/// rest.
 #[derive(Debug, Clone, Serialize)]
-pub struct PostmortemView {
+pub struct PostmortemView<'a> {
     /// The list fields.
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: &'a Summary,
     /// Impact began.
     pub started: Option<MomentView>,
     /// Detected.
@@ -663,23 +670,23 @@ pub struct PostmortemView {
     /// Detection label.
     pub detection: &'static str,
     /// Tags.
-    pub tags: Vec<String>,
+    pub tags: &'a [String],
     /// Authors.
-    pub authors: Vec<String>,
+    pub authors: &'a [String],
     /// Contributing factors.
-    pub contributing_factors: Vec<String>,
+    pub contributing_factors: &'a [String],
     /// The incident's own timeline.
     pub timeline: Vec<TimelineEntryView>,
     /// Rendered body (safe HTML).
-    pub body_html: String,
+    pub body_html: &'a str,
     /// Headings of the body.
-    pub toc: Vec<crate::content::postmortem::Heading>,
+    pub toc: &'a [crate::markdown::Heading],
     /// Follow-ups.
     pub action_items: Vec<ActionItemView>,
     /// The most similar other postmortems, closest first.
-    pub related: Vec<RelatedView>,
+    pub related: Vec<RelatedView<'a>>,
     /// Unknown front-matter keys.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
     /// Source file.
     pub source: String,
 }

@@ -4,7 +4,7 @@
 //! hyper answers from the shared [`ServerState`] on a tokio runtime of its own
 //! (`server.rs` keeps the connections, `routes.rs` answers); the calling thread watches
 //! the site, applies each batch of changes through [`Session::apply`] (only the pages
-//! that depend on an edited postmortem are re-rendered), and publishes the new output. A
+//! whose template context fingerprint an edit changed are re-rendered), and publishes the new output. A
 //! failed rebuild keeps the last good site and shows the diagnostics as an overlay. The
 //! server never exits on a content error; it stops when `shutdown` is set.
 
@@ -216,7 +216,9 @@ pub fn serve(
                         // requests for those pages wait.
                         state.publish_first(current.output().clone(), kind, stale);
                         first = Some(seen.elapsed());
-                        match current.finish_telling(|still| state.narrow_stale(still)) {
+                        match current.finish_telling(|output, still| {
+                            state.freshen_partly(output.clone(), still)
+                        }) {
                             Ok(rest) => update.absorb(rest),
                             Err(failure) => {
                                 state.show_errors(overlay_for(&failure));

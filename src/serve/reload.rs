@@ -149,9 +149,10 @@ impl ServerState {
         self.bump(kind, None);
     }
 
-    /// Narrows the stale pages to `stale` (the others are as they should be now).
-    pub fn narrow_stale(&self, stale: StalePages) {
-        self.write().stale = Some(stale);
+    /// Serves `output`, in which only the pages `stale` are still out of date (the others
+    /// are as they should be now), without telling the tabs again.
+    pub fn freshen_partly(&self, output: Output, stale: StalePages) {
+        self.set(output, Some(Some(stale)));
         self.notify_fresh();
     }
 

@@ -148,9 +148,6 @@ pub struct ActionItemRef {
     pub index: usize,
 }
 
-/// [`Site::related_by_slug`]: postmortem → its related incidents as (slug, score, reasons).
-pub type RelatedBySlug = BTreeMap<Slug, Vec<(Slug, u32, Vec<related::Reason>)>>;
-
 impl Site {
     /// Derives the model.
     pub fn new(config: Config, mut postmortems: Vec<Postmortem>) -> Self {
@@ -356,29 +353,6 @@ impl Site {
         *self = Self::derive(self.config.clone(), postmortems, related_index);
     }
 
-    /// Each postmortem's related incidents (slug, score, reasons), by slug: comparable
-    /// between two sites, whose ids differ when an edit changes the order of the
-    /// postmortems.
-    pub fn related_by_slug(&self) -> RelatedBySlug {
-        self.postmortems
-            .iter()
-            .zip(&self.related)
-            .map(|(postmortem, related)| {
-                let related = related
-                    .iter()
-                    .map(|r| {
-                        (
-                            self.postmortem(r.id).slug.clone(),
-                            r.score,
-                            r.reasons.clone(),
-                        )
-                    })
-                    .collect();
-                (postmortem.slug.clone(), related)
-            })
-            .collect()
-    }
-
     /// Every postmortem's id, in site order.
     pub fn ids(&self) -> impl ExactSizeIterator<Item = PostmortemId> + use<> {
         (0..self.postmortems.len() as u32).map(PostmortemId)
@@ -499,6 +473,32 @@ pub(crate) fn test_site(config: &str, files: &[(&str, &str)]) -> Site {
 mod tests {
     use super::*;
 
+    /// Postmortem → its related incidents as (slug, score, reasons).
+    type RelatedBySlug = BTreeMap<Slug, Vec<(Slug, u32, Vec<related::Reason>)>>;
+
+    /// Each postmortem's related incidents (slug, score, reasons), by slug: comparable
+    /// between two sites, whose ids differ when an edit changes the order of the
+    /// postmortems.
+    fn related_by_slug(site: &Site) -> RelatedBySlug {
+        site.postmortems
+            .iter()
+            .zip(&site.related)
+            .map(|(postmortem, related)| {
+                let related = related
+                    .iter()
+                    .map(|r| {
+                        (
+                            site.postmortem(r.id).slug.clone(),
+                            r.score,
+                            r.reasons.clone(),
+                        )
+                    })
+                    .collect();
+                (postmortem.slug.clone(), related)
+            })
+            .collect()
+    }
+
     /// Replacing a postmortem in place gives its related list at once, and after
     /// `rederive` the model of a site built from scratch with the edited file: words that
     /// several postmortems share gained or lost (their weights change for everyone), a
@@ -567,10 +567,10 @@ mod tests {
             let edited = fresh.postmortem(fresh.by_slug[&slug]).clone();
             let id = site.replace_postmortem(site.by_slug[&slug], edited);
             assert_eq!(id, fresh.by_slug[&slug], "p{i:02} in site order");
-            let expected = &fresh.related_by_slug()[&slug];
-            assert_eq!(&site.related_by_slug()[&slug], expected, "p{i:02} at once");
+            let expected = &related_by_slug(&fresh)[&slug];
+            assert_eq!(&related_by_slug(&site)[&slug], expected, "p{i:02} at once");
             site.rederive();
-            assert_eq!(site.related_by_slug(), fresh.related_by_slug(), "p{i:02}");
+            assert_eq!(related_by_slug(&site), related_by_slug(&fresh), "p{i:02}");
         }
     }
 

@@ -187,3 +187,74 @@ fn cache_ignores_a_corrupt_manifest() {
     site.build("public");
     assert_same(&snapshot(&site.path("public")), &site.cold());
 }
+
+/// The inode of an output file: a page reused from the last build is a hard link to it.
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn cache_reuses_the_pages_an_edit_leaves_alone_and_renders_those_it_changes() {
+    let site = Site::new();
+    site.build("public");
+    let public = site.path("public");
+    let before: BTreeMap<&str, u64> = [
+        "postmortems/disk/index.html",
+        "services/logging/index.html",
+        "postmortems/db/index.html",
+        "index.html",
+    ]
+    .into_iter()
+    .map(|path| (path, inode(&public.join(path))))
+    .collect();
+    // The end of the body only: no list shows it.
+    site.write(
+        "content/2024/db.md",
+        &postmortem("Database down", 3, "configuration", "mysql", "Edited."),
+    );
+    site.build("public");
+    for (path, reused) in [
+        ("postmortems/disk/index.html", true),
+        ("services/logging/index.html", true),
+        ("index.html", true),
+        ("postmortems/db/index.html", false),
+    ] {
+        assert_eq!(
+            inode(&public.join(path)) == before[path],
+            reused,
+            "{path} reused: {}",
+            !reused
+        );
+    }
+    // A new title: every list that shows it is rendered again (a summary's fingerprint
+    // stands for it in the page fingerprints), the others are not.
+    site.write(
+        "content/2024/db.md",
+        &postmortem(
+            "Database refused logins",
+            3,
+            "configuration",
+            "mysql",
+            "Edited.",
+        ),
+    );
+    let before_title: BTreeMap<&str, u64> = before
+        .keys()
+        .map(|path| (*path, inode(&public.join(path))))
+        .collect();
+    site.build("public");
+    for (path, reused) in [
+        ("services/logging/index.html", true),
+        ("index.html", false),
+        ("postmortems/db/index.html", false),
+    ] {
+        assert_eq!(
+            inode(&public.join(path)) == before_title[path],
+            reused,
+            "{path} reused after the title edit: {}",
+            !reused
+        );
+    }
+    assert_same(&snapshot(&public), &site.cold());
+}

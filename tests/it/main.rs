@@ -8,6 +8,7 @@
 #![allow(missing_docs, unreachable_pub, reason = "test helpers")]
 
 mod action_items;
+mod assembly;
 mod browse;
 mod browser_reload;
 mod browser_search;
@@ -26,6 +27,7 @@ mod large_inputs;
 mod output;
 mod output_interrupted;
 mod pagination;
+mod rebuilds;
 mod related;
 mod scaffold;
 mod serve;

@@ -1,434 +1,18 @@
-//! The one place the stages are chained: config → content → site → render → search →
-//! output.
-//!
-//! [`Session::start`] runs the stages up to a rendered [`Output`] without touching the
-//! disk (used by `build`, `check` and `serve`), and [`Session::apply`] updates it after
-//! changes (used by `serve`); [`build`] adds the atomic write.
+//! The dev server's build state: a loaded and assembled site kept in memory, updated in
+//! place after changes (see [`Session::apply`]).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use crate::cache;
-use crate::config::{self, BaseUrl, Config};
-use crate::content::{self, LoadOptions};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use super::assemble::put_pages;
+use super::{BuildFailure, BuildOptions, InMemory, Loaded, assemble, load};
+use crate::content;
+use crate::diagnostics::Diagnostics;
 use crate::error::Error;
-use crate::highlight::{self, Highlighter};
-use crate::keys::Slug;
-use crate::output::{self, Output};
-use crate::render::{self, Theme};
+use crate::output::Output;
+use crate::render;
 use crate::search;
 use crate::site::{Site, related};
 
-/// What to build.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// The site folder (holds `site.toml`).
-    pub root: PathBuf,
-    /// Where to write; default `<root>/public`.
-    pub output: Option<PathBuf>,
-    /// Overrides `base_url` of `site.toml`.
-    pub base_url: Option<String>,
-    /// Include `status: draft` postmortems.
-    pub drafts: bool,
-    /// Index the postmortems for `/search/` (Pagefind's bundle under `pagefind/`);
-    /// `false` turns search off whatever `site.toml` says (`--no-search`).
-    pub search: bool,
-}
-
-impl BuildOptions {
-    /// Options for the site at `root` with defaults.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self {
-            root: root.into(),
-            output: None,
-            base_url: None,
-            drafts: false,
-            search: true,
-        }
-    }
-
-    /// The output folder.
-    pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("public"))
-    }
-}
-
-/// Why a build did not produce a site.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildFailure {
-    /// The content or config has mistakes; every one is listed.
-    #[error("{} error(s) in the site", .0.error_count())]
-    Invalid(Diagnostics),
-    /// Something outside the content failed.
-    #[error(transparent)]
-    Fatal(#[from] Error),
-}
-
-/// What a successful build did.
-#[derive(Debug)]
-pub struct Built {
-    /// Postmortems built.
-    pub postmortems: usize,
-    /// HTML pages written.
-    pub pages: usize,
-    /// Files written.
-    pub files: usize,
-    /// Postmortem pages in the search index (0 without search).
-    pub indexed: usize,
-    /// Where.
-    pub output_dir: PathBuf,
-    /// Warnings.
-    pub warnings: Diagnostics,
-    /// Wall time.
-    pub elapsed: Duration,
-}
-
-/// Reads and validates the config, applying a `--base-url` override.
-pub fn load_config(
-    root: &Path,
-    base_url: Option<&str>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Config> {
-    let mut config = config::load(root, diagnostics)?;
-    if let Some(url) = base_url {
-        match BaseUrl::parse(url) {
-            Ok(url) => config.base_url = url,
-            Err(message) => {
-                diagnostics.push(Diagnostic::error("--base-url", None, message).with_help(
-                    "pass an absolute URL, e.g. --base-url https://acme.github.io/postmortems/",
-                ));
-                return None;
-            }
-        }
-    }
-    Some(config)
-}
-
-/// Reads, validates and models the site without rendering anything (for `hindsight
-/// stats`): config → content → [`Site`]. Warnings come back with the site.
-pub fn load_site(root: &Path, drafts: bool) -> Result<(Site, Diagnostics), BuildFailure> {
-    let mut diagnostics = Diagnostics::new();
-    let Some(config) = load_config(root, None, &mut diagnostics) else {
-        return Err(BuildFailure::Invalid(diagnostics));
-    };
-    let postmortems = content::load(
-        root,
-        &config,
-        &Highlighter::new(),
-        LoadOptions {
-            include_drafts: drafts,
-        },
-        &mut diagnostics,
-    );
-    if diagnostics.has_errors() {
-        return Err(BuildFailure::Invalid(diagnostics));
-    }
-    Ok((Site::new(config, postmortems), diagnostics))
-}
-
-/// A site's own `static/` folder is copied to the output root as it is.
-fn add_site_static(root: &Path, output: &mut Output) -> Result<(), Error> {
-    let mut files = std::collections::BTreeMap::new();
-    render::theme::read_dir_bytes_into(&root.join("static"), root, &mut files)?;
-    for (path, data) in files {
-        output.insert(path, data);
-    }
-    Ok(())
-}
-
-/// Builds the site and writes it atomically, streaming each page to disk as soon as it
-/// is rendered (the whole site is never held in memory), and using the cache of the last
-/// build into the same output folder (see [`crate::cache`]): with no input changed and
-/// the output as that build left it, nothing is rendered or written; otherwise each page
-/// whose inputs did not change is hard-linked from the previous output.
-pub fn build(options: &BuildOptions) -> Result<Built, BuildFailure> {
-    let start = Instant::now();
-    let output_dir = options.output_dir();
-    // Held to the end: no other build writes this output, or its cache, meanwhile.
-    let lock = output::OutputLock::acquire(&output_dir)?;
-    let previous = cache::Manifest::load(&output_dir).unwrap_or_default();
-    let inputs = input_fingerprint(options);
-    if inputs.is_some() && previous.inputs == inputs && previous.output_is_intact(&output_dir) {
-        return Ok(Built {
-            postmortems: previous.postmortems,
-            pages: previous.pages,
-            files: previous.files.len(),
-            indexed: previous.indexed,
-            output_dir,
-            warnings: Diagnostics::new(),
-            elapsed: start.elapsed(),
-        });
-    }
-
-    let mut diagnostics = Diagnostics::new();
-    let Some(mut config) =
-        load_config(&options.root, options.base_url.as_deref(), &mut diagnostics)
-    else {
-        return Err(BuildFailure::Invalid(diagnostics));
-    };
-    config.search &= options.search;
-    let highlighter = Highlighter::new();
-    let postmortems = content::load(
-        &options.root,
-        &config,
-        &highlighter,
-        LoadOptions {
-            include_drafts: options.drafts,
-        },
-        &mut diagnostics,
-    );
-    if diagnostics.has_errors() {
-        return Err(BuildFailure::Invalid(diagnostics));
-    }
-    let theme = Theme::load(&options.root, &config.theme)?;
-    let site = Site::new(config.clone(), postmortems);
-    let views = render::view::Views::new(&site);
-    let syntax_css = highlight::stylesheets();
-    let templates = template_fingerprint(options, &config.theme);
-    let mut manifest = cache::Manifest {
-        inputs: inputs.filter(|_| diagnostics.is_empty()),
-        postmortems: site.postmortems.len(),
-        ..cache::Manifest::default()
-    };
-    let mut indexed = 0;
-    output::write_atomically_with(&lock, &options.root, |staging| {
-        let mut pages = render::Page::all(&site);
-        // Pages that list a large share of the postmortems take up to a hundred times
-        // longer than the others; started last, one of them would keep a core busy after
-        // the rest are done, so they go first.
-        pages.sort_by_key(|page| !lists_many(page));
-        let stream = PageStream {
-            site: &site,
-            theme: &theme,
-            views: &views,
-            staging,
-            previous: &previous,
-            output_dir: &output_dir,
-            templates,
-        };
-        let mut files = if config.search {
-            // The index is fed from the model, not from the rendered pages, so it is
-            // built beside the rendering, on the same pool, and its files written as
-            // soon as it is done.
-            let (files, bundle) = rayon::join(
-                || stream.write_all(&pages),
-                || {
-                    search::index_site(&site).and_then(|(bundle, records)| {
-                        write_files(staging, bundle.iter()).map(|files| (files, records))
-                    })
-                },
-            );
-            let mut files = files?;
-            let (bundle_files, records) = bundle?;
-            indexed = records;
-            files.extend(bundle_files);
-            files
-        } else {
-            stream.write_all(&pages)?
-        };
-        let mut extra = std::collections::BTreeMap::new();
-        for (path, data) in render::assets(&theme, &syntax_css) {
-            extra.insert(path, data.to_vec());
-        }
-        // The site's own static files come last: they win over generated ones (the
-        // search bundle's included: a file written again replaces the one before).
-        render::theme::read_dir_bytes_into(
-            &options.root.join("static"),
-            &options.root,
-            &mut extra,
-        )?;
-        files.extend(write_files(
-            staging,
-            extra
-                .iter()
-                .map(|(path, data)| (path.as_str(), data.as_slice())),
-        )?);
-        manifest.pages = files.keys().filter(|p| p.ends_with(".html")).count();
-        manifest.files = files
-            .into_iter()
-            .map(|(path, record)| record.map(|r| (path, r)))
-            .collect::<Option<_>>()
-            .unwrap_or_default();
-        Ok(())
-    })?;
-    // Only a manifest that lists every file may let the next build skip.
-    if manifest.files.is_empty() {
-        manifest.inputs = None;
-    }
-    manifest.indexed = indexed;
-    manifest.save(&output_dir);
-    Ok(Built {
-        postmortems: manifest.postmortems,
-        pages: manifest.pages,
-        files: manifest.files.len(),
-        indexed: manifest.indexed,
-        output_dir,
-        warnings: diagnostics,
-        elapsed: start.elapsed(),
-    })
-}
-
-/// Writes `files` into the staging folder on the rayon pool, and returns each file's
-/// record for the cache. (Ten thousand search fragments written one after the other
-/// took a second.)
-fn write_files<'a>(
-    staging: &output::Staging,
-    files: impl Iterator<Item = (&'a str, &'a [u8])>,
-) -> Result<Vec<(String, Option<cache::FileRecord>)>, Error> {
-    use rayon::prelude::*;
-    let files: Vec<(&str, &[u8])> = files.collect();
-    files
-        .into_par_iter()
-        .map(|(path, data)| {
-            staging.write(path, data)?;
-            Ok((
-                path.to_string(),
-                cache::FileRecord::of(&staging.path(path), None),
-            ))
-        })
-        .collect()
-}
-
-/// Pages whose size grows with the whole library (every list is split into pages, but
-/// these read every postmortem).
-fn lists_many(page: &render::Page) -> bool {
-    use render::Page;
-    matches!(
-        page,
-        Page::Timeline | Page::Sitemap | Page::Json | Page::Insights
-    )
-}
-
-/// Renders pages in parallel straight into the staging folder, reusing unchanged pages
-/// of the previous output.
-struct PageStream<'a> {
-    site: &'a Site,
-    theme: &'a Theme,
-    views: &'a render::view::Views<'a>,
-    staging: &'a output::Staging,
-    previous: &'a cache::Manifest,
-    output_dir: &'a Path,
-    /// Fingerprint of everything a page depends on besides its context.
-    templates: Option<u128>,
-}
-
-/// Output path → what the manifest records of it (`None`: it could not be read back).
-type FileRecords = std::collections::BTreeMap<String, Option<cache::FileRecord>>;
-
-impl PageStream<'_> {
-    /// Writes `pages`.
-    fn write_all(&self, pages: &[render::Page]) -> Result<FileRecords, Error> {
-        use rayon::prelude::*;
-        pages
-            .par_iter()
-            .map(|page| {
-                let path = page.output_path(self.site);
-                let record = self.write(page, &path)?;
-                Ok((path, record))
-            })
-            .collect()
-    }
-
-    /// Writes one page (or links it from the previous output); returns its record.
-    fn write(&self, page: &render::Page, path: &str) -> Result<Option<cache::FileRecord>, Error> {
-        let (bytes, key) = match page {
-            render::Page::Json | render::Page::NoJekyll => (
-                render::render_page(self.site, self.theme, self.views, page)?,
-                None,
-            ),
-            _ => {
-                let context = render::page_context(self.site, self.views, page, true);
-                let key = self.templates.zip(context.fingerprint()).map(|(t, c)| {
-                    let mut key = cache::Fingerprint::new();
-                    key.add_bytes(&t.to_le_bytes());
-                    key.add_str(path);
-                    key.add_bytes(&c.to_le_bytes());
-                    key.finish()
-                });
-                if let Some(record) = self.reusable(path, key.flatten()) {
-                    return Ok(Some(record));
-                }
-                (
-                    render::render_context(self.theme, page, &context)?,
-                    key.flatten(),
-                )
-            }
-        };
-        self.staging.write(path, &bytes)?;
-        Ok(cache::FileRecord::of(&self.staging.path(path), key))
-    }
-
-    /// The previous build's record of `path`, when it was rendered from the same inputs,
-    /// is still on disk as written, and could be linked into the staging folder.
-    fn reusable(&self, path: &str, key: Option<u128>) -> Option<cache::FileRecord> {
-        let record = self.previous.files.get(path)?;
-        let existing = self.output_dir.join(path);
-        (key.is_some()
-            && record.key == key
-            && record.matches(&existing)
-            && self.staging.link(path, &existing))
-        .then_some(*record)
-    }
-}
-
-/// Everything a build reads, fingerprinted: the binary, the options, `site.toml` and
-/// every file under `content/`, `templates/`, `static/` and `themes/` (hidden ones too:
-/// a superset of what is read is safe). `None` when something cannot be read; the build
-/// then reports it.
-fn input_fingerprint(options: &BuildOptions) -> Option<u128> {
-    use rayon::prelude::*;
-    let root = &options.root;
-    let mut paths = vec![root.join(config::CONFIG_FILE)];
-    for dir in [content::CONTENT_DIR, "templates", "static", "themes"] {
-        for entry in walkdir::WalkDir::new(root.join(dir))
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
-                Ok(_) => {}
-                Err(err)
-                    if err.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) => {}
-                Err(_) => return None,
-            }
-        }
-    }
-    let files: Vec<Option<u128>> = paths
-        .par_iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).ok()?;
-            let mut file = cache::Fingerprint::new();
-            file.add_str(&path.to_string_lossy());
-            file.add_bytes(&bytes);
-            file.finish()
-        })
-        .collect();
-    let mut all = option_fingerprint(options);
-    for file in files {
-        all.add_bytes(&file?.to_le_bytes());
-    }
-    all.finish()
-}
-
-/// The binary and the options of a build.
-fn option_fingerprint(options: &BuildOptions) -> cache::Fingerprint {
-    let mut fingerprint = cache::Fingerprint::new();
-    cache::binary_identity(&mut fingerprint);
-    fingerprint.add_value(&(&options.base_url, options.drafts, options.search));
-    fingerprint
-}
-
-/// What every page depends on besides its context: the binary, the options,
-/// `site.toml` and the templates.
-fn template_fingerprint(options: &BuildOptions, theme: &str) -> Option<u128> {
-    let mut fingerprint = option_fingerprint(options);
-    fingerprint.add_bytes(&std::fs::read(options.root.join(config::CONFIG_FILE)).ok()?);
-    fingerprint.add_value(&render::theme::template_sources(&options.root, theme).ok()?);
-    fingerprint.finish()
-}
 /// Something that changed on disk, as the dev server's watcher classifies it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
@@ -506,100 +90,25 @@ impl Update {
 #[derive(Debug)]
 pub struct Session {
     options: BuildOptions,
-    config: Config,
-    theme: Theme,
-    highlighter: Highlighter,
-    site: Site,
+    /// The site as loaded, with the edits applied since.
+    loaded: Loaded,
     output: Output,
     /// Paths of the search bundle served before the current one (see
     /// [`Session::replace_search_bundle`]).
     previous_bundle: Vec<String>,
     /// Files whose last parse failed, with their diagnostics.
     broken: std::collections::BTreeMap<PathBuf, Diagnostics>,
-    /// Warnings of the last full load.
-    warnings: Diagnostics,
     /// The last full reload failed: the next change reloads everything.
     needs_full: bool,
-    /// What the last edit left stale, with its warnings, for [`Session::finish`].
-    pending: Option<(Dependents, Diagnostics)>,
+    /// The warnings of the last edit, whose own page was rendered first, while the pages
+    /// that depend on it wait for [`Session::finish`].
+    pending: Option<Diagnostics>,
     /// The output path of every page of `site` (not the other files).
     pages: std::sync::Arc<std::collections::BTreeSet<String>>,
-}
-
-/// What an edit may change, taken from the model before it: the pages of the site, the
-/// pages that depended on the edited postmortems, and what decides whether every page
-/// must be rendered again.
-#[derive(Debug)]
-struct Dependents {
-    old_paths: std::sync::Arc<std::collections::BTreeSet<String>>,
-    /// Pages that depended on the edited postmortems before the edit.
-    wanted: std::collections::BTreeSet<String>,
-    /// A root cause's or service's pages (one per severity too) show its counts, so
-    /// every page under the folder of a term an edit touches, before or after, changes.
-    term_folders: std::collections::BTreeSet<String>,
-    /// Each postmortem's related incidents before the edit.
-    old_related: OldRelated,
-    old_longest: Option<jiff::SignedDuration>,
-    old_cause_keys: Vec<(crate::keys::RootCauseKey, bool)>,
-    old_service_keys: Vec<crate::keys::ServiceKey>,
-    /// The links of each year page's severity filters, which lead to where that year
-    /// begins on each severity's pages: an edit to a more recent postmortem can move it.
-    old_year_links: Vec<(i16, Vec<render::browse::FilterLink>)>,
-    /// The edited postmortems.
-    edited: Vec<Slug>,
-}
-
-impl Dependents {
-    /// Before `edits` (index in `site`, new version) are applied to `site`, whose pages
-    /// are at `pages`; the related lists are left for the caller to fill in (see
-    /// [`Session::finish`]).
-    fn before(
-        site: &Site,
-        pages: &std::sync::Arc<std::collections::BTreeSet<String>>,
-        edits: &[(usize, content::Postmortem)],
-    ) -> Self {
-        let mut plan = Self {
-            old_paths: pages.clone(),
-            wanted: Default::default(),
-            term_folders: Default::default(),
-            old_related: OldRelated::BySlug(Default::default()),
-            old_longest: longest_ttr(site),
-            old_cause_keys: cause_keys(site),
-            old_service_keys: service_keys(site),
-            old_year_links: render::browse::severity_year_urls(site),
-            edited: edits.iter().map(|(_, p)| p.slug.clone()).collect(),
-        };
-        for (index, postmortem) in edits {
-            let id = crate::site::PostmortemId(*index as u32);
-            plan.wanted.extend(
-                render::Page::affected_by(site, id)
-                    .iter()
-                    .map(|page| page.output_path(site)),
-            );
-            for old_or_new in [site.postmortem(id), postmortem] {
-                for key in &old_or_new.root_causes {
-                    plan.term_folders.insert(format!("root-causes/{key}/"));
-                }
-                for key in &old_or_new.services {
-                    plan.term_folders.insert(format!("services/{key}/"));
-                }
-            }
-        }
-        plan
-    }
-}
-
-/// The root causes of `site`, each with whether it has no postmortems.
-fn cause_keys(site: &Site) -> Vec<(crate::keys::RootCauseKey, bool)> {
-    site.root_causes
-        .terms
-        .iter()
-        .map(|t| (t.key.clone(), t.postmortems.is_empty()))
-        .collect()
-}
-
-fn service_keys(site: &Site) -> Vec<crate::keys::ServiceKey> {
-    site.services.terms.iter().map(|t| t.key.clone()).collect()
+    /// The fingerprint of each page's render input as it was last rendered, by output
+    /// path (see [`render::page_fingerprint`]): after an edit, exactly the pages whose
+    /// fingerprint changed are rendered again.
+    inputs: std::collections::HashMap<String, u128>,
 }
 
 /// True when replacing the postmortem at `index` by `new` (same slug) can render the
@@ -643,43 +152,26 @@ fn page_first_is_exact(site: &Site, index: usize, new: &content::Postmortem) -> 
 }
 
 impl Session {
-    /// Loads and renders the site.
+    /// Loads and renders the site (all but the search bundle, which `serve` indexes
+    /// off the edit path and places with [`Session::replace_search_bundle`]).
     pub fn start(options: BuildOptions) -> Result<Self, BuildFailure> {
-        let mut diagnostics = Diagnostics::new();
-        let Some(mut config) =
-            load_config(&options.root, options.base_url.as_deref(), &mut diagnostics)
-        else {
-            return Err(BuildFailure::Invalid(diagnostics));
-        };
-        config.search &= options.search;
-        let highlighter = Highlighter::new();
-        let postmortems = content::load(
-            &options.root,
-            &config,
-            &highlighter,
-            LoadOptions {
-                include_drafts: options.drafts,
-            },
-            &mut diagnostics,
-        );
-        if diagnostics.has_errors() {
-            return Err(BuildFailure::Invalid(diagnostics));
+        let loaded = load(&options)?;
+        let mut output = Output::default();
+        let mut inputs = std::collections::HashMap::new();
+        for (path, (data, context)) in assemble(&loaded, &FINGERPRINTED, false)?.files {
+            if let Some(context) = context {
+                inputs.insert(path.clone(), context);
+            }
+            output.insert(path, data);
         }
-        let theme = Theme::load(&options.root, &config.theme)?;
-        let site = Site::new(config.clone(), postmortems);
-        let mut output = render::render(&site, &theme, &highlight::stylesheets())?;
-        add_site_static(&options.root, &mut output)?;
         Ok(Self {
-            pages: std::sync::Arc::new(page_paths(&site)),
+            pages: std::sync::Arc::new(page_paths(&loaded)),
+            inputs,
             options,
-            config,
-            theme,
-            highlighter,
-            site,
+            loaded,
             output,
             previous_bundle: Vec::new(),
             broken: Default::default(),
-            warnings: diagnostics,
             needs_full: false,
             pending: None,
         })
@@ -692,12 +184,12 @@ impl Session {
 
     /// Warnings of the last full load.
     pub fn warnings(&self) -> &Diagnostics {
-        &self.warnings
+        &self.loaded.warnings
     }
 
     /// The current model.
     pub fn site(&self) -> &Site {
-        &self.site
+        &self.loaded.site
     }
 
     /// Applies changes. On error the previous output stays current and the error lists
@@ -736,15 +228,12 @@ impl Session {
             if hidden {
                 continue;
             }
-            let existing = self.site.postmortems.iter().position(|p| p.source == rel);
+            let postmortems = &self.loaded.site.postmortems;
+            let existing = postmortems.iter().position(|p| p.source == rel);
             if rel.extension().and_then(|e| e.to_str()) != Some("md") {
                 // A folder renamed, moved, removed or created with files in it is one
                 // event for the folder and none for its files.
-                let holds_sources = self
-                    .site
-                    .postmortems
-                    .iter()
-                    .any(|p| p.source.starts_with(&rel))
+                let holds_sources = postmortems.iter().any(|p| p.source.starts_with(&rel))
                     || self.broken.keys().any(|source| source.starts_with(&rel));
                 if holds_sources || (path.is_dir() && holds_markdown(path)) {
                     return self.reload();
@@ -767,12 +256,13 @@ impl Session {
                 path: path.clone(),
                 source,
             })?;
-            let postmortem = content::parse_source(&rel, bytes, &self.config, &mut diagnostics);
+            let postmortem =
+                content::parse_source(&rel, bytes, &self.loaded.site.config, &mut diagnostics);
             match postmortem {
                 Some(p) if !diagnostics.has_errors() => {
                     let was_broken = self.broken.remove(&rel).is_some();
                     let same_identity = existing.is_some_and(|i| {
-                        let old = &self.site.postmortems[i];
+                        let old = &self.loaded.site.postmortems[i];
                         old.slug == p.slug && old.status == p.status
                     });
                     if was_broken || !same_identity {
@@ -813,56 +303,49 @@ impl Session {
         edits: Vec<(usize, content::Postmortem, Diagnostics)>,
     ) -> Result<Update, BuildFailure> {
         let mut diagnostics = Diagnostics::new();
-        let resolver_postmortems = &self.site.postmortems;
+        let resolver_postmortems = &self.loaded.site.postmortems;
         let mut rendered = Vec::new();
         for (index, mut postmortem, local) in edits {
             diagnostics.extend(local);
             content::render_one(
                 &mut postmortem,
                 resolver_postmortems,
-                &self.config,
-                &self.highlighter,
+                &self.loaded.site.config,
+                &self.loaded.highlighter,
                 &mut diagnostics,
             );
             rendered.push((index, postmortem));
         }
         if diagnostics.has_errors() {
             for (_, p) in &rendered {
-                let mine: Vec<_> = diagnostics
-                    .iter()
-                    .filter(|d| d.file == p.source)
-                    .cloned()
-                    .collect();
-                let mut file_diagnostics = Diagnostics::new();
-                for d in mine {
-                    file_diagnostics.push(d);
+                let mut mine = Diagnostics::new();
+                for d in diagnostics.iter().filter(|d| d.file == p.source) {
+                    mine.push(d.clone());
                 }
-                self.broken.insert(p.source.clone(), file_diagnostics);
+                self.broken.insert(p.source.clone(), mine);
             }
             return Err(BuildFailure::Invalid(diagnostics));
         }
 
         if rendered
             .iter()
-            .all(|(index, new)| only_the_page_changes(&self.site.postmortems[*index], new))
+            .all(|(index, new)| only_the_page_changes(&self.loaded.site.postmortems[*index], new))
         {
             return self.apply_page_edits(rendered, diagnostics);
         }
 
-        let mut plan = Dependents::before(&self.site, &self.pages, &rendered);
         let one_exact = matches!(rendered.as_slice(), [(index, postmortem)]
-            if page_first_is_exact(&self.site, *index, postmortem));
+            if page_first_is_exact(&self.loaded.site, *index, postmortem));
         if one_exact && let Some((index, postmortem)) = rendered.pop() {
-            return self.apply_edit_page_first(index, postmortem, plan, diagnostics);
+            return self.apply_edit_page_first(index, postmortem, diagnostics);
         }
-        plan.old_related = OldRelated::BySlug(self.site.related_by_slug());
-        let placeholder = Site::new(self.config.clone(), Vec::new());
-        let mut postmortems = std::mem::replace(&mut self.site, placeholder).postmortems;
+        let placeholder = Site::new(self.loaded.site.config.clone(), Vec::new());
+        let mut postmortems = std::mem::replace(&mut self.loaded.site, placeholder).postmortems;
         for (index, postmortem) in rendered {
             postmortems[index] = postmortem;
         }
-        self.site = Site::new(self.config.clone(), postmortems);
-        self.render_dependents(plan, diagnostics, |_| {})
+        self.loaded.site = Site::new(self.loaded.site.config.clone(), postmortems);
+        self.render_changed(diagnostics, |_, _| {})
     }
 
     /// An edit to one postmortem that changes pages besides its own (its front matter, or
@@ -877,171 +360,121 @@ impl Session {
         &mut self,
         index: usize,
         postmortem: content::Postmortem,
-        plan: Dependents,
         warnings: Diagnostics,
     ) -> Result<Update, BuildFailure> {
         let id = self
+            .loaded
             .site
             .replace_postmortem(crate::site::PostmortemId(index as u32), postmortem);
         let page = render::Page::Postmortem(id);
-        let edited = page.output_path(&self.site);
-        let views = render::view::Views::new(&self.site);
-        let fresh = render::render_pages(&self.site, &self.theme, &views, &[page])?;
-        let mut update = Update::default();
-        for (path, data) in fresh.iter() {
-            if self.output.get(path).is_none_or(|old| **old != *data) {
-                update.changed.push(path.to_string());
-            }
-        }
-        update.stale = Some(StalePages {
-            pages: plan.old_paths.clone(),
-            fresh: edited,
-        });
-        self.output.merge(fresh);
-        self.pending = Some((plan, warnings));
+        let mut update = Update {
+            stale: Some(StalePages {
+                pages: self.pages.clone(),
+                fresh: page.output_path(&self.loaded.site),
+            }),
+            ..Update::default()
+        };
+        self.render(&[page], &mut update)?;
+        self.pending = Some(warnings);
         Ok(update)
     }
 
     /// Renders what the last edit left stale (see [`Update::stale`]); an empty update
     /// when nothing is.
     pub fn finish(&mut self) -> Result<Update, BuildFailure> {
-        self.finish_telling(|_| {})
+        self.finish_telling(|_, _| {})
     }
 
-    /// [`Session::finish`], telling `still_stale` which pages are still out of date once
-    /// the model knows (before they are rendered): every other page is as it should be
-    /// from then on, so the server need not hold requests for them any longer.
+    /// [`Session::finish`], telling `still_stale` which pages are still out of date, with
+    /// the output as it is then, each time that narrows (see [`Session::render_changed`]):
+    /// every other page of that output is as it should be, so the server can serve it
+    /// and need not hold requests for them any longer.
     pub fn finish_telling(
         &mut self,
-        still_stale: impl FnOnce(StalePages),
+        still_stale: impl FnMut(&Output, StalePages),
     ) -> Result<Update, BuildFailure> {
-        let Some((mut plan, warnings)) = self.pending.take() else {
+        let Some(warnings) = self.pending.take() else {
             return Ok(Update::default());
         };
-        // The other postmortems' lists are still those before the edit, in the order of
-        // the postmortems now, which deriving the model again keeps (see
-        // `Site::replace_postmortem`).
-        plan.old_related = OldRelated::InOrder(std::mem::take(&mut self.site.related));
-        self.site.rederive();
-        let update = self.render_dependents(plan, warnings, still_stale);
+        self.loaded.site.rederive();
+        let update = self.render_changed(warnings, still_stale);
         // Pages left unrendered would stay stale: the next change renders everything.
         self.needs_full |= update.is_err();
         update
     }
 
-    /// After the model was derived again for an edit: renders every page that depends on
-    /// the edited postmortems (`plan`, taken before the edit) and drops the pages that
-    /// no longer exist; tells `still_stale` which those are before rendering them.
-    fn render_dependents(
+    /// After the model changed: renders every page whose render input changed (its
+    /// fingerprint differs from the one it was last rendered from, or it is new) and
+    /// drops the pages that no longer exist. The pages that list postmortems go first,
+    /// then the postmortems' own (fingerprinting those is most of the work, and only
+    /// those whose related incidents changed are rendered); `still_stale` hears which
+    /// pages are out of date before each batch is rendered and once the lists are done.
+    fn render_changed(
         &mut self,
-        plan: Dependents,
         warnings: Diagnostics,
-        still_stale: impl FnOnce(StalePages),
+        mut still_stale: impl FnMut(&Output, StalePages),
     ) -> Result<Update, BuildFailure> {
-        let Dependents {
-            old_paths,
-            mut wanted,
-            term_folders,
-            old_related,
-            old_longest,
-            old_cause_keys,
-            old_service_keys,
-            old_year_links,
-            edited,
-        } = plan;
-        let terms_changed = old_service_keys != service_keys(&self.site)
-            || old_cause_keys != cause_keys(&self.site);
-        let all_pages = render::Page::all(&self.site);
-        let pages: Vec<render::Page> = if terms_changed || longest_ttr(&self.site) != old_longest {
-            all_pages.clone()
-        } else {
-            // What depends on them now, pages that did not exist before (a first SEV1 of
-            // a root cause), and postmortems whose related list changed (the edited
-            // one entered or left it).
-            for slug in &edited {
-                if let Some(id) = self.site.by_slug.get(slug) {
-                    wanted.extend(
-                        render::Page::affected_by(&self.site, *id)
-                            .iter()
-                            .map(|page| page.output_path(&self.site)),
-                    );
-                }
-            }
-            let changed: Vec<crate::site::PostmortemId> = match &old_related {
-                OldRelated::BySlug(old) => self
-                    .site
-                    .related_by_slug()
-                    .iter()
-                    .filter(|(slug, related)| old.get(*slug) != Some(related))
-                    .filter_map(|(slug, _)| self.site.by_slug.get(slug).copied())
-                    .collect(),
-                OldRelated::InOrder(old) => self
-                    .site
-                    .ids()
-                    .filter(|id| old.get(id.index()) != self.site.related.get(id.index()))
-                    .collect(),
-            };
-            for id in changed {
-                wanted.insert(render::Page::Postmortem(id).output_path(&self.site));
-            }
-            for (y, (year, links)) in render::browse::severity_year_urls(&self.site)
-                .into_iter()
-                .enumerate()
-            {
-                let before = old_year_links.iter().find(|(old, _)| *old == year);
-                if before.is_none_or(|(_, old)| *old != links) {
-                    wanted.extend(
-                        render::List::Year(y)
-                            .pages(&self.site)
-                            .map(|page| page.output_path(&self.site)),
-                    );
-                }
-            }
-            all_pages
-                .iter()
-                .filter(|page| {
-                    let path = page.output_path(&self.site);
-                    wanted.contains(&path)
-                        || !old_paths.contains(&path)
-                        || term_folders
-                            .iter()
-                            .any(|folder| path.starts_with(folder.as_str()))
-                })
-                .copied()
-                .collect()
+        let Self {
+            loaded,
+            output,
+            inputs,
+            pages: page_set,
+            ..
+        } = self;
+        let views = render::view::Views::new(&loaded.site);
+        let site = &loaded.site;
+        let (postmortems, lists): (Vec<render::Page>, Vec<render::Page>) = render::Page::all(site)
+            .into_iter()
+            .filter(|page| !loaded.site_wins(&page.output_path(site)))
+            .partition(|page| matches!(page, render::Page::Postmortem(_)));
+        let paths = |pages: &[render::Page]| -> std::collections::BTreeSet<String> {
+            pages.iter().map(|page| page.output_path(site)).collect()
         };
+        let new_paths: std::collections::BTreeSet<String> = paths(&lists)
+            .into_iter()
+            .chain(paths(&postmortems))
+            .collect();
         // Pages that no longer exist (the last SEV2 of a service became a SEV3).
-        let new_paths = page_paths(&self.site);
-        let gone: Vec<String> = old_paths.difference(&new_paths).cloned().collect();
-        self.pages = std::sync::Arc::new(new_paths);
-        let full = pages.len() == self.pages.len();
-        still_stale(StalePages {
-            pages: std::sync::Arc::new(
-                pages
-                    .iter()
-                    .map(|page| page.output_path(&self.site))
-                    .chain(gone.iter().cloned())
-                    .collect(),
-            ),
-            fresh: String::new(),
-        });
-        let views = render::view::Views::new(&self.site);
-        let fresh = render::render_pages(&self.site, &self.theme, &views, &pages)?;
+        let gone: Vec<String> = page_set.difference(&new_paths).cloned().collect();
+        let total = new_paths.len();
+        *page_set = std::sync::Arc::new(new_paths);
         let mut update = Update {
-            full,
             warnings,
             ..Update::default()
         };
-        for path in gone {
-            self.output.remove(&path);
-            update.removed.push(path);
-        }
-        for (path, data) in fresh.iter() {
-            if self.output.get(path).is_none_or(|old| **old != *data) {
-                update.changed.push(path.to_string());
+        let mut rendered_pages = 0;
+        let later = std::sync::Arc::new(paths(&postmortems));
+        for (batch, waiting) in [(lists, Some(later.clone())), (postmortems, None)] {
+            let changed: Vec<render::Page> = page_inputs(loaded, &views, batch)
+                .into_iter()
+                .filter(|(_, path, key)| key.is_none() || inputs.get(path) != key.as_ref())
+                .map(|(page, _, _)| page)
+                .collect();
+            let stale_now = |changed: &[render::Page]| StalePages {
+                pages: std::sync::Arc::new(
+                    paths(changed)
+                        .into_iter()
+                        .chain(waiting.iter().flat_map(|w| w.iter().cloned()))
+                        .chain(gone.iter().cloned())
+                        .collect(),
+                ),
+                fresh: String::new(),
+            };
+            still_stale(output, stale_now(&changed));
+            for path in &gone {
+                if output.remove(path).is_some() {
+                    inputs.remove(path);
+                    update.removed.push(path.clone());
+                }
+            }
+            rendered_pages += changed.len();
+            let rendered = render_keyed(loaded, &views, &changed)?;
+            merge(output, inputs, rendered, &mut update);
+            if waiting.is_some() {
+                still_stale(output, stale_now(&[]));
             }
         }
-        self.output.merge(fresh);
+        update.full = rendered_pages == total;
         Ok(update)
     }
 
@@ -1055,24 +488,25 @@ impl Session {
     ) -> Result<Update, BuildFailure> {
         let mut pages = Vec::new();
         for (index, postmortem) in edits {
-            self.site.postmortems[index] = postmortem;
+            self.loaded.site.postmortems[index] = postmortem;
             pages.push(render::Page::Postmortem(crate::site::PostmortemId(
                 index as u32,
             )));
         }
-        let views = render::view::Views::new(&self.site);
-        let fresh = render::render_pages(&self.site, &self.theme, &views, &pages)?;
         let mut update = Update {
             warnings,
             ..Update::default()
         };
-        for (path, data) in fresh.iter() {
-            if self.output.get(path).is_none_or(|old| **old != *data) {
-                update.changed.push(path.to_string());
-            }
-        }
-        self.output.merge(fresh);
+        self.render(&pages, &mut update)?;
         Ok(update)
+    }
+
+    /// Renders `pages` of the current model into the output.
+    fn render(&mut self, pages: &[render::Page], update: &mut Update) -> Result<(), Error> {
+        let views = render::view::Views::new(&self.loaded.site);
+        let rendered = render_keyed(&self.loaded, &views, pages)?;
+        merge(&mut self.output, &mut self.inputs, rendered, update);
+        Ok(())
     }
 
     /// Every postmortem's search record, for an index of the whole site (empty when the
@@ -1091,24 +525,34 @@ impl Session {
     }
 
     fn search_records_where(&self, keep: impl Fn(&str) -> bool) -> Vec<search::Record> {
-        if !self.config.search {
+        if !self.loaded.site.config.search {
             return Vec::new();
         }
-        self.site
+        self.loaded
+            .site
             .ids()
-            .filter(|id| keep(&render::Page::Postmortem(*id).output_path(&self.site)))
-            .map(|id| search::record(&self.site, id))
+            .filter(|id| keep(&render::Page::Postmortem(*id).output_path(&self.loaded.site)))
+            .map(|id| search::record(&self.loaded.site, id))
             .collect()
     }
 
     /// Serves `bundle` as the search index. The files of the bundle before it stay too:
     /// a search page loaded just before the swap still finds the chunks its index names
     /// (chunk names are content hashes). Older files go.
-    pub fn replace_search_bundle(&mut self, bundle: Output) {
+    pub fn replace_search_bundle(&mut self, mut bundle: Output) {
+        // The site's own files win over the bundle's (see `assemble`).
+        let own: Vec<String> = bundle
+            .paths()
+            .filter(|path| self.loaded.site_wins(path))
+            .map(str::to_string)
+            .collect();
+        for path in own {
+            bundle.remove(&path);
+        }
         let current: Vec<String> = self
             .output
             .paths()
-            .filter(|path| path.starts_with(search::BUNDLE_DIR))
+            .filter(|path| self.is_bundle_file(path))
             .map(str::to_string)
             .collect();
         for path in &self.previous_bundle {
@@ -1120,13 +564,18 @@ impl Session {
         self.output.merge(bundle);
     }
 
+    /// True when `path` is a file of the search bundle (not one of the site's own).
+    fn is_bundle_file(&self, path: &str) -> bool {
+        path.starts_with(search::BUNDLE_DIR) && !self.loaded.site_wins(path)
+    }
+
     /// Reloads everything (config, theme, content) and diffs the output.
     fn reload(&mut self) -> Result<Update, BuildFailure> {
         match Session::start(self.options.clone()) {
             Ok(fresh) => {
                 let mut update = Update {
                     full: true,
-                    warnings: fresh.warnings.clone(),
+                    warnings: fresh.loaded.warnings.clone(),
                     ..Update::default()
                 };
                 for (path, data) in fresh.output.iter() {
@@ -1135,15 +584,16 @@ impl Session {
                     }
                 }
                 for path in self.output.paths() {
-                    if !fresh.output.contains(path) && !path.starts_with(search::BUNDLE_DIR) {
+                    if !fresh.output.contains(path) && !self.is_bundle_file(path) {
                         update.removed.push(path.to_string());
                     }
                 }
                 // The search bundle is rebuilt off this path; until it arrives the old one
-                // is served (a search finds the old text rather than failing).
+                // is served (a search finds the old text rather than failing), but where
+                // the site has a file of its own now.
                 let mut fresh = fresh;
                 for (path, data) in self.output.iter() {
-                    if path.starts_with(search::BUNDLE_DIR) {
+                    if self.is_bundle_file(path) && !fresh.loaded.site_wins(path) {
                         fresh.output.insert(path.to_string(), data.to_vec());
                     }
                 }
@@ -1170,24 +620,74 @@ fn only_the_page_changes(old: &content::Postmortem, new: &content::Postmortem) -
         && related::body_read(old) == related::body_read(new)
 }
 
-/// The output path of every page of `site`.
-fn page_paths(site: &Site) -> std::collections::BTreeSet<String> {
-    render::Page::all(site)
+/// The output path of every page of the site (but those the site's own files replace).
+fn page_paths(loaded: &Loaded) -> std::collections::BTreeSet<String> {
+    render::Page::all(&loaded.site)
         .iter()
-        .map(|page| page.output_path(site))
+        .map(|page| page.output_path(&loaded.site))
+        .filter(|path| !loaded.site_wins(path))
         .collect()
 }
 
-/// The related incidents of every postmortem before an edit, to find the lists it
-/// changed.
-#[derive(Debug)]
-enum OldRelated {
-    /// By slug: a new model orders the postmortems anew.
-    BySlug(crate::site::RelatedBySlug),
-    /// Indexed like the postmortems, when their order is the same before and after
-    /// (no copy of every list: at 10,000 postmortems, copying 50,000 entries and freeing
-    /// them again made the next edit wait for the allocator).
-    InOrder(Vec<Vec<related::Related>>),
+/// Puts rendered pages into `output`, keeping the fingerprint of each one's input in
+/// `inputs`, and lists in `update` the paths whose bytes changed.
+fn merge(
+    output: &mut Output,
+    inputs: &mut std::collections::HashMap<String, u128>,
+    rendered: Vec<Rendered>,
+    update: &mut Update,
+) {
+    for (path, (bytes, key)) in rendered {
+        match key {
+            Some(key) => inputs.insert(path.clone(), key),
+            None => inputs.remove(&path),
+        };
+        if output.get(&path).is_none_or(|old| **old != *bytes) {
+            update.changed.push(path.clone());
+        }
+        output.insert(path, bytes);
+    }
+}
+
+/// The session's sink: every page is fingerprinted as it is rendered.
+const FINGERPRINTED: InMemory = InMemory { fingerprints: true };
+
+/// A page rendered: its output path, its bytes and the fingerprint of its context.
+type Rendered = (String, (Vec<u8>, Option<u128>));
+
+/// Renders `pages` with `views` on the rayon pool, but those the site's own files replace.
+fn render_keyed(
+    loaded: &Loaded,
+    views: &render::view::Views<'_>,
+    pages: &[render::Page],
+) -> Result<Vec<Rendered>, Error> {
+    let pages: Vec<(render::Page, String)> = pages
+        .iter()
+        .map(|page| (*page, page.output_path(&loaded.site)))
+        .filter(|(_, path)| !loaded.site_wins(path))
+        .collect();
+    put_pages(loaded, views, &FINGERPRINTED, &pages)
+}
+
+/// `pages` (by default every page of the site) but those the site's own files replace,
+/// with their output paths and the fingerprints of their render input, made on the rayon
+/// pool.
+fn page_inputs(
+    loaded: &Loaded,
+    views: &render::view::Views<'_>,
+    pages: Vec<render::Page>,
+) -> Vec<(render::Page, String, Option<u128>)> {
+    use rayon::prelude::*;
+    let site = &loaded.site;
+    pages
+        .into_par_iter()
+        .map(|page| (page, page.output_path(site)))
+        .filter(|(_, path)| !loaded.site_wins(path))
+        .map(|(page, path)| {
+            let key = render::page_fingerprint(site, views, &page);
+            (page, path, key)
+        })
+        .collect()
 }
 
 /// True when `dir` holds a `.md` file at any depth (hidden entries aside).
@@ -1205,60 +705,6 @@ fn longest_ttr(site: &Site) -> Option<jiff::SignedDuration> {
         .iter()
         .filter_map(|p| p.milestones.metrics().ttr)
         .max()
-}
-
-/// `hindsight check`: every validation of the build (drafts included, so a postmortem
-/// being written is checked too), then the lint rules of [`crate::check`] over the
-/// loaded site. Nothing is written. `now` is the only clock reading, for overdue action
-/// items; links are checked only when the content is valid enough to render.
-pub fn check(root: &Path, now: jiff::Timestamp) -> crate::check::Report {
-    let mut diagnostics = Diagnostics::new();
-    let Some(config) = load_config(root, None, &mut diagnostics) else {
-        return crate::check::Report {
-            diagnostics,
-            postmortems: 0,
-        };
-    };
-    let today = now.to_zoned(config.display_zone()).date();
-    let highlighter = Highlighter::new();
-    let postmortems = content::load(
-        root,
-        &config,
-        &highlighter,
-        LoadOptions {
-            include_drafts: true,
-        },
-        &mut diagnostics,
-    );
-    let site = Site::new(config, postmortems);
-    let output = if diagnostics.has_errors() {
-        None
-    } else {
-        let rendered = Theme::load(root, &site.config.theme).and_then(|theme| {
-            let mut output = render::render(&site, &theme, &highlight::stylesheets())?;
-            add_site_static(root, &mut output)?;
-            Ok(output)
-        });
-        match rendered {
-            Ok(output) => Some(output),
-            Err(err) => {
-                let (file, message) = match &err {
-                    Error::Template { name, message } => (PathBuf::from(name), message.clone()),
-                    Error::Io { path, .. } => (content::relative_to(path, root), err.to_string()),
-                    _ => (PathBuf::from(config::CONFIG_FILE), err.to_string()),
-                };
-                diagnostics.push(Diagnostic::error(file, None, message));
-                None
-            }
-        }
-    };
-    crate::check::lint(&site, output.as_ref(), today, &mut diagnostics);
-    // Every file checked counts, the ones whose errors kept them out of the site too.
-    let files = content::discover(root, &mut Diagnostics::new()).len();
-    crate::check::Report {
-        diagnostics,
-        postmortems: files.max(site.postmortems.len()),
-    }
 }
 
 #[cfg(test)]
@@ -1618,23 +1064,29 @@ The log host filled up.
                     "served before the rest after the {what} edit:\n{}",
                     problems.join("\n")
                 );
-                // Once the model is derived again, only the pages still to render are.
-                let served = session.output().clone();
-                let mut narrowed = None;
-                update.absorb(session.finish_telling(|s| narrowed = Some(s)).unwrap());
-                let narrowed = narrowed.expect("told which pages are still stale");
-                let problems: Vec<String> = differences(&served, full.output())
-                    .into_iter()
-                    .filter(|problem| {
-                        let path = problem.split(' ').next().unwrap_or_default();
-                        !narrowed.contains(path) && !problem.ends_with("is missing")
-                    })
-                    .collect();
-                assert!(
-                    problems.is_empty(),
-                    "served while the rest renders after the {what} edit:\n{}",
-                    problems.join("\n")
+                // Once the model is derived again, only the pages still to render are,
+                // each time the server is told.
+                let mut told = Vec::new();
+                update.absorb(
+                    session
+                        .finish_telling(|served, stale| told.push((served.clone(), stale)))
+                        .unwrap(),
                 );
+                assert!(!told.is_empty(), "told which pages are still stale");
+                for (served, narrowed) in &told {
+                    let problems: Vec<String> = differences(served, full.output())
+                        .into_iter()
+                        .filter(|problem| {
+                            let path = problem.split(' ').next().unwrap_or_default();
+                            !narrowed.contains(path) && !problem.ends_with("is missing")
+                        })
+                        .collect();
+                    assert!(
+                        problems.is_empty(),
+                        "served while the rest renders after the {what} edit:\n{}",
+                        problems.join("\n")
+                    );
+                }
             }
             let problems = differences(session.output(), full.output());
             assert!(
