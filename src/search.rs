@@ -31,10 +31,10 @@ use pagefind::options::PagefindServiceConfig;
 use crate::error::Error;
 use crate::output::Output;
 use crate::site::{PostmortemId, Site};
+use crate::urls;
 
-/// The output folder of the search bundle (`pagefind/`), as the browser side expects it
-/// next to the site's pages.
-pub const BUNDLE_DIR: &str = "pagefind/";
+/// The output folder of the search bundle ([`urls::PAGEFIND`]).
+pub const BUNDLE_DIR: &str = urls::PAGEFIND;
 
 /// The language of the index: Pagefind stems English words and ships the English
 /// WebAssembly (postmortems are written in the site's language; English is the theme's).

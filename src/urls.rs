@@ -2,7 +2,8 @@
 //! of its own (or a file at the root), and its URL is its output path under the site's
 //! base path, without the `index.html` ([`url`]); `render::Page` maps each page to its
 //! path with these, and everything else (links in Markdown, term references, the search
-//! records) takes a page's URL from here or from its `Page`.
+//! records) takes a page's URL from here or from its `Page`, and the assets (the theme's
+//! static files, the code stylesheets, the search bundle) their paths.
 
 use std::fmt::Display;
 
@@ -10,6 +11,18 @@ use std::fmt::Display;
 pub const ROOT_CAUSES: &str = "root-causes/";
 /// The folder of the service pages.
 pub const SERVICES: &str = "services/";
+/// The folder of Pagefind's bundle (`pagefind.js`, the index chunks), where the browser
+/// side expects it next to the pages.
+pub const PAGEFIND: &str = "pagefind/";
+/// The light code stylesheet (written beside the theme's static files).
+pub const SYNTAX_LIGHT: &str = "static/syntax-light.css";
+/// The dark code stylesheet.
+pub const SYNTAX_DARK: &str = "static/syntax-dark.css";
+
+/// The path of the theme's static file `name` (`style.css`): `static/<name>`.
+pub fn asset(name: &str) -> String {
+    format!("static/{name}")
+}
 
 /// The folder of postmortem `slug`'s page: `postmortems/<slug>/`.
 pub fn postmortem(slug: &impl Display) -> String {

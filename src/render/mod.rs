@@ -22,6 +22,7 @@ use tera::Context;
 use crate::cache::Fingerprint;
 use crate::error::Error;
 use crate::site::Site;
+use crate::urls;
 pub use page::{List, Page};
 pub use theme::Theme;
 use view::{Summary, SummaryRef, Views};
@@ -34,16 +35,10 @@ pub fn assets<'a>(
     theme
         .static_files
         .iter()
-        .map(|(name, data)| (format!("static/{name}"), data.as_slice()))
+        .map(|(name, data)| (urls::asset(name), data.as_slice()))
         .chain([
-            (
-                "static/syntax-light.css".to_string(),
-                syntax_css.0.as_bytes(),
-            ),
-            (
-                "static/syntax-dark.css".to_string(),
-                syntax_css.1.as_bytes(),
-            ),
+            (urls::SYNTAX_LIGHT.to_string(), syntax_css.0.as_bytes()),
+            (urls::SYNTAX_DARK.to_string(), syntax_css.1.as_bytes()),
         ])
 }
 
