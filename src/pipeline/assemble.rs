@@ -159,7 +159,8 @@ fn put_page<S: Sink>(
 ) -> Result<S::Record, Error> {
     let (site, theme) = (&loaded.site, &loaded.theme);
     let (bytes, key) = match page {
-        Page::Json | Page::NoJekyll => (render::render_page(site, theme, views, page)?, None),
+        Page::NoJekyll => (Vec::new(), None),
+        Page::Json => (render::export_json(site, views), None),
         _ => {
             let context = render::page_context(site, views, page, sink.fingerprints());
             let key = context.fingerprint();

@@ -42,20 +42,6 @@ pub fn assets<'a>(
         ])
 }
 
-/// Renders one page to bytes.
-pub fn render_page(
-    site: &Site,
-    theme: &Theme,
-    views: &Views<'_>,
-    page: &Page,
-) -> Result<Vec<u8>, Error> {
-    match page {
-        Page::NoJekyll => Ok(Vec::new()),
-        Page::Json => Ok(export_json(site, views)),
-        _ => render_context(theme, page, &page_context(site, views, page, false)),
-    }
-}
-
 /// A page's template context and, when asked for, the [`Fingerprint`] of everything put
 /// into it: the page's bytes are a function of that and the templates, which is what
 /// lets `build` reuse a page from its last build (see [`crate::cache`]).
@@ -635,7 +621,7 @@ struct SitemapUrl {
 }
 
 /// `postmortems.json`: every postmortem's front matter and derived values.
-fn export_json(site: &Site, views: &Views<'_>) -> Vec<u8> {
+pub fn export_json(site: &Site, views: &Views<'_>) -> Vec<u8> {
     #[derive(Serialize)]
     struct Export<'a> {
         title: &'a str,

@@ -367,14 +367,6 @@ impl Site {
     pub fn action_item(&self, item: ActionItemRef) -> &crate::content::postmortem::ActionItem {
         &self.postmortem(item.postmortem).action_items[item.index]
     }
-
-    /// The postmortems whose related incidents include `id`.
-    pub fn related_to(&self, id: PostmortemId) -> Vec<PostmortemId> {
-        (0..self.postmortems.len())
-            .map(|i| PostmortemId(i as u32))
-            .filter(|other| self.related[other.index()].iter().any(|r| r.id == id))
-            .collect()
-    }
 }
 
 /// Site order: most recent first (by start), then by slug.
