@@ -1,7 +1,9 @@
 //! The dev server's build state: a loaded and assembled site kept in memory, updated in
 //! place after changes (see [`Session::apply`]).
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::assemble::put_pages;
 use super::{BuildFailure, BuildOptions, InMemory, Loaded, assemble, load};
@@ -9,9 +11,9 @@ use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::output::Output;
-use crate::render;
+use crate::render::{self, Page, view::Views};
 use crate::search;
-use crate::site::{Site, related};
+use crate::site::{PostmortemId, Site, related};
 
 /// Something that changed on disk, as the dev server's watcher classifies it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,7 +52,7 @@ pub struct Update {
 pub struct StalePages {
     /// Shared with the session: copying 10,000 paths would cost more than rendering the
     /// edited page.
-    pages: std::sync::Arc<std::collections::BTreeSet<String>>,
+    pages: Arc<BTreeSet<String>>,
     fresh: String,
 }
 
@@ -97,18 +99,18 @@ pub struct Session {
     /// [`Session::replace_search_bundle`]).
     previous_bundle: Vec<String>,
     /// Files whose last parse failed, with their diagnostics.
-    broken: std::collections::BTreeMap<PathBuf, Diagnostics>,
+    broken: BTreeMap<PathBuf, Diagnostics>,
     /// The last full reload failed: the next change reloads everything.
     needs_full: bool,
     /// The warnings of the last edit, whose own page was rendered first, while the pages
     /// that depend on it wait for [`Session::finish`].
     pending: Option<Diagnostics>,
     /// The output path of every page of `site` (not the other files).
-    pages: std::sync::Arc<std::collections::BTreeSet<String>>,
+    pages: Arc<BTreeSet<String>>,
     /// The fingerprint of each page's render input as it was last rendered, by output
     /// path (see [`render::page_fingerprint`]): after an edit, exactly the pages whose
     /// fingerprint changed are rendered again.
-    inputs: std::collections::HashMap<String, u128>,
+    inputs: HashMap<String, u128>,
 }
 
 /// True when replacing the postmortem at `index` by `new` (same slug) can render the
@@ -138,16 +140,16 @@ fn page_first_is_exact(site: &Site, index: usize, new: &content::Postmortem) -> 
             || in_both
             || others(members, old.services.contains(key)) > 0
     });
-    let longest_stays = {
+    let longest_ttr = |but: Option<usize>| {
         let others = site
             .postmortems
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != index)
-            .filter_map(|(_, p)| p.milestones.metrics().ttr)
-            .max();
-        others.max(new.milestones.metrics().ttr) == longest_ttr(site)
+            .filter(|(i, _)| Some(*i) != but);
+        others.filter_map(|(_, p)| p.milestones.metrics().ttr).max()
     };
+    let longest_stays =
+        longest_ttr(Some(index)).max(new.milestones.metrics().ttr) == longest_ttr(None);
     causes_stay && services_stay && longest_stays
 }
 
@@ -157,7 +159,7 @@ impl Session {
     pub fn start(options: BuildOptions) -> Result<Self, BuildFailure> {
         let loaded = load(&options)?;
         let mut output = Output::default();
-        let mut inputs = std::collections::HashMap::new();
+        let mut inputs = HashMap::new();
         for (path, (data, context)) in assemble(&loaded, &FINGERPRINTED, false)?.files {
             if let Some(context) = context {
                 inputs.insert(path.clone(), context);
@@ -165,7 +167,7 @@ impl Session {
             output.insert(path, data);
         }
         Ok(Self {
-            pages: std::sync::Arc::new(page_paths(&loaded)),
+            pages: Arc::new(page_paths(&loaded)),
             inputs,
             options,
             loaded,
@@ -365,8 +367,8 @@ impl Session {
         let id = self
             .loaded
             .site
-            .replace_postmortem(crate::site::PostmortemId(index as u32), postmortem);
-        let page = render::Page::Postmortem(id);
+            .replace_postmortem(PostmortemId(index as u32), postmortem);
+        let page = Page::Postmortem(id);
         let mut update = Update {
             stale: Some(StalePages {
                 pages: self.pages.clone(),
@@ -421,37 +423,31 @@ impl Session {
             pages: page_set,
             ..
         } = self;
-        let views = render::view::Views::new(&loaded.site);
+        let views = Views::new(&loaded.site);
         let site = &loaded.site;
-        let (postmortems, lists): (Vec<render::Page>, Vec<render::Page>) = render::Page::all(site)
+        let (postmortems, lists): (Vec<Page>, Vec<Page>) = Page::all(site)
             .into_iter()
             .filter(|page| !loaded.site_wins(&page.output_path(site)))
-            .partition(|page| matches!(page, render::Page::Postmortem(_)));
-        let paths = |pages: &[render::Page]| -> std::collections::BTreeSet<String> {
+            .partition(|page| matches!(page, Page::Postmortem(_)));
+        let paths = |pages: &[Page]| -> BTreeSet<String> {
             pages.iter().map(|page| page.output_path(site)).collect()
         };
-        let new_paths: std::collections::BTreeSet<String> = paths(&lists)
-            .into_iter()
-            .chain(paths(&postmortems))
-            .collect();
+        let later = Arc::new(paths(&postmortems));
+        let mut new_paths = paths(&lists);
+        new_paths.extend(later.iter().cloned());
         // Pages that no longer exist (the last SEV2 of a service became a SEV3).
         let gone: Vec<String> = page_set.difference(&new_paths).cloned().collect();
         let total = new_paths.len();
-        *page_set = std::sync::Arc::new(new_paths);
+        *page_set = Arc::new(new_paths);
         let mut update = Update {
             warnings,
             ..Update::default()
         };
         let mut rendered_pages = 0;
-        let later = std::sync::Arc::new(paths(&postmortems));
         for (batch, waiting) in [(lists, Some(later.clone())), (postmortems, None)] {
-            let changed: Vec<render::Page> = page_inputs(loaded, &views, batch)
-                .into_iter()
-                .filter(|(_, path, key)| key.is_none() || inputs.get(path) != key.as_ref())
-                .map(|(page, _, _)| page)
-                .collect();
-            let stale_now = |changed: &[render::Page]| StalePages {
-                pages: std::sync::Arc::new(
+            let changed = changed_pages(site, &views, inputs, batch);
+            let stale_now = |changed: &[Page]| StalePages {
+                pages: Arc::new(
                     paths(changed)
                         .into_iter()
                         .chain(waiting.iter().flat_map(|w| w.iter().cloned()))
@@ -489,9 +485,7 @@ impl Session {
         let mut pages = Vec::new();
         for (index, postmortem) in edits {
             self.loaded.site.postmortems[index] = postmortem;
-            pages.push(render::Page::Postmortem(crate::site::PostmortemId(
-                index as u32,
-            )));
+            pages.push(Page::Postmortem(PostmortemId(index as u32)));
         }
         let mut update = Update {
             warnings,
@@ -502,8 +496,8 @@ impl Session {
     }
 
     /// Renders `pages` of the current model into the output.
-    fn render(&mut self, pages: &[render::Page], update: &mut Update) -> Result<(), Error> {
-        let views = render::view::Views::new(&self.loaded.site);
+    fn render(&mut self, pages: &[Page], update: &mut Update) -> Result<(), Error> {
+        let views = Views::new(&self.loaded.site);
         let rendered = render_keyed(&self.loaded, &views, pages)?;
         merge(&mut self.output, &mut self.inputs, rendered, update);
         Ok(())
@@ -519,8 +513,7 @@ impl Session {
     /// (all of them after a full reload, which also renumbers pages: index those from
     /// scratch).
     pub fn search_records_changed(&self, update: &Update) -> Vec<search::Record> {
-        let changed: std::collections::BTreeSet<&str> =
-            update.changed.iter().map(String::as_str).collect();
+        let changed: BTreeSet<&str> = update.changed.iter().map(String::as_str).collect();
         self.search_records_where(|path| changed.contains(path))
     }
 
@@ -531,7 +524,7 @@ impl Session {
         self.loaded
             .site
             .ids()
-            .filter(|id| keep(&render::Page::Postmortem(*id).output_path(&self.loaded.site)))
+            .filter(|id| keep(&Page::Postmortem(*id).output_path(&self.loaded.site)))
             .map(|id| search::record(&self.loaded.site, id))
             .collect()
     }
@@ -572,7 +565,7 @@ impl Session {
     /// Reloads everything (config, theme, content) and diffs the output.
     fn reload(&mut self) -> Result<Update, BuildFailure> {
         match Session::start(self.options.clone()) {
-            Ok(fresh) => {
+            Ok(mut fresh) => {
                 let mut update = Update {
                     full: true,
                     warnings: fresh.loaded.warnings.clone(),
@@ -591,7 +584,6 @@ impl Session {
                 // The search bundle is rebuilt off this path; until it arrives the old one
                 // is served (a search finds the old text rather than failing), but where
                 // the site has a file of its own now.
-                let mut fresh = fresh;
                 for (path, data) in self.output.iter() {
                     if self.is_bundle_file(path) && !fresh.loaded.site_wins(path) {
                         fresh.output.insert(path.to_string(), data.to_vec());
@@ -621,8 +613,8 @@ fn only_the_page_changes(old: &content::Postmortem, new: &content::Postmortem) -
 }
 
 /// The output path of every page of the site (but those the site's own files replace).
-fn page_paths(loaded: &Loaded) -> std::collections::BTreeSet<String> {
-    render::Page::all(&loaded.site)
+fn page_paths(loaded: &Loaded) -> BTreeSet<String> {
+    Page::all(&loaded.site)
         .iter()
         .map(|page| page.output_path(&loaded.site))
         .filter(|path| !loaded.site_wins(path))
@@ -633,7 +625,7 @@ fn page_paths(loaded: &Loaded) -> std::collections::BTreeSet<String> {
 /// `inputs`, and lists in `update` the paths whose bytes changed.
 fn merge(
     output: &mut Output,
-    inputs: &mut std::collections::HashMap<String, u128>,
+    inputs: &mut HashMap<String, u128>,
     rendered: Vec<Rendered>,
     update: &mut Update,
 ) {
@@ -658,10 +650,10 @@ type Rendered = (String, (Vec<u8>, Option<u128>));
 /// Renders `pages` with `views` on the rayon pool, but those the site's own files replace.
 fn render_keyed(
     loaded: &Loaded,
-    views: &render::view::Views<'_>,
-    pages: &[render::Page],
+    views: &Views<'_>,
+    pages: &[Page],
 ) -> Result<Vec<Rendered>, Error> {
-    let pages: Vec<(render::Page, String)> = pages
+    let pages: Vec<(Page, String)> = pages
         .iter()
         .map(|page| (*page, page.output_path(&loaded.site)))
         .filter(|(_, path)| !loaded.site_wins(path))
@@ -669,23 +661,20 @@ fn render_keyed(
     put_pages(loaded, views, &FINGERPRINTED, &pages)
 }
 
-/// `pages` (by default every page of the site) but those the site's own files replace,
-/// with their output paths and the fingerprints of their render input, made on the rayon
-/// pool.
-fn page_inputs(
-    loaded: &Loaded,
-    views: &render::view::Views<'_>,
-    pages: Vec<render::Page>,
-) -> Vec<(render::Page, String, Option<u128>)> {
+/// Those of `pages` whose render input changed since `inputs` was taken (their fingerprint
+/// differs from the one there, or they have none), found on the rayon pool.
+fn changed_pages(
+    site: &Site,
+    views: &Views<'_>,
+    inputs: &HashMap<String, u128>,
+    pages: Vec<Page>,
+) -> Vec<Page> {
     use rayon::prelude::*;
-    let site = &loaded.site;
     pages
         .into_par_iter()
-        .map(|page| (page, page.output_path(site)))
-        .filter(|(_, path)| !loaded.site_wins(path))
-        .map(|(page, path)| {
-            let key = render::page_fingerprint(site, views, &page);
-            (page, path, key)
+        .filter(|page| {
+            let key = render::page_fingerprint(site, views, page);
+            key.is_none() || inputs.get(&page.output_path(site)) != key.as_ref()
         })
         .collect()
 }
@@ -698,13 +687,6 @@ fn holds_markdown(dir: &Path) -> bool {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(Result::ok)
         .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-}
-
-fn longest_ttr(site: &Site) -> Option<jiff::SignedDuration> {
-    site.postmortems
-        .iter()
-        .filter_map(|p| p.milestones.metrics().ttr)
-        .max()
 }
 
 #[cfg(test)]
