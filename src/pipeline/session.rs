@@ -564,40 +564,34 @@ impl Session {
 
     /// Reloads everything (config, theme, content) and diffs the output.
     fn reload(&mut self) -> Result<Update, BuildFailure> {
-        match Session::start(self.options.clone()) {
-            Ok(mut fresh) => {
-                let mut update = Update {
-                    full: true,
-                    warnings: fresh.loaded.warnings.clone(),
-                    ..Update::default()
-                };
-                for (path, data) in fresh.output.iter() {
-                    if self.output.get(path).is_none_or(|old| **old != *data) {
-                        update.changed.push(path.to_string());
-                    }
-                }
-                for path in self.output.paths() {
-                    if !fresh.output.contains(path) && !self.is_bundle_file(path) {
-                        update.removed.push(path.to_string());
-                    }
-                }
-                // The search bundle is rebuilt off this path; until it arrives the old one
-                // is served (a search finds the old text rather than failing), but where
-                // the site has a file of its own now.
-                for (path, data) in self.output.iter() {
-                    if self.is_bundle_file(path) && !fresh.loaded.site_wins(path) {
-                        fresh.output.insert(path.to_string(), data.to_vec());
-                    }
-                }
-                fresh.previous_bundle = std::mem::take(&mut self.previous_bundle);
-                *self = fresh;
-                Ok(update)
-            }
-            Err(failure) => {
-                self.needs_full = true;
-                Err(failure)
+        let mut fresh =
+            Session::start(self.options.clone()).inspect_err(|_| self.needs_full = true)?;
+        let mut update = Update {
+            full: true,
+            warnings: fresh.loaded.warnings.clone(),
+            ..Update::default()
+        };
+        for (path, data) in fresh.output.iter() {
+            if self.output.get(path).is_none_or(|old| **old != *data) {
+                update.changed.push(path.to_string());
             }
         }
+        for path in self.output.paths() {
+            if !fresh.output.contains(path) && !self.is_bundle_file(path) {
+                update.removed.push(path.to_string());
+            }
+        }
+        // The search bundle is rebuilt off this path; until it arrives the old one is
+        // served (a search finds the old text rather than failing), but where the site
+        // has a file of its own now.
+        for (path, data) in self.output.iter() {
+            if self.is_bundle_file(path) && !fresh.loaded.site_wins(path) {
+                fresh.output.insert(path.to_string(), data.to_vec());
+            }
+        }
+        fresh.previous_bundle = std::mem::take(&mut self.previous_bundle);
+        *self = fresh;
+        Ok(update)
     }
 }
 
