@@ -189,7 +189,7 @@ fn generate_stylesheets() -> (String, String) {
     (palettes.light.css(), palettes.dark.css())
 }
 
-/// Minimal HTML escaping for text inside elements.
+/// HTML escaping (`<>&"'`) for text inside elements and for attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {

@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 
 use crate::content::time::format_duration;
+use crate::highlight::escape;
 
 /// Drawing area, in SVG user units (the SVG scales to its container).
 const WIDTH: f64 = 720.0;
@@ -84,7 +85,7 @@ pub fn stacked_columns(
         let _ = write!(
             svg,
             r#"<g class="column" data-{x_attr}="{}" data-total="{total}">"#,
-            esc(&column.key)
+            escape(&column.key)
         );
         let mut y = TOP + plot_h;
         for (index, value) in column.segments.iter().filter(|s| s.1 > 0) {
@@ -96,26 +97,17 @@ pub fn stacked_columns(
             let _ = write!(
                 svg,
                 r#"<rect class="bar {}" x="{x:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}" data-{x_attr}="{}" data-series="{}" data-value="{value}"><title>{}: {} {}</title></rect>"#,
-                esc(&s.class),
-                esc(&column.key),
-                esc(&s.key),
-                esc(&column.label),
+                escape(&s.class),
+                escape(&column.key),
+                escape(&s.key),
+                escape(&column.label),
                 value,
-                esc(&s.name),
+                escape(&s.name),
             );
         }
         svg.push_str("</g>");
         if let Some(tick) = &column.tick {
-            let cx = LEFT + slot * i as f64;
-            let _ = write!(
-                svg,
-                r#"<line class="tick" x1="{cx:.1}" x2="{cx:.1}" y1="{:.1}" y2="{:.1}"/><text class="x-tick" x="{:.1}" y="{:.1}">{}</text>"#,
-                TOP + plot_h,
-                TOP + plot_h + 5.0,
-                cx + 2.0,
-                TOP + plot_h + 17.0,
-                esc(tick)
-            );
+            x_tick(&mut svg, LEFT + slot * i as f64, plot_h, tick);
         }
     }
     axis_titles(&mut svg, text, height);
@@ -160,8 +152,8 @@ pub fn share_bars(text: &ChartText, series: &[Series], bars: &[ShareBar]) -> Str
             r#"<text class="y-tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><g class="share" data-measure="{}">"#,
             x0 - 8.0,
             y + bar_h / 2.0 + 4.0,
-            esc(&bar.label),
-            esc(&bar.key),
+            escape(&bar.label),
+            escape(&bar.key),
         );
         let mut x = x0;
         for (index, value, tooltip) in bar.segments.iter().filter(|s| s.1 > 0.0) {
@@ -173,10 +165,10 @@ pub fn share_bars(text: &ChartText, series: &[Series], bars: &[ShareBar]) -> Str
             let _ = write!(
                 svg,
                 r#"<rect class="bar {}" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{bar_h:.1}" data-series="{}" data-value="{value}" data-share="{:.4}"><title>{}</title></rect>"#,
-                esc(&s.class),
-                esc(&s.key),
+                escape(&s.class),
+                escape(&s.key),
                 share,
-                esc(tooltip),
+                escape(tooltip),
             );
             x += w;
         }
@@ -237,22 +229,13 @@ pub fn duration_columns(text: &ChartText, x_attr: &str, columns: &[DurationColum
                 svg,
                 r#"<rect class="bar bar-neutral" x="{x:.1}" y="{:.1}" width="{bar_w:.1}" height="{h:.1}" data-{x_attr}="{}" data-seconds="{seconds}" data-count="{}"><title>{}</title></rect>"#,
                 TOP + plot_h - h,
-                esc(&column.key),
+                escape(&column.key),
                 column.count,
-                esc(&column.tooltip),
+                escape(&column.tooltip),
             );
         }
         if let Some(tick) = &column.tick {
-            let cx = LEFT + slot * i as f64;
-            let _ = write!(
-                svg,
-                r#"<line class="tick" x1="{cx:.1}" x2="{cx:.1}" y1="{:.1}" y2="{:.1}"/><text class="x-tick" x="{:.1}" y="{:.1}">{}</text>"#,
-                TOP + plot_h,
-                TOP + plot_h + 5.0,
-                cx + 2.0,
-                TOP + plot_h + 17.0,
-                esc(tick)
-            );
+            x_tick(&mut svg, LEFT + slot * i as f64, plot_h, tick);
         }
     }
     let _ = write!(
@@ -268,12 +251,25 @@ pub fn duration_columns(text: &ChartText, x_attr: &str, columns: &[DurationColum
 }
 
 fn open_svg(text: &ChartText, height: f64) -> String {
-    let id = esc(&text.id);
+    let id = escape(&text.id);
     format!(
         r#"<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {WIDTH} {height}" preserveAspectRatio="xMinYMin meet" focusable="false" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        esc(&text.title),
-        esc(&text.desc)
+        escape(&text.title),
+        escape(&text.desc)
     )
+}
+
+/// The tick mark and label `tick` under the column at `cx`.
+fn x_tick(svg: &mut String, cx: f64, plot_h: f64, tick: &str) {
+    let _ = write!(
+        svg,
+        r#"<line class="tick" x1="{cx:.1}" x2="{cx:.1}" y1="{:.1}" y2="{:.1}"/><text class="x-tick" x="{:.1}" y="{:.1}">{}</text>"#,
+        TOP + plot_h,
+        TOP + plot_h + 5.0,
+        cx + 2.0,
+        TOP + plot_h + 17.0,
+        escape(tick)
+    );
 }
 
 /// Horizontal grid lines and labels for a count axis from 0 to `top`.
@@ -299,7 +295,7 @@ fn axis_titles(svg: &mut String, text: &ChartText, height: f64) {
         let _ = write!(
             svg,
             r#"<text class="axis-title" x="14" y="{mid_y:.1}" text-anchor="middle" transform="rotate(-90 14 {mid_y:.1})">{}</text>"#,
-            esc(&text.y_label)
+            escape(&text.y_label)
         );
     }
     if !text.x_label.is_empty() {
@@ -308,7 +304,7 @@ fn axis_titles(svg: &mut String, text: &ChartText, height: f64) {
             r#"<text class="axis-title" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
             LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
             height - 6.0,
-            esc(&text.x_label)
+            escape(&text.x_label)
         );
     }
 }
@@ -351,22 +347,6 @@ fn duration_scale(max: i64) -> (i64, i64) {
     .find(|step| (max + step - 1) / step <= 5)
     .unwrap_or_else(|| (max + 4) / 5);
     (((max + step - 1) / step) * step, step)
-}
-
-/// Escapes text for SVG/HTML content and attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
