@@ -29,6 +29,7 @@ use crate::diagnostics::{
     Diagnostic, Diagnostics, Level, LineCol, LineCursor, did_you_mean, suggestion,
 };
 use crate::keys::RootCauseKey;
+use crate::markdown::percent_decode;
 use crate::output::Output;
 use crate::site::Site;
 
@@ -605,27 +606,6 @@ fn normalize_url(path: &str) -> String {
         out.push('/');
     }
     out
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(value) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|hex| std::str::from_utf8(hex).ok())
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(value);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// The output file a URL path (without the base path) is served from.
