@@ -206,40 +206,24 @@ fn list_context(
             context.insert("postmortems", &ids(pagination.range()));
             pagination
         }
-        List::RootCause(i) | List::RootCauseSeverity(i, _) => {
-            let term = &site.root_causes.terms[i];
-            let severity = match list {
-                List::RootCauseSeverity(_, s) => Some(s),
-                _ => None,
-            };
-            context.insert("term", &views.term_stats(term, crate::urls::ROOT_CAUSES));
-            insert_term_list(
-                context,
-                site,
-                views,
-                (List::RootCause(i), &term.postmortems),
-                (list, severity),
-                index,
-                |s| List::RootCauseSeverity(i, s),
-            )
-        }
-        List::Service(i) | List::ServiceSeverity(i, _) => {
-            let term = &site.services.terms[i];
-            let severity = match list {
-                List::ServiceSeverity(_, s) => Some(s),
-                _ => None,
-            };
-            context.insert("term", &views.term_stats(term, crate::urls::SERVICES));
-            insert_term_list(
-                context,
-                site,
-                views,
-                (List::Service(i), &term.postmortems),
-                (list, severity),
-                index,
-                |s| List::ServiceSeverity(i, s),
-            )
-        }
+        List::RootCause(i) | List::RootCauseSeverity(i, _) => insert_term_list(
+            context,
+            site,
+            views,
+            (&site.root_causes.terms[i], crate::urls::ROOT_CAUSES),
+            (List::RootCause(i), list),
+            index,
+            |s| List::RootCauseSeverity(i, s),
+        ),
+        List::Service(i) | List::ServiceSeverity(i, _) => insert_term_list(
+            context,
+            site,
+            views,
+            (&site.services.terms[i], crate::urls::SERVICES),
+            (List::Service(i), list),
+            index,
+            |s| List::ServiceSeverity(i, s),
+        ),
         List::Severity(s) => {
             let ids: &[crate::site::PostmortemId] =
                 site.severities.get(s).map_or(&[], |(_, ids)| ids);
@@ -483,25 +467,31 @@ fn absolute(site: &Site, root_relative: &str) -> String {
 }
 
 /// The list of a root-cause or service page, whole or for one severity, grouped by year,
-/// with its filter links: `(term, members)` is the term's list and its postmortems,
-/// `(list, severity)` the list shown and its severity, `list_of(s)` the term's list for
-/// severity `s`. Returns the page's place in the list shown.
-fn insert_term_list(
+/// with its filter links and the term's figures: `(term, folder)` is the root cause or
+/// service and the folder of its kind, `(whole, list)` its whole list and the list shown,
+/// `list_of(s)` its list for severity `s`. Returns the page's place in the list shown.
+fn insert_term_list<K: std::fmt::Display>(
     context: &mut PageContext,
     site: &Site,
     views: &Views<'_>,
-    (term, members): (List, &[crate::site::PostmortemId]),
-    (list, severity): (List, Option<usize>),
+    (term, folder): (&crate::site::Term<K>, &str),
+    (whole, list): (List, List),
     index: usize,
     list_of: impl Fn(usize) -> List,
 ) -> paginate::Pagination {
+    let members = &term.postmortems;
+    let severity = match list {
+        List::RootCauseSeverity(_, s) | List::ServiceSeverity(_, s) => Some(s),
+        _ => None,
+    };
+    context.insert("term", &views.term_stats(term, folder));
     let shared = views.lists.browse.get(list, || {
         let by_year = match severity {
             Some(s) => browse::by_year(site, &browse::with_severity(site, members, s)),
             None => browse::by_year(site, members),
         };
         browse::BrowseList {
-            filters: browse::term_filters(site, term, members, severity, &by_year, list_of),
+            filters: browse::term_filters(site, whole, members, severity, &by_year, list_of),
             by_year,
         }
     });
