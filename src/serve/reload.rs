@@ -5,7 +5,7 @@
 //! `/__hindsight/poll?since=N`; the answer says whether to reload the page, swap the
 //! stylesheets, or show the build errors over the last good page.
 
-use std::sync::RwLock;
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -107,17 +107,11 @@ impl ServerState {
 
     /// Read access to the served site, held briefly by a request.
     pub fn served(&self) -> std::sync::RwLockReadGuard<'_, Served> {
-        match self.served.read() {
-            Ok(served) => served,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        self.served.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Served> {
-        match self.served.write() {
-            Ok(served) => served,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        self.served.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn set(&self, output: Output, stale: Option<Option<StalePages>>) {
@@ -135,8 +129,7 @@ impl ServerState {
 
     /// Serves a new site and tells the tabs.
     pub fn publish(&self, output: Output, kind: ReloadKind) {
-        self.set(output, Some(None));
-        self.notify_fresh();
+        self.freshen(output);
         self.bump(kind, None);
     }
 
@@ -144,8 +137,7 @@ impl ServerState {
     /// tabs: the edited page shows at once, and a request for a stale page waits until
     /// [`ServerState::freshen`] serves it as it should be.
     pub fn publish_first(&self, output: Output, kind: ReloadKind, stale: StalePages) {
-        self.set(output, Some(Some(stale)));
-        self.notify_fresh();
+        self.freshen_partly(output, stale);
         self.bump(kind, None);
     }
 
@@ -234,20 +226,12 @@ pub fn inject(html: &[u8], status: &Status) -> Vec<u8> {
         tag.push_str(overlay);
     }
     let text = String::from_utf8_lossy(html);
-    match text.rfind("</body>") {
-        Some(at) => {
-            let mut out = String::with_capacity(text.len() + tag.len());
-            out.push_str(&text[..at]);
-            out.push_str(&tag);
-            out.push_str(&text[at..]);
-            out.into_bytes()
-        }
-        None => {
-            let mut out = text.into_owned();
-            out.push_str(&tag);
-            out.into_bytes()
-        }
-    }
+    let at = text.rfind("</body>").unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + tag.len());
+    out.push_str(&text[..at]);
+    out.push_str(&tag);
+    out.push_str(&text[at..]);
+    out.into_bytes()
 }
 
 /// The script every served page loads.
