@@ -34,7 +34,9 @@ macro_rules! say_raw {
 
 /// A JSON document on stdout, its unprintable characters written as JSON escapes.
 macro_rules! say_json {
-    ($json:expr) => { println!("{}", crate::text::json_for_terminal(&$json)) };
+    ($json:expr) => {
+        println!("{}", crate::text::json_for_terminal(&$json))
+    };
 }
 
 /// hindsight: a static site generator for postmortem knowledge bases.
@@ -461,9 +463,7 @@ impl ImportArgs {
         let mut diagnostics = Diagnostics::new();
         let Some(config) = crate::config::load(&self.root, &mut diagnostics) else {
             print_diagnostics(&diagnostics);
-            tell!(
-                "error: import needs the site's config to map root causes; nothing was written"
-            );
+            tell!("error: import needs the site's config to map root causes; nothing was written");
             return ExitCode::from(1);
         };
         let hints: Vec<crate::import::RootCauseHint> = config

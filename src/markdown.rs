@@ -371,19 +371,16 @@ fn rewrite_link(
     if dest.starts_with('#') || dest.is_empty() {
         return dest.to_string();
     }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
-        None => (dest, None),
-    };
+    // `path?query#fragment`: the path names the file; what follows it is kept on the
+    // page URL (check reads links the same way, in `check::link_target`).
+    let path_end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(path_end);
     if !path.ends_with(".md") {
         return dest.to_string();
     }
     let decoded = percent_decode(path);
     match cx.resolver.resolve(cx.source, &decoded) {
-        Some(url) => match fragment {
-            Some(fragment) => format!("{url}#{fragment}"),
-            None => url,
-        },
+        Some(url) => format!("{url}{suffix}"),
         None => {
             diagnostics.push(
                 Diagnostic::error(cx.source, pos, format!("link to missing postmortem \"{path}\""))
@@ -513,6 +510,27 @@ mod tests {
         assert!(
             messages.contains("content/2024/x.md:6:5: link to missing postmortem"),
             "{messages}"
+        );
+        // A query, with or without a fragment, stays on the page URL.
+        let (r, d) = render_body(
+            "[a](../2023/db.md?x=1) [b](../2023/db.md?x=1#t) [c](../2023/gone.md?x=1)\n",
+            false,
+        );
+        assert!(
+            r.html.contains("href=\"/pm/postmortems/db/?x=1\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"/pm/postmortems/db/?x=1#t\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("db.md"), "{}", r.html);
+        assert!(
+            d.to_string()
+                .contains("link to missing postmortem \"../2023/gone.md\""),
+            "{d}"
         );
     }
 

@@ -37,7 +37,9 @@ pub fn without(text: &str, remove: impl Fn(char) -> bool) -> std::borrow::Cow<'_
 /// in a diagnostic then cannot clear the screen, retitle the terminal or hide lines in a
 /// CI log.
 pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
-    escape_unprintable(text, |c, out| out.push_str(&format!("\\u{{{:x}}}", c as u32)))
+    escape_unprintable(text, |c, out| {
+        out.push_str(&format!("\\u{{{:x}}}", c as u32))
+    })
 }
 
 /// The same for JSON printed on a terminal: the characters are written as JSON escapes
@@ -52,10 +54,7 @@ fn is_unprintable(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 
-fn escape_unprintable(
-    text: &str,
-    escape: impl Fn(char, &mut String),
-) -> std::borrow::Cow<'_, str> {
+fn escape_unprintable(text: &str, escape: impl Fn(char, &mut String)) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(is_unprintable) {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -41,6 +41,14 @@ pub struct Moment {
 /// Parses a calendar date (`2024-08-14`).
 pub fn parse_date(text: &str) -> Result<Date, TimeError> {
     let text = text.trim();
+    // jiff also reads ISO 8601's basic form (`20240501`) and six-digit years; the schema
+    // says YYYY-MM-DD, and a bare number there is more often a typo than a date.
+    if !is_day_only(text) {
+        return Err(TimeError::new(
+            format!("\"{text}\" is not a date written YYYY-MM-DD"),
+            "write the date as YYYY-MM-DD, e.g. 2024-08-14",
+        ));
+    }
     text.parse::<Date>().map_err(|err| {
         TimeError::new(
             format!("\"{text}\" is not a valid date: {}", short_jiff_error(&err)),
@@ -162,10 +170,12 @@ fn in_zone(datetime: DateTime, zone: &TimeZone, text: &str) -> Result<Moment, Ti
 pub fn parse_clock(text: &str) -> Option<Time> {
     let text = text.trim();
     let mut parts = text.split(':');
-    let hour: i8 = parse_two_digits(parts.next()?)?;
-    let minute: i8 = parse_two_digits(parts.next()?)?;
+    // The hour may be one digit (`9:05`); minutes and seconds are two, so `9:5` is not
+    // silently read as 09:05.
+    let hour: i8 = parse_digits(parts.next()?, 1..=2)?;
+    let minute: i8 = parse_digits(parts.next()?, 2..=2)?;
     let second: i8 = match parts.next() {
-        Some(s) => parse_two_digits(s)?,
+        Some(s) => parse_digits(s, 2..=2)?,
         None => 0,
     };
     if parts.next().is_some() {
@@ -174,8 +184,8 @@ pub fn parse_clock(text: &str) -> Option<Time> {
     Time::new(hour, minute, second, 0).ok()
 }
 
-fn parse_two_digits(s: &str) -> Option<i8> {
-    if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+fn parse_digits(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<i8> {
+    if !len.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     s.parse().ok()
@@ -515,7 +525,10 @@ mod tests {
     fn local_times_skipped_or_repeated_by_the_zone_are_errors_that_say_how_to_write_them() {
         // Europe/London: 2024-03-31 01:00 jumps to 02:00; 2024-10-27 02:00 back to 01:00.
         let err = parse_timestamp("2024-03-31T01:30:00", Some(&london())).unwrap_err();
-        assert!(err.message.contains("does not exist in Europe/London"), "{err:?}");
+        assert!(
+            err.message.contains("does not exist in Europe/London"),
+            "{err:?}"
+        );
         assert!(err.help.contains("2024-03-31T01:30:00+00"), "{err:?}");
         let err = parse_timestamp("2024-10-27T01:30:00", Some(&london())).unwrap_err();
         assert!(err.message.contains("happened twice"), "{err:?}");
@@ -535,6 +548,13 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_rejected() {
+        for text in ["20240501", "+002024-05-01", "2024-5-1", "2024-05-01T00:00"] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
+        assert!(parse_clock("9:5").is_none());
+        assert!(parse_clock("09:5").is_none());
+        assert!(parse_clock("14:30:5").is_none());
+        assert_eq!(parse_clock("9:05"), Some(Time::constant(9, 5, 0, 0)));
         assert!(parse_date("2024-02-30").is_err());
         assert!(parse_date("2023-02-29").is_err());
         assert!(parse_date("2024-02-29").is_ok());
