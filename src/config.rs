@@ -373,6 +373,13 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                         )
                         .with_help("name each severity, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
                     );
+                } else if let Some(message) =
+                    crate::keys::segment_too_long("a severity", &crate::keys::slugify(name))
+                {
+                    diagnostics.push(
+                        Diagnostic::error(CONFIG_FILE, pos_of(text, list.span()), message)
+                            .with_help("write a shorter severity name"),
+                    );
                 } else if seen.contains(&name.as_str()) {
                     diagnostics.push(
                         Diagnostic::error(
@@ -407,6 +414,13 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                         )
                         .with_help("use lowercase letters, digits and dashes, e.g. software-bug"),
                     );
+                } else if let Some(message) =
+                    crate::keys::segment_too_long("root cause key", key.get_ref())
+                {
+                    diagnostics.push(
+                        Diagnostic::error(CONFIG_FILE, pos_of(text, key.span()), message)
+                            .with_help("write a shorter key"),
+                    );
                 }
                 resolved.insert(
                     RootCauseKey::new(key.get_ref().clone()),
@@ -436,6 +450,11 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                     format!("service key \"{}\" cannot be used in a URL", key.get_ref()),
                 )
                 .with_help("use lowercase letters, digits and dashes, e.g. api-gateway"),
+            );
+        } else if let Some(message) = crate::keys::segment_too_long("service key", key.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, pos_of(text, key.span()), message)
+                    .with_help("write a shorter key"),
             );
         }
         resolved_services.insert(

@@ -18,7 +18,7 @@ use super::front_matter::KeyLines;
 use super::time::{self, Anchor, Moment};
 use crate::config::{Config, root_cause_suggestion};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
-use crate::keys::{RootCauseKey, ServiceKey, Slug, is_url_safe_key, slugify};
+use crate::keys::{RootCauseKey, ServiceKey, Slug, is_url_safe_key, segment_too_long, slugify};
 
 macro_rules! word_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
@@ -406,6 +406,22 @@ pub(crate) fn validate(
         }
     };
 
+    let from_file = reader.get("slug").is_none();
+    if let Some(message) = segment_too_long(
+        if from_file { "the file name" } else { "the slug" },
+        &slug,
+    ) {
+        let help = if from_file {
+            "rename the file, or set a shorter `slug:` in the front matter"
+        } else {
+            "write a shorter slug"
+        };
+        reader.diagnostics.push(
+            Diagnostic::error(file, keys.key("slug").or(Some(LineCol::line(1))), message)
+                .with_help(help),
+        );
+    }
+
     let site_zone = config.timezone.as_ref();
     let moments = [
         "started",
@@ -523,6 +539,9 @@ pub(crate) fn validate(
                     "a service name is empty".to_string(),
                     "name each service, e.g. services: [web-app, mysql]".to_string(),
                 );
+                None
+            } else if let Some(message) = segment_too_long("a service name", &key) {
+                reader.push_error("services", message, "write a shorter service name".to_string());
                 None
             } else {
                 Some(ServiceKey::new(key))
@@ -1115,6 +1134,17 @@ impl<'a> Reader<'a> {
                         );
                     }
                 }
+            }
+            if let Some(message) = item
+                .owner
+                .as_deref()
+                .and_then(|owner| segment_too_long("the owner", &slugify(owner)))
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(self.file, pos, format!("action item {n}: {message}"))
+                        .with_help("write a shorter owner: the owner's page is /action-items/<owner>/"),
+                );
+                continue;
             }
             if item.task.trim().is_empty() {
                 self.diagnostics.push(
