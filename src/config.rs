@@ -160,6 +160,9 @@ pub struct Config {
     pub theme: String,
     /// Where `theme` is set in `site.toml`, if it is.
     pub theme_pos: Option<LineCol>,
+    /// The ids the theme's templates give their own elements, which content may not take
+    /// (filled in by [`crate::pipeline::load_config`] from the templates).
+    pub reserved_ids: std::sync::Arc<std::collections::BTreeSet<String>>,
     /// Keep raw HTML in Markdown as is (trusted authors only).
     pub unsafe_html: bool,
     /// Build the search index and the `/search/` page (`search = false` turns it off).
@@ -494,6 +497,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         timezone_name,
         theme,
         theme_pos,
+        reserved_ids: std::sync::Arc::default(),
         unsafe_html,
         search,
         paginate_by,

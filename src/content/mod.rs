@@ -507,6 +507,7 @@ fn render_body(
             highlighter,
             resolver,
             plain_text: config.search,
+            reserved_ids: &config.reserved_ids,
         },
         diagnostics,
     );

@@ -408,7 +408,11 @@ pub(crate) fn validate(
 
     let from_file = reader.get("slug").is_none();
     if let Some(message) = segment_too_long(
-        if from_file { "the file name" } else { "the slug" },
+        if from_file {
+            "the file name"
+        } else {
+            "the slug"
+        },
         &slug,
     ) {
         let help = if from_file {
@@ -541,7 +545,11 @@ pub(crate) fn validate(
                 );
                 None
             } else if let Some(message) = segment_too_long("a service name", &key) {
-                reader.push_error("services", message, "write a shorter service name".to_string());
+                reader.push_error(
+                    "services",
+                    message,
+                    "write a shorter service name".to_string(),
+                );
                 None
             } else {
                 Some(ServiceKey::new(key))
@@ -1142,7 +1150,9 @@ impl<'a> Reader<'a> {
             {
                 self.diagnostics.push(
                     Diagnostic::error(self.file, pos, format!("action item {n}: {message}"))
-                        .with_help("write a shorter owner: the owner's page is /action-items/<owner>/"),
+                        .with_help(
+                            "write a shorter owner: the owner's page is /action-items/<owner>/",
+                        ),
                 );
                 continue;
             }
