@@ -109,17 +109,29 @@ fn check_offset(offset: Offset, text: &str) -> Result<(), TimeError> {
     let seconds = offset.seconds();
     if seconds.abs() > MAX_OFFSET_SECONDS {
         return Err(TimeError::new(
-            format!("\"{text}\" has the UTC offset {offset}, beyond the ±23:59 an offset can be"),
+            format!(
+                "\"{text}\" has the UTC offset {}, beyond the ±23:59 an offset can be",
+                rfc3339_offset(offset)
+            ),
             "write the offset of the zone the time was read in, e.g. +01:00 or -05:00 (Z for UTC)",
         ));
     }
     if seconds % 60 != 0 {
         return Err(TimeError::new(
-            format!("\"{text}\" has the UTC offset {offset}, with seconds"),
+            format!("\"{text}\" has a UTC offset with seconds"),
             "write the offset in hours and minutes, e.g. +01:00 (RFC 3339 offsets have no seconds)",
         ));
     }
     Ok(())
+}
+
+/// `+01:00`, `-05:30`, `+00:00`: an offset as RFC 3339 writes it (jiff's own display
+/// shortens it to `+01`). Seconds, which only local mean times have, are dropped.
+fn rfc3339_offset(offset: Offset) -> String {
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// Places a local time in `zone`. A time the zone skips (the hour clocks jump over) or
@@ -130,6 +142,7 @@ fn in_zone(datetime: DateTime, zone: &TimeZone, text: &str) -> Result<Moment, Ti
     let offset = match zone.to_ambiguous_timestamp(datetime).offset() {
         AmbiguousOffset::Unambiguous { offset } => offset,
         AmbiguousOffset::Gap { before, after } => {
+            let (before, after) = (rfc3339_offset(before), rfc3339_offset(after));
             return Err(TimeError::new(
                 format!(
                     "\"{text}\" does not exist in {zone_name}: clocks jumped from {before} to {after} over that time"
@@ -142,6 +155,7 @@ fn in_zone(datetime: DateTime, zone: &TimeZone, text: &str) -> Result<Moment, Ti
             ));
         }
         AmbiguousOffset::Fold { before, after } => {
+            let (before, after) = (rfc3339_offset(before), rfc3339_offset(after));
             return Err(TimeError::new(
                 format!(
                     "\"{text}\" happened twice in {zone_name}: clocks went back from {before} to {after} over that hour"
@@ -529,11 +543,18 @@ mod tests {
             err.message.contains("does not exist in Europe/London"),
             "{err:?}"
         );
-        assert!(err.help.contains("2024-03-31T01:30:00+00"), "{err:?}");
+        assert!(err.help.contains("2024-03-31T01:30:00+00:00"), "{err:?}");
         let err = parse_timestamp("2024-10-27T01:30:00", Some(&london())).unwrap_err();
         assert!(err.message.contains("happened twice"), "{err:?}");
-        assert!(err.help.contains("2024-10-27T01:30:00+01"), "{err:?}");
-        assert!(err.help.contains("2024-10-27T01:30:00+00"), "{err:?}");
+        assert!(
+            err.help.contains("2024-10-27T01:30:00+01:00 for the first"),
+            "{err:?}"
+        );
+        assert!(
+            err.help
+                .contains("2024-10-27T01:30:00+00:00 for the second"),
+            "{err:?}"
+        );
         // Written with the offset, both readings are accepted; next to the hour, fine.
         assert!(parse_timestamp("2024-10-27T01:30:00+01:00", Some(&london())).is_ok());
         assert!(parse_timestamp("2024-10-27T02:30:00", Some(&london())).is_ok());
