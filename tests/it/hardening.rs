@@ -261,8 +261,10 @@ fn values_that_are_not_what_the_field_holds_are_refused_not_dropped_or_rewritten
         );
         assert!(run.stderr.contains("help: "), "{}", run.stderr);
     }
+    let site = SiteFixture::new();
+    site.postmortem("2024/x.md", &fm("").replace("title: T", "title: 0x1F"), "");
     let run = check_and_build_say(
-        &SiteFixture::new().postmortem("2024/x.md", &fm("").replace("title: T", "title: 0x1F"), ""),
+        &site,
         "error: content/2024/x.md:2:8: title must be text, not a number",
     );
     assert!(run.stderr.contains("quotes"), "{}", run.stderr);
@@ -373,10 +375,13 @@ fn a_symlink_loop_added_while_serving_is_shown_like_build_shows_it() {
 
 // Item 13.
 
+/// A way to break a site, and what it is.
+type Break = (&'static str, fn(&SiteFixture));
+
 #[test]
 fn a_warm_build_succeeds_or_fails_and_reports_exactly_as_a_cold_build_of_the_same_tree() {
     use std::os::unix::fs::symlink;
-    let breaks: [(&str, fn(&SiteFixture)); 5] = [
+    let breaks: [Break; 5] = [
         ("static link to /dev/zero", |site| {
             std::fs::create_dir_all(site.path("static")).unwrap();
             symlink("/dev/zero", site.path("static/zero")).unwrap();
