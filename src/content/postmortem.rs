@@ -436,15 +436,19 @@ pub(crate) fn validate(
     ]
     .map(|key| reader.moment(key, site_zone));
     let [started, detected, acknowledged, mitigated, resolved] = moments;
-    let duration = reader
-        .string("duration")
-        .and_then(|text| match time::parse_duration(&text) {
-            Ok(d) => Some(d),
-            Err(err) => {
-                reader.push_error("duration", err.message, err.help);
-                None
-            }
-        });
+    // A bare number (`duration: 30`) is read as its digits, which have no unit: the
+    // duration's own error says what to write, better than "must be text".
+    let duration = match reader.get("duration") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => reader.string("duration"),
+    };
+    let duration = duration.and_then(|text| match time::parse_duration(&text) {
+        Ok(d) => Some(d),
+        Err(err) => {
+            reader.push_error("duration", err.message, err.help);
+            None
+        }
+    });
     let milestones = Milestones {
         started: started.map(|m| m.at),
         detected: detected.map(|m| m.at),
