@@ -485,6 +485,16 @@ fn content_ids_never_collide_with_the_themes_and_in_page_links_still_work() {
         "{seen:?}"
     );
     site.run(["check"]).assert_ok();
+    // With `unsafe_html = true` raw HTML is kept as written: check says where.
+    site.config(&crate::fixture::CONFIG.replacen(
+        "description",
+        "unsafe_html = true\ndescription",
+        1,
+    ));
+    let check = site.run(["check"]);
+    check.assert_stderr_line(
+        "warning: content/2024/x.md:19:6: the page has two elements with the id \"main\"",
+    );
 }
 
 // Item 15.
