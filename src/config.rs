@@ -365,7 +365,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                     .with_help("list them most severe first, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
                 );
             }
-            let mut seen: Vec<&str> = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
             for name in list.get_ref() {
                 if name.trim().is_empty() {
                     diagnostics.push(
@@ -383,7 +383,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                         Diagnostic::error(CONFIG_FILE, pos_of(text, list.span()), message)
                             .with_help("write a shorter severity name"),
                     );
-                } else if seen.contains(&name.as_str()) {
+                } else if !seen.insert(name.as_str()) {
                     diagnostics.push(
                         Diagnostic::error(
                             CONFIG_FILE,
@@ -392,8 +392,6 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                         )
                         .with_help("list each severity once, most severe first"),
                     );
-                } else {
-                    seen.push(name);
                 }
             }
             list.into_inner()

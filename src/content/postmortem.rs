@@ -339,6 +339,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "action_items",
 ];
 
+/// At most this many keys that are not words get their own located error.
+const MAX_LOCATED_KEYS: usize = 5;
+
 /// Reads a parsed front-matter mapping into a [`Postmortem`] (body not yet rendered).
 /// Returns `None` when an error makes the postmortem unusable; errors are in `diagnostics`.
 pub(crate) fn validate(
@@ -597,15 +600,21 @@ pub(crate) fn validate(
     let action_items = reader.action_items();
 
     let mut extra = BTreeMap::new();
+    let mut not_words = 0;
     for (key, value) in mapping {
         let Some(key) = key.as_str() else {
-            let diagnostic = Diagnostic::error(
-                file,
-                keys.raw_key(key).or(Some(LineCol::line(1))),
-                format!("a front-matter key is {}, not a word", value_kind(key)),
-            )
-            .with_help("write keys as plain words, e.g. `title:`");
-            reader.diagnostics.push(diagnostic);
+            // Locating a key reads the keys before it: the first few are located, the
+            // rest counted, so 100,000 of them are not a quadratic search.
+            not_words += 1;
+            if not_words <= MAX_LOCATED_KEYS {
+                let diagnostic = Diagnostic::error(
+                    file,
+                    keys.raw_key(key).or(Some(LineCol::line(1))),
+                    format!("a front-matter key is {}, not a word", value_kind(key)),
+                )
+                .with_help("write keys as plain words, e.g. `title:`");
+                reader.diagnostics.push(diagnostic);
+            }
             continue;
         };
         if KNOWN_KEYS.contains(&key) {
@@ -622,6 +631,20 @@ pub(crate) fn validate(
             );
         }
         extra.insert(key.to_string(), yaml_to_json(value));
+    }
+
+    if not_words > MAX_LOCATED_KEYS {
+        reader.diagnostics.push(
+            Diagnostic::error(
+                file,
+                None,
+                format!(
+                    "{} more front-matter keys are not words",
+                    not_words - MAX_LOCATED_KEYS
+                ),
+            )
+            .with_help("write keys as plain words, e.g. `title:`"),
+        );
     }
 
     let contributing_factors = reader.string_list("contributing_factors");

@@ -98,6 +98,13 @@ fn yaml_keys_that_are_not_words_and_second_documents_are_located() {
         let site = site_with(extra);
         check_and_build_say(&site, &format!("error: content/2024/x.md:{prefix}"));
     }
+    // Many of them: the first few located, the rest counted.
+    let many: String = (1..=10).map(|n| format!("{n}: x\n")).collect();
+    let run = check_and_build_say(
+        &site_with(&many),
+        "error: content/2024/x.md:10:1: a front-matter key is a number",
+    );
+    run.assert_stderr_line("error: content/2024/x.md: 5 more front-matter keys are not words");
     // `--- ` with a trailing space closes the front matter, as `---` opens it.
     let site = SiteFixture::new();
     site.file(
