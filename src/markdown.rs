@@ -289,6 +289,19 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                     id,
                 })
             }
+            // A footnote's label is its definition's id and its references' href: one the
+            // theme uses (`[^main]`) is renamed `footnote-main`, in both (not `user-content-`,
+            // which a raw `id="main"` may take).
+            Event::FootnoteReference(label) if cx.reserved_ids.contains(label.as_ref()) => {
+                Event::FootnoteReference(CowStr::from(format!("footnote-{label}")))
+            }
+            Event::Start(Tag::FootnoteDefinition(label))
+                if cx.reserved_ids.contains(label.as_ref()) =>
+            {
+                Event::Start(Tag::FootnoteDefinition(CowStr::from(format!(
+                    "footnote-{label}"
+                ))))
+            }
             // pulldown-cmark's checkbox has no accessible name; screen readers would say
             // only "checkbox". The state is the checkbox's own; the name says what it means.
             Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
@@ -561,6 +574,32 @@ mod tests {
             "# Main\n\n## PM title {#main}\n\n## toc-title\n\n<div id=\"main\">raw</div>\n\n[to main](#main-1)\n",
             false,
         );
+        let (notes, _) = render_body(
+            "A[^main] b[^toc-title].\n\n[^main]: N.\n\n[^toc-title]: T.\n",
+            false,
+        );
+        for id in ["main", "toc-title"] {
+            assert!(
+                !notes.html.contains(&format!("id=\"{id}\"")),
+                "{}",
+                notes.html
+            );
+            assert!(
+                !notes.html.contains(&format!("href=\"#{id}\"")),
+                "{}",
+                notes.html
+            );
+            assert!(
+                notes.html.contains(&format!("id=\"footnote-{id}\"")),
+                "{}",
+                notes.html
+            );
+            assert!(
+                notes.html.contains(&format!("href=\"#footnote-{id}\"")),
+                "{}",
+                notes.html
+            );
+        }
         let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["main-1", "main-2", "toc-title-1"], "{}", r.html);
         assert!(r.html.contains("id=\"user-content-main\""), "{}", r.html);

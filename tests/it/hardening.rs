@@ -463,7 +463,8 @@ fn content_ids_never_collide_with_the_themes_and_in_page_links_still_work() {
         "2024/x.md",
         &fm(""),
         "# Main\n\n## PM title\n\n## Timeline title\n\n## toc-title\n\n## Site search q\n\n\
-         ## Other {#main}\n\n<div id=\"main\">raw</div>\n\n<p id=\"toc-title\">raw</p>\n\n[back](#main-1)\n",
+         ## Other {#main}\n\n<div id=\"main\">raw</div>\n\n<p id=\"toc-title\">raw</p>\n\n[back](#main-1)\n\n\
+         A note[^main].\n\n[^main]: The note.\n",
     );
     site.build(&[]);
     let html = site.html("postmortems/x/index.html");
