@@ -14,10 +14,12 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::audience::{self, Audience};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
 use crate::highlight::Highlighter;
-use crate::markdown::{self, LinkResolver};
+use crate::markdown::{self, LinkResolver, Resolved};
+use crate::personal_data;
 use crate::text;
 pub use postmortem::Postmortem;
 
@@ -159,9 +161,22 @@ pub fn load(
     if !options.include_drafts {
         postmortems.retain(|p| p.status != postmortem::Status::Draft);
     }
+    // A public build leaves internal postmortems out here, before anything is derived
+    // from them: every later stage sees only public data.
+    let mut internal = BTreeMap::new();
+    if config.build_audience == Audience::Public {
+        postmortems.retain(|p| {
+            let public = p.audience == Audience::Public;
+            if !public {
+                internal.insert(p.source.clone(), ());
+            }
+            public
+        });
+    }
     check_unique_slugs(&postmortems, diagnostics);
 
-    let resolver = SourceResolver::new(&postmortems, &config.base_url.path);
+    let mut resolver = SourceResolver::new(&postmortems, &config.base_url.path);
+    resolver.internal = internal;
     let rendered: Vec<Diagnostics> = postmortems
         .par_iter_mut()
         .map(|postmortem| {
@@ -286,10 +301,35 @@ pub fn parse_source(
     let body_offset = split.body_offset;
     let body = split.body.to_string();
     let mut postmortem = postmortem::validate(&mapping, &keys, rel_path, config, diagnostics)?;
+    let (body, text) = for_audience(rel_path, body, text, body_offset, config, diagnostics);
+    if config.build_audience == Audience::Public && postmortem.audience == Audience::Public {
+        personal_data::scan(rel_path, &text, &config.public_allow, diagnostics);
+    }
     postmortem.body_markdown = body;
     postmortem.body_offset = body_offset;
     postmortem.file_text = text;
     Some(postmortem)
+}
+
+/// Checks the body's internal-block markers and, in a public build, blanks the blocks'
+/// lines in the body and in the file text (so nothing after this sees them, and every
+/// line keeps its number).
+fn for_audience(
+    rel_path: &Path,
+    body: String,
+    text: String,
+    body_offset: usize,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> (String, String) {
+    let first_line = LineCol::of_offset(&text, body_offset).line;
+    let blocks = audience::internal_blocks(rel_path, &body, first_line, diagnostics);
+    if config.build_audience == Audience::Internal || blocks.is_empty() {
+        return (body, text);
+    }
+    let body = audience::without_blocks(&body, &blocks);
+    let text = format!("{}{body}", text.get(..body_offset).unwrap_or_default());
+    (body, text)
 }
 
 /// At most this many warnings about invisible characters per file; a file full of them
@@ -414,6 +454,8 @@ fn slug_pos(postmortem: &Postmortem) -> LineCol {
 /// Resolves `../2023/db.md` links from one postmortem to another.
 struct SourceResolver<'a> {
     urls: Urls<'a>,
+    /// The internal postmortems a public build left out, by source file.
+    internal: BTreeMap<PathBuf, ()>,
 }
 
 /// Where each postmortem's page is, by source file.
@@ -436,6 +478,7 @@ impl<'a> SourceResolver<'a> {
             .collect();
         Self {
             urls: Urls::Map(urls),
+            internal: BTreeMap::new(),
         }
     }
 
@@ -445,6 +488,7 @@ impl<'a> SourceResolver<'a> {
                 postmortems,
                 base_path,
             },
+            internal: BTreeMap::new(),
         }
     }
 
@@ -467,27 +511,39 @@ fn page_url(base_path: &str, p: &Postmortem) -> String {
 }
 
 impl LinkResolver for SourceResolver<'_> {
-    fn resolve(&self, from: &Path, target: &str) -> Option<String> {
-        let dir = from.parent().unwrap_or(Path::new(""));
-        let joined = if let Some(absolute) = target.strip_prefix('/') {
-            PathBuf::from(absolute)
-        } else {
-            dir.join(target)
-        };
-        let mut normal = PathBuf::new();
-        for component in joined.components() {
-            match component {
-                Component::ParentDir => {
-                    normal.pop();
-                }
-                Component::CurDir => {}
-                other => normal.push(other),
-            }
+    fn resolve(&self, from: &Path, target: &str) -> Resolved {
+        let normal = normal_target(from, target);
+        let in_content = Path::new(CONTENT_DIR).join(&normal);
+        if let Some(url) = self.url(&normal).or_else(|| self.url(&in_content)) {
+            return Resolved::Page(url);
         }
         // `/2024/db.md` may be written relative to content/.
-        self.url(&normal)
-            .or_else(|| self.url(&Path::new(CONTENT_DIR).join(&normal)))
+        [normal, in_content]
+            .into_iter()
+            .find(|path| self.internal.contains_key(path))
+            .map_or(Resolved::Missing, Resolved::Internal)
     }
+}
+
+/// `target` of a link in `from`, as a path from the site root.
+fn normal_target(from: &Path, target: &str) -> PathBuf {
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let joined = if let Some(absolute) = target.strip_prefix('/') {
+        PathBuf::from(absolute)
+    } else {
+        dir.join(target)
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// Renders the body of one postmortem, resolving links against `all`.

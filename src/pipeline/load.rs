@@ -57,6 +57,7 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, BuildFailure> {
 pub fn load_model(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Model> {
     let mut config = load_config(&options.root, options.base_url.as_deref(), diagnostics)?;
     config.search &= options.search;
+    config.build_audience = options.audience;
     let highlighter = Highlighter::new();
     let postmortems = content::load(
         &options.root,
