@@ -161,7 +161,10 @@ fn find_in_line(line: &str) -> Vec<(usize, Found)> {
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
     for m in EMAIL.find_iter(line) {
         taken.push(m.range());
-        found.push((m.start(), Found::Email(m.as_str().to_string())));
+        // `mysql://user@host`: a URL's user, not an address.
+        if !line[..m.start()].ends_with("://") {
+            found.push((m.start(), Found::Email(m.as_str().to_string())));
+        }
     }
     let free = |range: &std::ops::Range<usize>, taken: &[std::ops::Range<usize>]| {
         !taken
