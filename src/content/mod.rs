@@ -9,7 +9,7 @@ pub mod front_matter;
 pub mod postmortem;
 pub mod time;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -18,6 +18,7 @@ use crate::audience::{self, Audience};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
 use crate::highlight::Highlighter;
+use crate::keys::RootCauseKey;
 use crate::markdown::{self, LinkResolver, Resolved};
 use crate::personal_data;
 use crate::text;
@@ -136,6 +137,16 @@ pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// The postmortems of a load.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The postmortems the build publishes, bodies rendered.
+    pub postmortems: Vec<Postmortem>,
+    /// Root causes that only the internal postmortems a public build left out have: the
+    /// public site must not show them either.
+    pub internal_root_causes: BTreeSet<RootCauseKey>,
+}
+
 /// Reads, validates and renders every postmortem of the site.
 pub fn load(
     root: &Path,
@@ -143,7 +154,7 @@ pub fn load(
     highlighter: &Highlighter,
     options: LoadOptions,
     diagnostics: &mut Diagnostics,
-) -> Vec<Postmortem> {
+) -> Loaded {
     let files = discover(root, diagnostics);
     let parsed: Vec<(Option<Postmortem>, Diagnostics)> = files
         .par_iter()
@@ -164,14 +175,21 @@ pub fn load(
     // A public build leaves internal postmortems out here, before anything is derived
     // from them: every later stage sees only public data.
     let mut internal = BTreeMap::new();
+    let mut internal_root_causes = BTreeSet::new();
     if config.build_audience == Audience::Public {
         postmortems.retain(|p| {
             let public = p.audience == Audience::Public;
             if !public {
                 internal.insert(p.source.clone(), ());
+                internal_root_causes.extend(p.root_causes.iter().cloned());
             }
             public
         });
+        for p in &postmortems {
+            for cause in &p.root_causes {
+                internal_root_causes.remove(cause);
+            }
+        }
     }
     check_unique_slugs(&postmortems, diagnostics);
 
@@ -188,7 +206,10 @@ pub fn load(
     for local in rendered {
         diagnostics.extend(local);
     }
-    postmortems
+    Loaded {
+        postmortems,
+        internal_root_causes,
+    }
 }
 
 /// Reads and validates one file; the body is not rendered yet.
