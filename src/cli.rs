@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+    /// Who the site is for: `public` leaves out internal postmortems and internal blocks
+    /// (and warns about personal data); the default is the complete, internal site.
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
 }
 
 impl ServeArgs {
@@ -96,6 +100,7 @@ impl ServeArgs {
             root: self.root,
             interface: self.interface,
             port: self.port,
+            audience: self.audience.into(),
         };
         let open = self.open;
         crate::serve::serve(&options, shutdown, &|event| print_serve_event(&event, open))?;
@@ -194,6 +199,10 @@ pub struct BuildArgs {
     /// Skip the search index: no pagefind/ folder, /search/ says search is unavailable.
     #[arg(long)]
     pub no_search: bool,
+    /// Who the site is for: `public` leaves out internal postmortems and internal blocks
+    /// (and warns about personal data); the default is the complete, internal site.
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
 }
 
 impl BuildArgs {
@@ -204,6 +213,7 @@ impl BuildArgs {
             base_url: self.base_url,
             drafts: self.drafts,
             search: !self.no_search,
+            audience: self.audience.into(),
         };
         match pipeline::build(&options) {
             Ok(built) => {
@@ -268,6 +278,24 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `--audience`: who the site is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AudienceArg {
+    /// The complete library, internal postmortems and blocks included.
+    Internal,
+    /// Only `audience: public` postmortems, without their internal blocks.
+    Public,
+}
+
+impl From<AudienceArg> for crate::audience::Audience {
+    fn from(arg: AudienceArg) -> Self {
+        match arg {
+            AudienceArg::Internal => Self::Internal,
+            AudienceArg::Public => Self::Public,
+        }
+    }
+}
+
 /// How `check` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
@@ -289,11 +317,15 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too, not only on errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Who the site is for: `public` leaves out internal postmortems and internal blocks
+    /// (and warns about personal data); the default is the complete, internal site.
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
 }
 
 impl CheckArgs {
     fn run(self) -> ExitCode {
-        let report = pipeline::check(&self.root, jiff::Timestamp::now());
+        let report = pipeline::check(&self.root, self.audience.into(), jiff::Timestamp::now());
         match self.format {
             CheckFormat::Text => {
                 print_diagnostics(&report.diagnostics);

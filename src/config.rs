@@ -11,8 +11,10 @@ use indexmap::IndexMap;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
+use crate::audience::Audience;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
 use crate::keys::{RootCauseKey, ServiceKey, is_url_safe_key};
+use crate::personal_data::Allowed;
 
 /// The config file's name in the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -36,6 +38,16 @@ pub struct RawConfig {
     root_causes: Option<IndexMap<toml::Spanned<String>, RawRootCause>>,
     #[serde(default)]
     services: IndexMap<toml::Spanned<String>, RawService>,
+    default_audience: Option<toml::Spanned<String>>,
+    public: Option<RawPublic>,
+}
+
+/// The `[public]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublic {
+    #[serde(default)]
+    allow: Vec<toml::Spanned<String>>,
 }
 
 fn default_search() -> bool {
@@ -176,6 +188,14 @@ pub struct Config {
     pub root_causes: IndexMap<RootCauseKey, RootCauseDef>,
     /// Declared services, in file order; empty means "any service key is fine".
     pub services: IndexMap<ServiceKey, ServiceDef>,
+    /// The audience of a postmortem whose front matter does not say (`default_audience`).
+    pub default_audience: Audience,
+    /// The organisation's own public addresses, never warned about (`[public] allow`).
+    pub public_allow: Vec<Allowed>,
+    /// Who this build is for: not a key of `site.toml` but the `--audience` of the
+    /// command, set by the load; [`Audience::Public`] leaves internal postmortems and
+    /// blocks out.
+    pub build_audience: Audience,
 }
 
 impl Config {
@@ -291,6 +311,8 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         severities,
         root_causes,
         services,
+        default_audience,
+        public,
     } = raw;
 
     if title.get_ref().trim().is_empty() {
@@ -487,6 +509,32 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         );
     }
 
+    let default_audience = match default_audience {
+        None => Audience::Internal,
+        Some(word) => Audience::parse(word.get_ref()).unwrap_or_else(|| {
+            diagnostics.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    pos_of(text, word.span()),
+                    format!("unknown default_audience \"{}\"{}", word.get_ref(), suggestion(word.get_ref(), Audience::ALL.iter().map(|a| a.as_str()))),
+                )
+                .with_help("default_audience is \"internal\" (a postmortem is published only if it says `audience: public`) or \"public\""),
+            );
+            Audience::Internal
+        }),
+    };
+
+    let mut public_allow = Vec::new();
+    for entry in public.map(|p| p.allow).unwrap_or_default() {
+        match Allowed::parse(entry.get_ref()) {
+            Ok(allowed) => public_allow.push(allowed),
+            Err(message) => diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, pos_of(text, entry.span()), format!("[public] allow: {message}"))
+                    .with_help("list the organisation's own public addresses, e.g. allow = [\"security@example.com\", \"+44 20 7946 0958\", \"203.0.113.0/24\"]"),
+            ),
+        }
+    }
+
     Config {
         title: title.into_inner(),
         base_url: parsed_base,
@@ -502,6 +550,9 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         severities,
         root_causes,
         services: resolved_services,
+        default_audience,
+        public_allow,
+        build_audience: Audience::Internal,
     }
 }
 
@@ -658,6 +709,37 @@ mod tests {
                 "{theme}: {message}"
             );
         }
+    }
+
+    #[test]
+    fn default_audience_and_the_allow_list_are_checked_with_their_lines() {
+        let base = "title = \"t\"\nbase_url = \"https://x.io/\"\n";
+        assert_eq!(parse_ok(base).default_audience, Audience::Internal);
+        let config = parse_ok(&format!(
+            "{base}default_audience = \"public\"\n[public]\nallow = [\"a@b.io\", \"203.0.113.0/24\"]\n"
+        ));
+        assert_eq!(config.default_audience, Audience::Public);
+        assert_eq!(config.public_allow.len(), 2);
+        let message = parse_err(&format!("{base}default_audience = \"publik\"\n"));
+        assert!(
+            message.contains("site.toml:3:20: unknown default_audience \"publik\""),
+            "{message}"
+        );
+        assert!(message.contains("did you mean \"public\""), "{message}");
+        let message = parse_err(&format!(
+            "{base}[public]\nallow = [\"a@b.io\", \"10.0.0.0/40\"]\n"
+        ));
+        assert!(
+            message.contains("site.toml:4:20: [public] allow"),
+            "{message}"
+        );
+        let message = parse_err(&format!("{base}[public]\nalow = []\n"));
+        assert!(message.contains("site.toml:4:1"), "{message}");
+        let message = parse_err(&format!("{base}default_audiense = \"public\"\n"));
+        assert!(
+            message.contains("did you mean `default_audience`"),
+            "{message}"
+        );
     }
 
     #[test]

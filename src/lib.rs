@@ -19,6 +19,7 @@
 //! layout is spelled out. User mistakes are collected as [`diagnostics::Diagnostic`]s;
 //! other failures are [`error::Error`].
 
+pub mod audience;
 pub mod cache;
 pub mod check;
 pub mod cli;
@@ -32,6 +33,7 @@ pub mod import_command;
 pub mod keys;
 pub mod markdown;
 pub mod output;
+pub mod personal_data;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;

@@ -32,7 +32,18 @@ pub struct Heading {
 /// Turns a link to another postmortem's source file into its URL.
 pub trait LinkResolver: Sync {
     /// `target` as written (`../2023/db.md`), relative to `from` (`content/2024/x.md`).
-    fn resolve(&self, from: &Path, target: &str) -> Option<String>;
+    fn resolve(&self, from: &Path, target: &str) -> Resolved;
+}
+
+/// Where a link to a postmortem's source file leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// The page's URL.
+    Page(String),
+    /// An internal postmortem that a public build leaves out (its source file).
+    Internal(std::path::PathBuf),
+    /// No postmortem of the site.
+    Missing,
 }
 
 /// Everything a body needs to render.
@@ -398,8 +409,15 @@ fn rewrite_link(
     }
     let decoded = percent_decode(path);
     match cx.resolver.resolve(cx.source, &decoded) {
-        Some(url) => format!("{url}{suffix}"),
-        None => {
+        Resolved::Page(url) => format!("{url}{suffix}"),
+        Resolved::Internal(target) => {
+            diagnostics.push(
+                Diagnostic::error(cx.source, pos, format!("link to {}, an internal postmortem: the public build leaves it out, so {} would link to what it must not publish", target.display(), cx.source.display()))
+                    .with_help("remove the link, put it inside an internal block (<!-- internal --> … <!-- /internal -->), or make the linked postmortem `audience: public`"),
+            );
+            dest.to_string()
+        }
+        Resolved::Missing => {
             diagnostics.push(
                 Diagnostic::error(cx.source, pos, format!("link to missing postmortem \"{path}\""))
                     .with_help("link to another postmortem by its file path relative to this file (e.g. ../2023/db-outage.md), or remove the link; a draft is only linkable when drafts are built"),
@@ -461,13 +479,15 @@ mod tests {
     struct Files(Vec<(PathBuf, String)>);
 
     impl LinkResolver for Files {
-        fn resolve(&self, from: &Path, target: &str) -> Option<String> {
-            let joined = from.parent()?.join(target);
-            let text = joined.to_string_lossy().replace("/2024/../", "/");
+        fn resolve(&self, from: &Path, target: &str) -> Resolved {
+            let Some(dir) = from.parent() else {
+                return Resolved::Missing;
+            };
+            let text = dir.join(target).to_string_lossy().replace("/2024/../", "/");
             self.0
                 .iter()
                 .find(|(p, _)| p.to_string_lossy() == text)
-                .map(|(_, u)| u.clone())
+                .map_or(Resolved::Missing, |(_, u)| Resolved::Page(u.clone()))
         }
     }
 

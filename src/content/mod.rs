@@ -9,15 +9,18 @@ pub mod front_matter;
 pub mod postmortem;
 pub mod time;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::audience::{self, Audience};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol};
 use crate::highlight::Highlighter;
-use crate::markdown::{self, LinkResolver};
+use crate::keys::RootCauseKey;
+use crate::markdown::{self, LinkResolver, Resolved};
+use crate::personal_data;
 use crate::text;
 pub use postmortem::Postmortem;
 
@@ -134,6 +137,16 @@ pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// The postmortems of a load.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The postmortems the build publishes, bodies rendered.
+    pub postmortems: Vec<Postmortem>,
+    /// Root causes that only the internal postmortems a public build left out have: the
+    /// public site must not show them either.
+    pub internal_root_causes: BTreeSet<RootCauseKey>,
+}
+
 /// Reads, validates and renders every postmortem of the site.
 pub fn load(
     root: &Path,
@@ -141,7 +154,7 @@ pub fn load(
     highlighter: &Highlighter,
     options: LoadOptions,
     diagnostics: &mut Diagnostics,
-) -> Vec<Postmortem> {
+) -> Loaded {
     let files = discover(root, diagnostics);
     let parsed: Vec<(Option<Postmortem>, Diagnostics)> = files
         .par_iter()
@@ -159,9 +172,29 @@ pub fn load(
     if !options.include_drafts {
         postmortems.retain(|p| p.status != postmortem::Status::Draft);
     }
+    // A public build leaves internal postmortems out here, before anything is derived
+    // from them: every later stage sees only public data.
+    let mut internal = BTreeMap::new();
+    let mut internal_root_causes = BTreeSet::new();
+    if config.build_audience == Audience::Public {
+        postmortems.retain(|p| {
+            let public = p.audience == Audience::Public;
+            if !public {
+                internal.insert(p.source.clone(), ());
+                internal_root_causes.extend(p.root_causes.iter().cloned());
+            }
+            public
+        });
+        for p in &postmortems {
+            for cause in &p.root_causes {
+                internal_root_causes.remove(cause);
+            }
+        }
+    }
     check_unique_slugs(&postmortems, diagnostics);
 
-    let resolver = SourceResolver::new(&postmortems, &config.base_url.path);
+    let mut resolver = SourceResolver::new(&postmortems, &config.base_url.path);
+    resolver.internal = internal;
     let rendered: Vec<Diagnostics> = postmortems
         .par_iter_mut()
         .map(|postmortem| {
@@ -173,7 +206,10 @@ pub fn load(
     for local in rendered {
         diagnostics.extend(local);
     }
-    postmortems
+    Loaded {
+        postmortems,
+        internal_root_causes,
+    }
 }
 
 /// Reads and validates one file; the body is not rendered yet.
@@ -283,10 +319,35 @@ pub fn parse_source(
     let body_offset = split.body_offset;
     let body = split.body.to_string();
     let mut postmortem = postmortem::validate(&mapping, &keys, rel_path, config, diagnostics)?;
+    let (body, text) = for_audience(rel_path, body, text, body_offset, config, diagnostics);
+    if config.build_audience == Audience::Public && postmortem.audience == Audience::Public {
+        personal_data::scan(rel_path, &text, &config.public_allow, diagnostics);
+    }
     postmortem.body_markdown = body;
     postmortem.body_offset = body_offset;
     postmortem.file_text = text;
     Some(postmortem)
+}
+
+/// Checks the body's internal-block markers and, in a public build, blanks the blocks'
+/// lines in the body and in the file text (so nothing after this sees them, and every
+/// line keeps its number).
+fn for_audience(
+    rel_path: &Path,
+    body: String,
+    text: String,
+    body_offset: usize,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> (String, String) {
+    let first_line = LineCol::of_offset(&text, body_offset).line;
+    let blocks = audience::internal_blocks(rel_path, &body, first_line, diagnostics);
+    if config.build_audience == Audience::Internal || blocks.is_empty() {
+        return (body, text);
+    }
+    let body = audience::without_blocks(&body, &blocks);
+    let text = format!("{}{body}", text.get(..body_offset).unwrap_or_default());
+    (body, text)
 }
 
 /// At most this many warnings about invisible characters per file; a file full of them
@@ -402,6 +463,8 @@ fn slug_pos(postmortem: &Postmortem) -> LineCol {
 /// Resolves `../2023/db.md` links from one postmortem to another.
 struct SourceResolver<'a> {
     urls: Urls<'a>,
+    /// The internal postmortems a public build left out, by source file.
+    internal: BTreeMap<PathBuf, ()>,
 }
 
 /// Where each postmortem's page is, by source file.
@@ -424,6 +487,7 @@ impl<'a> SourceResolver<'a> {
             .collect();
         Self {
             urls: Urls::Map(urls),
+            internal: BTreeMap::new(),
         }
     }
 
@@ -433,6 +497,7 @@ impl<'a> SourceResolver<'a> {
                 postmortems,
                 base_path,
             },
+            internal: BTreeMap::new(),
         }
     }
 
@@ -455,27 +520,39 @@ fn page_url(base_path: &str, p: &Postmortem) -> String {
 }
 
 impl LinkResolver for SourceResolver<'_> {
-    fn resolve(&self, from: &Path, target: &str) -> Option<String> {
-        let dir = from.parent().unwrap_or(Path::new(""));
-        let joined = if let Some(absolute) = target.strip_prefix('/') {
-            PathBuf::from(absolute)
-        } else {
-            dir.join(target)
-        };
-        let mut normal = PathBuf::new();
-        for component in joined.components() {
-            match component {
-                Component::ParentDir => {
-                    normal.pop();
-                }
-                Component::CurDir => {}
-                other => normal.push(other),
-            }
+    fn resolve(&self, from: &Path, target: &str) -> Resolved {
+        let normal = normal_target(from, target);
+        let in_content = Path::new(CONTENT_DIR).join(&normal);
+        if let Some(url) = self.url(&normal).or_else(|| self.url(&in_content)) {
+            return Resolved::Page(url);
         }
         // `/2024/db.md` may be written relative to content/.
-        self.url(&normal)
-            .or_else(|| self.url(&Path::new(CONTENT_DIR).join(&normal)))
+        [normal, in_content]
+            .into_iter()
+            .find(|path| self.internal.contains_key(path))
+            .map_or(Resolved::Missing, Resolved::Internal)
     }
+}
+
+/// `target` of a link in `from`, as a path from the site root.
+fn normal_target(from: &Path, target: &str) -> PathBuf {
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let joined = if let Some(absolute) = target.strip_prefix('/') {
+        PathBuf::from(absolute)
+    } else {
+        dir.join(target)
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// Renders the body of one postmortem, resolving links against `all`.

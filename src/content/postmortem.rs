@@ -16,6 +16,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::front_matter::KeyLines;
 use super::time::{self, Anchor, Moment};
+use crate::audience::Audience;
 use crate::config::{Config, root_cause_suggestion};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
 use crate::keys::{RootCauseKey, ServiceKey, Slug, is_url_safe_key, segment_too_long, slugify};
@@ -237,6 +238,8 @@ pub struct Postmortem {
     pub date: Option<Date>,
     /// Life-cycle status.
     pub status: Status,
+    /// Who it is for (`audience:`, else the site's `default_audience`).
+    pub audience: crate::audience::Audience,
     /// Severity name, one of the site's.
     pub severity: String,
     /// 1-based rank of the severity (1 = most severe).
@@ -327,6 +330,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "duration",
     "severity",
     "status",
+    "audience",
     "services",
     "root_cause",
     "contributing_factors",
@@ -532,6 +536,9 @@ pub(crate) fn validate(
     let status = reader
         .word::<Status>("status", Status::parse, Status::ALL, Status::as_str)
         .unwrap_or(Status::Published);
+    let audience = reader
+        .word("audience", Audience::parse, Audience::ALL, Audience::as_str)
+        .unwrap_or(config.default_audience);
     let detection = reader.word(
         "detection",
         Detection::parse,
@@ -661,6 +668,7 @@ pub(crate) fn validate(
         title: title.unwrap_or_default().trim().to_string(),
         date,
         status,
+        audience,
         severity,
         severity_rank,
         services,

@@ -57,8 +57,9 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, BuildFailure> {
 pub fn load_model(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Model> {
     let mut config = load_config(&options.root, options.base_url.as_deref(), diagnostics)?;
     config.search &= options.search;
+    config.build_audience = options.audience;
     let highlighter = Highlighter::new();
-    let postmortems = content::load(
+    let loaded = content::load(
         &options.root,
         &config,
         &highlighter,
@@ -67,8 +68,11 @@ pub fn load_model(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Opti
         },
         diagnostics,
     );
+    config
+        .root_causes
+        .retain(|key, _| !loaded.internal_root_causes.contains(key));
     Some(Model {
-        site: Site::new(config, postmortems),
+        site: Site::new(config, loaded.postmortems),
         highlighter,
     })
 }

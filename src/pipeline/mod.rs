@@ -14,6 +14,7 @@ mod session;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::audience::Audience;
 use crate::config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -36,6 +37,9 @@ pub struct BuildOptions {
     /// Index the postmortems for `/search/` (Pagefind's bundle under `pagefind/`);
     /// `false` turns search off whatever `site.toml` says (`--no-search`).
     pub search: bool,
+    /// Who the site is for: [`Audience::Public`] leaves internal postmortems and blocks
+    /// out (`--audience public`); the default is the complete, internal site.
+    pub audience: Audience,
 }
 
 impl BuildOptions {
@@ -47,6 +51,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             search: true,
+            audience: Audience::Internal,
         }
     }
 
@@ -88,14 +93,15 @@ pub struct Built {
     pub elapsed: Duration,
 }
 
-/// `hindsight check`: every validation of the build (drafts included, so a postmortem
-/// being written is checked too), then the lint rules of [`crate::check`] over the
+/// `hindsight check`: every validation of the build for `audience` (drafts included, so
+/// a postmortem being written is checked too), then the lint rules of [`crate::check`] over the
 /// loaded site. Nothing is written. `now` is the only clock reading, for overdue action
 /// items; links are checked only when the content is valid enough to render.
-pub fn check(root: &Path, now: jiff::Timestamp) -> crate::check::Report {
+pub fn check(root: &Path, audience: Audience, now: jiff::Timestamp) -> crate::check::Report {
     let mut diagnostics = Diagnostics::new();
     let options = BuildOptions {
         drafts: true,
+        audience,
         ..BuildOptions::new(root)
     };
     let Some(model) = load_model(&options, &mut diagnostics) else {

@@ -266,7 +266,7 @@ impl Session {
                     let was_broken = self.broken.remove(&rel).is_some();
                     let same_identity = existing.is_some_and(|i| {
                         let old = &self.loaded.site.postmortems[i];
-                        old.slug == p.slug && old.status == p.status
+                        old.slug == p.slug && old.status == p.status && old.audience == p.audience
                     });
                     if was_broken || !same_identity {
                         // New file, renamed slug, or recovering from an error: the set of

@@ -36,6 +36,8 @@ pub struct ServeOptions {
     pub interface: IpAddr,
     /// Port; 0 picks a free one.
     pub port: u16,
+    /// Who the previewed site is for (`--audience public` previews the public site).
+    pub audience: crate::audience::Audience,
 }
 
 /// What the server reports to whoever runs it (the CLI prints these).
@@ -105,6 +107,7 @@ pub fn serve(
         base_url: Some(url.clone()),
         drafts: true,
         search: true,
+        audience: options.audience,
     };
 
     let started = Instant::now();

@@ -12,8 +12,14 @@ use crate::serve::{REBUILD_TIMEOUT, Server};
 
 /// Builds the site at `root` with the options of `server`, which serves it, into a
 /// folder of its own, and compares every file the build wrote with what the server
-/// answers for it, once the server has indexed the site `indexes` times.
-fn serve_holds_what_build_writes(server: &Server, root: &Path, indexes: usize) {
+/// answers for it, once the server has indexed the site `indexes` times. `build_args`
+/// are the options the server was started with that the build takes too.
+fn serve_holds_what_build_writes(
+    server: &Server,
+    root: &Path,
+    indexes: usize,
+    build_args: &[&str],
+) {
     // The search bundle is indexed off the edit path; wait for it.
     let start = Instant::now();
     while server.stdout().matches("Search index updated").count() < indexes {
@@ -33,6 +39,7 @@ fn serve_holds_what_build_writes(server: &Server, root: &Path, indexes: usize) {
         .arg("--output")
         .arg(&public)
         .args(["--base-url", &server.url, "--drafts"])
+        .args(build_args)
         .env_remove("TZ")
         .output()
         .unwrap();
@@ -76,7 +83,19 @@ fn serve_holds_what_build_writes(server: &Server, root: &Path, indexes: usize) {
 #[test]
 fn serve_holds_what_build_writes_for_the_example_site() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    serve_holds_what_build_writes(&Server::start_in(root, &[]), root, 1);
+    serve_holds_what_build_writes(&Server::start_in(root, &[]), root, 1, &[]);
+}
+
+/// `serve --audience public` previews what `build --audience public` publishes.
+#[test]
+fn serve_holds_what_build_writes_for_the_public_example_site() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let public = ["--audience", "public"];
+    let server = Server::start_in(root, &public);
+    serve_holds_what_build_writes(&server, root, 1, &public);
+    // The example's internal postmortem is not served.
+    let reply = server.get("/postmortems/search-alias-dropped-during-reindex/");
+    assert_eq!(reply.status, 404);
 }
 
 #[test]
@@ -116,7 +135,7 @@ fn serve_holds_what_build_writes_with_template_and_static_overrides() {
         "Not done yet.\n",
     );
     let server = Server::start(&site);
-    serve_holds_what_build_writes(&server, site.root(), 1);
+    serve_holds_what_build_writes(&server, site.root(), 1, &[]);
     // An edit re-renders pages in place: the site's files still win.
     crate::serve::edit(&site, "content/2024/db.md", |text| {
         text.replace(
@@ -125,7 +144,7 @@ fn serve_holds_what_build_writes_with_template_and_static_overrides() {
         )
     });
     server.wait_for_text("/postmortems/db/", "typed twice");
-    serve_holds_what_build_writes(&server, site.root(), 2);
+    serve_holds_what_build_writes(&server, site.root(), 2, &[]);
     // The site's files won: the build wrote them as they are.
     let out = tempfile::tempdir().unwrap();
     site.build(&["--output", &out.path().join("p").to_string_lossy()]);

@@ -18,7 +18,7 @@ use hindsight::content::parse_source;
 use hindsight::diagnostics::Diagnostics;
 use hindsight::highlight::Highlighter;
 use hindsight::import::{Import, RootCauseHint, import_document};
-use hindsight::markdown::{LinkResolver, RenderContext, render};
+use hindsight::markdown::{LinkResolver, RenderContext, Resolved, render};
 
 use crate::fixture::{CONFIG, SiteFixture, first, select};
 
@@ -56,8 +56,8 @@ fn config() -> Config {
 struct AnyFile;
 
 impl LinkResolver for AnyFile {
-    fn resolve(&self, _from: &Path, _target: &str) -> Option<String> {
-        Some("/postmortems/other/".to_string())
+    fn resolve(&self, _from: &Path, _target: &str) -> Resolved {
+        Resolved::Page("/postmortems/other/".to_string())
     }
 }
 

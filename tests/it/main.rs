@@ -9,6 +9,7 @@
 
 mod action_items;
 mod assembly;
+mod audience;
 mod browse;
 mod browser_reload;
 mod browser_search;
