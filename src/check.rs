@@ -121,6 +121,7 @@ pub fn lint(site: &Site, output: Option<&Output>, today: Date, diagnostics: &mut
     }
     if let Some(output) = output {
         internal_links(site, output, diagnostics);
+        duplicate_ids(site, output, diagnostics);
     }
 }
 
@@ -501,19 +502,53 @@ fn html_hrefs(html: &str) -> Vec<(usize, String)> {
 
 /// Every `id="…"` of an HTML page.
 fn element_ids(html: &str) -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
-    for quote in ['"', '\''] {
+    each_element_id(html).map(str::to_string).collect()
+}
+
+/// Every `id="…"` of an HTML page, as often as it is there.
+fn each_element_id(html: &str) -> impl Iterator<Item = &str> {
+    ['"', '\''].into_iter().flat_map(move |quote| {
         let needle = format!(" id={quote}");
         let mut rest = html;
-        while let Some(i) = rest.find(&needle) {
+        std::iter::from_fn(move || {
+            let i = rest.find(&needle)?;
             rest = &rest[i + needle.len()..];
-            if let Some(end) = rest.find(quote) {
-                ids.insert(rest[..end].to_string());
-                rest = &rest[end..];
+            let end = rest.find(quote)?;
+            let id = &rest[..end];
+            rest = &rest[end..];
+            Some(id)
+        })
+    })
+}
+
+/// A postmortem page with two elements of one id: the theme's own elements and the
+/// content's never share one when raw HTML is sanitised (the markdown stage renames),
+/// but with `unsafe_html = true` raw HTML keeps its ids as written.
+fn duplicate_ids(site: &Site, output: &Output, diagnostics: &mut Diagnostics) {
+    for postmortem in &site.postmortems {
+        let file = format!("postmortems/{}/index.html", postmortem.slug);
+        let Some(bytes) = output.get(&file) else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        let mut seen = BTreeSet::new();
+        let mut reported = BTreeSet::new();
+        for id in each_element_id(&html) {
+            if !seen.insert(id) && reported.insert(id) {
+                let written = ['"', '\'']
+                    .iter()
+                    .find_map(|q| postmortem.file_text.find(&format!("id={q}{id}{q}")));
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &postmortem.source,
+                        written.map(|offset| LineCol::of_offset(&postmortem.file_text, offset)),
+                        format!("the page has two elements with the id \"{id}\""),
+                    )
+                    .with_help("rename the id in the raw HTML of the body: the theme, or another element of the page, uses it"),
+                );
             }
         }
     }
-    ids
 }
 
 /// Where a link leads inside the site, once resolved against the page it is on.

@@ -15,6 +15,30 @@ use clap::{Args, Parser, Subcommand};
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, BuildFailure, BuildOptions};
 
+/// `println!` with control characters escaped ([`crate::text::for_terminal`]): every line
+/// hindsight prints goes through these, so a file name cannot send escape sequences.
+macro_rules! say {
+    () => { println!() };
+    ($($arg:tt)*) => { println!("{}", crate::text::for_terminal(&format!($($arg)*))) };
+}
+
+/// `eprintln!` with control characters escaped.
+macro_rules! tell {
+    ($($arg:tt)*) => { eprintln!("{}", crate::text::for_terminal(&format!($($arg)*))) };
+}
+
+/// `print!` with control characters escaped.
+macro_rules! say_raw {
+    ($($arg:tt)*) => { print!("{}", crate::text::for_terminal(&format!($($arg)*))) };
+}
+
+/// A JSON document on stdout, its unprintable characters written as JSON escapes.
+macro_rules! say_json {
+    ($json:expr) => {
+        println!("{}", crate::text::json_for_terminal(&$json))
+    };
+}
+
 /// hindsight: a static site generator for postmortem knowledge bases.
 #[derive(Debug, Parser)]
 #[command(name = "hindsight", version, about, long_about = None)]
@@ -75,7 +99,7 @@ impl ServeArgs {
         };
         let open = self.open;
         crate::serve::serve(&options, shutdown, &|event| print_serve_event(&event, open))?;
-        println!("Stopped.");
+        say!("Stopped.");
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -88,12 +112,12 @@ fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
             postmortems,
             elapsed,
         } => {
-            println!(
+            say!(
                 "Built {postmortems} postmortem{} (drafts included) in {:.2} s",
                 plural(*postmortems),
                 elapsed.as_secs_f64()
             );
-            println!("Serving at {url} — edit and save, open tabs reload. Ctrl-C stops.");
+            say!("Serving at {url} — edit and save, open tabs reload. Ctrl-C stops.");
             if open {
                 open_browser(url);
             }
@@ -107,7 +131,7 @@ fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
             if update.changed.is_empty() && update.removed.is_empty() {
                 return;
             }
-            println!(
+            say!(
                 "Rebuilt {} file{}{} in {} ms{}",
                 update.changed.len() + update.removed.len(),
                 plural(update.changed.len() + update.removed.len()),
@@ -120,7 +144,7 @@ fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
             );
         }
         ServeEvent::Indexed { pages, elapsed } => {
-            println!(
+            say!(
                 "Search index updated: {pages} postmortem{} in {} ms (in the background)",
                 plural(*pages),
                 elapsed.as_millis()
@@ -131,9 +155,9 @@ fn print_serve_event(event: &crate::serve::ServeEvent<'_>, open: bool) {
                 print_diagnostics(diagnostics);
             }
             if let Some(fatal) = fatal {
-                eprintln!("error: {fatal}");
+                tell!("error: {fatal}");
             }
-            eprintln!("The last good version is still served; fix the file and save.");
+            tell!("The last good version is still served; fix the file and save.");
         }
     }
 }
@@ -148,7 +172,7 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("warning: could not start {opener}; open {url} yourself");
+        tell!("warning: could not start {opener}; open {url} yourself");
     }
 }
 
@@ -184,7 +208,7 @@ impl BuildArgs {
         match pipeline::build(&options) {
             Ok(built) => {
                 print_diagnostics(&built.warnings);
-                println!(
+                say!(
                     "Built {} postmortem{}, {} pages in {:.2} s → {}",
                     built.postmortems,
                     plural(built.postmortems),
@@ -206,7 +230,7 @@ fn plural(n: usize) -> &'static str {
 /// Prints diagnostics to stderr, sorted by file and line.
 pub fn print_diagnostics(diagnostics: &Diagnostics) {
     if !diagnostics.is_empty() {
-        eprint!("{diagnostics}");
+        eprint!("{}", crate::text::for_terminal(&diagnostics.to_string()));
     }
 }
 
@@ -215,14 +239,14 @@ fn report_failure(failure: &BuildFailure) -> ExitCode {
         BuildFailure::Invalid(diagnostics) => {
             print_diagnostics(diagnostics);
             let errors = diagnostics.error_count();
-            eprintln!(
+            tell!(
                 "error: build failed with {errors} error{}; the previous output was left as it was",
                 plural(errors)
             );
         }
         BuildFailure::Fatal(err) => {
-            eprintln!("error: {err}");
-            eprintln!("error: build failed; the previous output was left as it was");
+            tell!("error: {err}");
+            tell!("error: build failed; the previous output was left as it was");
         }
     }
     ExitCode::from(1)
@@ -238,7 +262,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => args.run(),
         Command::Stats(args) => args.run(),
         Command::Serve(args) => args.run().unwrap_or_else(|err| {
-            eprintln!("error: {err:#}");
+            tell!("error: {err:#}");
             ExitCode::from(1)
         }),
     }
@@ -273,9 +297,9 @@ impl CheckArgs {
         match self.format {
             CheckFormat::Text => {
                 print_diagnostics(&report.diagnostics);
-                println!("{}", report.summary());
+                say!("{}", report.summary());
             }
-            CheckFormat::Json => println!("{}", report.to_json()),
+            CheckFormat::Json => say_json!(report.to_json()),
         }
         if report.fails(self.deny_warnings) {
             ExitCode::from(1)
@@ -325,10 +349,10 @@ impl NewArgs {
             Ok(created) => {
                 print_diagnostics(&created.warnings);
                 for default in &created.defaults {
-                    eprintln!("note: {default}");
+                    tell!("note: {default}");
                 }
                 // The path alone on stdout, so `$EDITOR "$(hindsight new ...)"` works.
-                println!("{}", created.path.display());
+                say!("{}", created.path.display());
                 ExitCode::SUCCESS
             }
             Err(failure) => report_scaffold_failure(&failure),
@@ -341,16 +365,16 @@ fn report_scaffold_failure(failure: &crate::scaffold::ScaffoldFailure) -> ExitCo
     match failure {
         ScaffoldFailure::Invalid(diagnostics) => print_diagnostics(diagnostics),
         ScaffoldFailure::Exists { help, .. } => {
-            eprintln!("error: {failure}");
-            eprintln!("  help: {help}");
+            tell!("error: {failure}");
+            tell!("  help: {help}");
         }
         ScaffoldFailure::NotEmpty { entries, .. } => {
-            eprintln!("error: {failure} (it holds {})", entries.join(", "));
-            eprintln!(
+            tell!("error: {failure} (it holds {})", entries.join(", "));
+            tell!(
                 "  help: run init in an empty or new folder, or pass --force to add the missing files (existing files are never replaced)"
             );
         }
-        ScaffoldFailure::Fatal(err) => eprintln!("error: {err}"),
+        ScaffoldFailure::Fatal(err) => tell!("error: {err}"),
     }
     ExitCode::from(1)
 }
@@ -378,19 +402,19 @@ impl InitArgs {
         match crate::scaffold::init(&options, today) {
             Ok(done) => {
                 for path in &done.created {
-                    println!("created {}", path.display());
+                    say!("created {}", path.display());
                 }
                 for path in &done.skipped {
-                    println!("skipped {} (it exists; left as it was)", path.display());
+                    say!("skipped {} (it exists; left as it was)", path.display());
                 }
                 let dir = options.dir.display();
-                println!();
-                println!("Next:");
-                println!(
+                say!();
+                say!("Next:");
+                say!(
                     "  hindsight serve --root {dir}             preview at http://127.0.0.1:1111/"
                 );
-                println!("  hindsight new \"What broke\" --root {dir}  write a postmortem");
-                println!(
+                say!("  hindsight new \"What broke\" --root {dir}  write a postmortem");
+                say!(
                     "  set HINDSIGHT_GIT in .github/workflows/pages.yml, push to GitHub, and choose \"GitHub Actions\" as the Pages source"
                 );
                 ExitCode::SUCCESS
@@ -439,9 +463,7 @@ impl ImportArgs {
         let mut diagnostics = Diagnostics::new();
         let Some(config) = crate::config::load(&self.root, &mut diagnostics) else {
             print_diagnostics(&diagnostics);
-            eprintln!(
-                "error: import needs the site's config to map root causes; nothing was written"
-            );
+            tell!("error: import needs the site's config to map root causes; nothing was written");
             return ExitCode::from(1);
         };
         let hints: Vec<crate::import::RootCauseHint> = config
@@ -474,12 +496,12 @@ impl ImportArgs {
         };
         let outcomes = import_command::run(&request, &hints, &mut taken);
         match self.format {
-            ImportFormat::Text => print!("{}", import_command::text_report(&request, &outcomes)),
-            ImportFormat::Json => println!("{}", import_command::json_report(&request, &outcomes)),
+            ImportFormat::Text => say_raw!("{}", import_command::text_report(&request, &outcomes)),
+            ImportFormat::Json => say_json!(import_command::json_report(&request, &outcomes)),
         }
         for d in &outcomes {
             if let Outcome::Failed { error } = &d.outcome {
-                eprintln!("error: {error}");
+                tell!("error: {error}");
                 failed = true;
             }
         }
@@ -510,7 +532,7 @@ impl ImportArgs {
                     inputs.extend(files);
                 }
                 Err(err) => {
-                    eprintln!("error: cannot read {}: {err}", path.display());
+                    tell!("error: cannot read {}: {err}", path.display());
                     *failed = true;
                 }
             }
@@ -548,15 +570,15 @@ impl StatsArgs {
             Ok((site, warnings)) => {
                 print_diagnostics(&warnings);
                 match self.format {
-                    StatsFormat::Text => print!("{}", crate::render::stats::text(&site)),
-                    StatsFormat::Json => println!("{}", crate::render::stats::json(&site)),
+                    StatsFormat::Text => say_raw!("{}", crate::render::stats::text(&site)),
+                    StatsFormat::Json => say_json!(crate::render::stats::json(&site)),
                 }
                 ExitCode::SUCCESS
             }
             Err(failure) => {
                 match &failure {
                     BuildFailure::Invalid(diagnostics) => print_diagnostics(diagnostics),
-                    BuildFailure::Fatal(err) => eprintln!("error: {err}"),
+                    BuildFailure::Fatal(err) => tell!("error: {err}"),
                 }
                 ExitCode::from(1)
             }

@@ -26,8 +26,7 @@ pub struct RawConfig {
     #[serde(default)]
     description: String,
     timezone: Option<toml::Spanned<String>>,
-    #[serde(default = "default_theme")]
-    theme: String,
+    theme: Option<toml::Spanned<String>>,
     #[serde(default)]
     unsafe_html: bool,
     #[serde(default = "default_search")]
@@ -37,10 +36,6 @@ pub struct RawConfig {
     root_causes: Option<IndexMap<toml::Spanned<String>, RawRootCause>>,
     #[serde(default)]
     services: IndexMap<toml::Spanned<String>, RawService>,
-}
-
-fn default_theme() -> String {
-    "default".to_string()
 }
 
 fn default_search() -> bool {
@@ -99,9 +94,19 @@ impl BaseUrl {
         if host.is_empty() || host.contains(char::is_whitespace) {
             return Err(format!("base_url \"{text}\" has no valid host"));
         }
-        if path.contains(['?', '#', ' ', '"', '<', '>']) {
+        if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) || path.contains(char::is_control) {
             return Err(format!(
                 "base_url \"{text}\" must not contain a query, a fragment or spaces"
+            ));
+        }
+        // `..` and `.` segments (also percent-encoded) would be copied into every link,
+        // and browsers resolve them away: the links would lead somewhere else.
+        if path.split('/').any(|segment| {
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            decoded == ".." || decoded == "."
+        }) {
+            return Err(format!(
+                "base_url \"{text}\" has a `.` or `..` segment in its path"
             ));
         }
         let path = if path.ends_with('/') {
@@ -153,6 +158,11 @@ pub struct Config {
     pub timezone_name: String,
     /// Theme folder name under `themes/`.
     pub theme: String,
+    /// Where `theme` is set in `site.toml`, if it is.
+    pub theme_pos: Option<LineCol>,
+    /// The ids the theme's templates give their own elements, which content may not take
+    /// (filled in by [`crate::pipeline::load_config`] from the templates).
+    pub reserved_ids: std::sync::Arc<std::collections::BTreeSet<String>>,
     /// Keep raw HTML in Markdown as is (trusted authors only).
     pub unsafe_html: bool,
     /// Build the search index and the `/search/` page (`search = false` turns it off).
@@ -179,8 +189,21 @@ impl Config {
 /// are diagnostics; `None` means the config is unusable.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(err)) => {
+            let valid = err.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]);
+            diagnostics.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    Some(LineCol::of_offset(&prefix, prefix.len())),
+                    "site.toml is not UTF-8 text",
+                )
+                .with_help("save the file as UTF-8 in your editor"),
+            );
+            return None;
+        }
         Err(err) => {
             let help = if err.kind() == std::io::ErrorKind::NotFound {
                 "run hindsight in a site folder, pass --root DIR, or create one with `hindsight init`"
@@ -194,7 +217,22 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
             return None;
         }
     };
-    parse(&text, diagnostics)
+    let config = parse(&text, diagnostics)?;
+    if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                config.theme_pos,
+                format!("theme \"{}\" is not a folder under themes/", config.theme),
+            )
+            .with_help(format!(
+                "create themes/{}/ with templates/ and static/, or set theme = \"default\"",
+                config.theme
+            )),
+        );
+        return None;
+    }
+    Some(config)
 }
 
 /// Parses and validates the text of a `site.toml`.
@@ -327,6 +365,35 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                     .with_help("list them most severe first, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
                 );
             }
+            let mut seen = std::collections::BTreeSet::new();
+            for name in list.get_ref() {
+                if name.trim().is_empty() {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            pos_of(text, list.span()),
+                            "a severity name is empty",
+                        )
+                        .with_help("name each severity, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
+                    );
+                } else if let Some(message) =
+                    crate::keys::segment_too_long("a severity", &crate::keys::slugify(name))
+                {
+                    diagnostics.push(
+                        Diagnostic::error(CONFIG_FILE, pos_of(text, list.span()), message)
+                            .with_help("write a shorter severity name"),
+                    );
+                } else if !seen.insert(name.as_str()) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            pos_of(text, list.span()),
+                            format!("severity \"{name}\" is listed twice"),
+                        )
+                        .with_help("list each severity once, most severe first"),
+                    );
+                }
+            }
             list.into_inner()
         }
     };
@@ -347,6 +414,13 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                             ),
                         )
                         .with_help("use lowercase letters, digits and dashes, e.g. software-bug"),
+                    );
+                } else if let Some(message) =
+                    crate::keys::segment_too_long("root cause key", key.get_ref())
+                {
+                    diagnostics.push(
+                        Diagnostic::error(CONFIG_FILE, pos_of(text, key.span()), message)
+                            .with_help("write a shorter key"),
                     );
                 }
                 resolved.insert(
@@ -378,6 +452,11 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                 )
                 .with_help("use lowercase letters, digits and dashes, e.g. api-gateway"),
             );
+        } else if let Some(message) = crate::keys::segment_too_long("service key", key.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, pos_of(text, key.span()), message)
+                    .with_help("write a shorter key"),
+            );
         }
         resolved_services.insert(
             ServiceKey::new(key.get_ref().clone()),
@@ -389,11 +468,19 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         );
     }
 
-    if theme != "default" && (theme.contains(['/', '\\']) || theme == "." || theme == "..") {
+    let theme_pos = theme.as_ref().and_then(|theme| pos_of(text, theme.span()));
+    let theme = theme.map_or_else(|| "default".to_string(), toml::Spanned::into_inner);
+    if theme != "default"
+        && (theme.is_empty()
+            || theme.contains(['/', '\\', ':'])
+            || theme.contains(char::is_control)
+            || theme == "."
+            || theme == "..")
+    {
         diagnostics.push(
             Diagnostic::error(
                 CONFIG_FILE,
-                None,
+                theme_pos,
                 format!("theme \"{theme}\" is not a folder name"),
             )
             .with_help("name a folder under themes/, e.g. theme = \"default\""),
@@ -407,6 +494,8 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         timezone,
         timezone_name,
         theme,
+        theme_pos,
+        reserved_ids: std::sync::Arc::default(),
         unsafe_html,
         search,
         paginate_by,
@@ -516,6 +605,25 @@ mod tests {
         assert_eq!(url.absolute, "https://acme.github.io/postmortems/");
         assert_eq!(url.path, "/postmortems/");
         assert!(BaseUrl::parse("acme.github.io").is_err());
+        for url in [
+            "https://x.io/a/../b/",
+            "https://x.io/..",
+            "https://x.io/a/./b",
+            "https://x.io/a/%2e%2E/b",
+        ] {
+            assert!(BaseUrl::parse(url).is_err(), "{url}");
+        }
+    }
+
+    #[test]
+    fn severities_are_each_listed_once() {
+        let message = parse_err(
+            "title = \"t\"\nbase_url = \"https://x.io/\"\nseverities = [\"SEV1\", \"SEV2\", \"SEV1\"]\n",
+        );
+        assert!(
+            message.contains("site.toml:3:14: severity \"SEV1\" is listed twice"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -537,6 +645,19 @@ mod tests {
         }
         let message = parse_err(&format!("{base}paginate = 20\n"));
         assert!(message.contains("did you mean `paginate_by`"), "{message}");
+    }
+
+    #[test]
+    fn a_theme_that_is_not_a_folder_name_names_its_line() {
+        for theme in ["../../etc", "/etc", "a/b", "..", ""] {
+            let message = parse_err(&format!(
+                "title = \"t\"\nbase_url = \"https://x.io/\"\ntheme = \"{theme}\"\n"
+            ));
+            assert!(
+                message.contains("site.toml:3:9: theme"),
+                "{theme}: {message}"
+            );
+        }
     }
 
     #[test]

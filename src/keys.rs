@@ -44,6 +44,24 @@ key_type!(
     Slug
 );
 
+/// The longest a URL segment made from content may be, in bytes (slugs are ASCII, so
+/// in characters too): a postmortem's slug, a service, root cause, owner or severity key.
+/// Each becomes a folder name in the output, and file systems refuse a name over 255
+/// bytes; 100 leaves room for the `-2` that tells two owners apart, keeps URLs readable,
+/// and is refused when the content is read, so `check`, `build` and `serve` agree.
+pub const MAX_URL_SEGMENT: usize = 100;
+
+/// Why a URL segment is too long, or `None` when it fits.
+pub fn segment_too_long(what: &str, segment: &str) -> Option<String> {
+    (segment.len() > MAX_URL_SEGMENT).then(|| {
+        format!(
+            "{what} gives the URL segment \"{}…\" of {} characters, more than the {MAX_URL_SEGMENT} a page's folder name may have",
+            segment.chars().take(24).collect::<String>(),
+            segment.len()
+        )
+    })
+}
+
 /// True when `key` is usable in a URL as is: lowercase letters, digits, `-` and `_`,
 /// not starting with `-`.
 pub fn is_url_safe_key(key: &str) -> bool {

@@ -7,8 +7,9 @@
 //! unless the site opts out. Input: one body and a [`RenderContext`]. Output: HTML and
 //! the headings.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -50,6 +51,10 @@ pub struct RenderContext<'a> {
     pub resolver: &'a dyn LinkResolver,
     /// Also collect the body's [`plain_text`] (for the search index) in the same parse.
     pub plain_text: bool,
+    /// Ids the theme's templates give their own elements (`main`, `pm-title`): a heading
+    /// never takes one (it gets `main-1`), and a raw HTML `id` that is one is renamed
+    /// `user-content-<id>`, so a page never has two elements with one id.
+    pub reserved_ids: &'a Arc<BTreeSet<String>>,
 }
 
 /// A rendered body.
@@ -231,7 +236,7 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                 // base, so 10,000 headings of the same text are not a quadratic search.
                 let mut id = base.clone();
                 let next = next_suffix.entry(base.clone()).or_insert(1);
-                while !used_ids.insert(id.clone()) {
+                while cx.reserved_ids.contains(&id) || !used_ids.insert(id.clone()) {
                     id = format!("{base}-{next}");
                     *next += 1;
                 }
@@ -284,6 +289,19 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                     id,
                 })
             }
+            // A footnote's label is its definition's id and its references' href: one the
+            // theme uses (`[^main]`) is renamed `footnote-main`, in both (not `user-content-`,
+            // which a raw `id="main"` may take).
+            Event::FootnoteReference(label) if cx.reserved_ids.contains(label.as_ref()) => {
+                Event::FootnoteReference(CowStr::from(format!("footnote-{label}")))
+            }
+            Event::Start(Tag::FootnoteDefinition(label))
+                if cx.reserved_ids.contains(label.as_ref()) =>
+            {
+                Event::Start(Tag::FootnoteDefinition(CowStr::from(format!(
+                    "footnote-{label}"
+                ))))
+            }
             // pulldown-cmark's checkbox has no accessible name; screen readers would say
             // only "checkbox". The state is the checkbox's own; the name says what it means.
             Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
@@ -311,7 +329,7 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && !cx.unsafe_html {
-        html = sanitize(&html);
+        html = sanitize_with(&html, cx.reserved_ids);
     }
     Rendered {
         html,
@@ -371,19 +389,16 @@ fn rewrite_link(
     if dest.starts_with('#') || dest.is_empty() {
         return dest.to_string();
     }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
-        None => (dest, None),
-    };
+    // `path?query#fragment`: the path names the file; what follows it is kept on the
+    // page URL (check reads links the same way, in `check::link_target`).
+    let path_end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(path_end);
     if !path.ends_with(".md") {
         return dest.to_string();
     }
     let decoded = percent_decode(path);
     match cx.resolver.resolve(cx.source, &decoded) {
-        Some(url) => match fragment {
-            Some(fragment) => format!("{url}#{fragment}"),
-            None => url,
-        },
+        Some(url) => format!("{url}{suffix}"),
         None => {
             diagnostics.push(
                 Diagnostic::error(cx.source, pos, format!("link to missing postmortem \"{path}\""))
@@ -404,12 +419,25 @@ pub(crate) fn percent_decode(text: &str) -> String {
 /// Removes script, event handlers and unsafe URLs from raw HTML, keeping what our own
 /// renderer emits (heading ids, anchor links, highlighted code, task-list checkboxes).
 pub fn sanitize(html: &str) -> String {
+    sanitize_with(html, &Arc::default())
+}
+
+/// [`sanitize`], renaming an `id` that is one of `reserved` to `user-content-<id>`.
+fn sanitize_with(html: &str, reserved: &Arc<BTreeSet<String>>) -> String {
+    let reserved = Arc::clone(reserved);
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("pre", ["data-lang", "tabindex"])
-        .add_generic_attributes(["id", "class", "aria-label"]);
+        .add_generic_attributes(["id", "class", "aria-label"])
+        .attribute_filter(move |_element, attribute, value| {
+            if attribute == "id" && reserved.contains(value) {
+                Some(format!("user-content-{value}").into())
+            } else {
+                Some(value.into())
+            }
+        });
     builder.clean(html).to_string()
 }
 
@@ -450,11 +478,14 @@ mod tests {
             "/pm/postmortems/db/".to_string(),
         )]);
         let file_text = format!("---\ntitle: x\n---\n{body}");
+        let reserved: Arc<BTreeSet<String>> =
+            Arc::new(["main", "pm-title", "toc-title"].map(String::from).into());
         let cx = RenderContext {
             source: Path::new("content/2024/x.md"),
             file_text: &file_text,
             body_offset: file_text.len() - body.len(),
             unsafe_html,
+            reserved_ids: &reserved,
             highlighter: &highlighter,
             resolver: &resolver,
             plain_text: true,
@@ -514,6 +545,66 @@ mod tests {
             messages.contains("content/2024/x.md:6:5: link to missing postmortem"),
             "{messages}"
         );
+        // A query, with or without a fragment, stays on the page URL.
+        let (r, d) = render_body(
+            "[a](../2023/db.md?x=1) [b](../2023/db.md?x=1#t) [c](../2023/gone.md?x=1)\n",
+            false,
+        );
+        assert!(
+            r.html.contains("href=\"/pm/postmortems/db/?x=1\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"/pm/postmortems/db/?x=1#t\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("db.md"), "{}", r.html);
+        assert!(
+            d.to_string()
+                .contains("link to missing postmortem \"../2023/gone.md\""),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn heading_and_raw_html_ids_never_take_one_of_the_themes() {
+        let (r, _) = render_body(
+            "# Main\n\n## PM title {#main}\n\n## toc-title\n\n<div id=\"main\">raw</div>\n\n[to main](#main-1)\n",
+            false,
+        );
+        let (notes, _) = render_body(
+            "A[^main] b[^toc-title].\n\n[^main]: N.\n\n[^toc-title]: T.\n",
+            false,
+        );
+        for id in ["main", "toc-title"] {
+            assert!(
+                !notes.html.contains(&format!("id=\"{id}\"")),
+                "{}",
+                notes.html
+            );
+            assert!(
+                !notes.html.contains(&format!("href=\"#{id}\"")),
+                "{}",
+                notes.html
+            );
+            assert!(
+                notes.html.contains(&format!("id=\"footnote-{id}\"")),
+                "{}",
+                notes.html
+            );
+            assert!(
+                notes.html.contains(&format!("href=\"#footnote-{id}\"")),
+                "{}",
+                notes.html
+            );
+        }
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "main-2", "toc-title-1"], "{}", r.html);
+        assert!(r.html.contains("id=\"user-content-main\""), "{}", r.html);
+        assert!(!r.html.contains("id=\"main\""), "{}", r.html);
+        assert!(r.html.contains("href=\"#main-1\""), "{}", r.html);
     }
 
     #[test]

@@ -31,6 +31,44 @@ pub fn without(text: &str, remove: impl Fn(char) -> bool) -> std::borrow::Cow<'_
     }
 }
 
+/// `text` safe to print on a terminal: every control character but line feed and tab
+/// (escape sequences start with ESC or a C1 control; a carriage return or backspace can
+/// hide what came before it) and every bidi control is written as `\u{1b}`. A file name
+/// in a diagnostic then cannot clear the screen, retitle the terminal or hide lines in a
+/// CI log.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unprintable(text, |c, out| {
+        out.push_str(&format!("\\u{{{:x}}}", c as u32))
+    })
+}
+
+/// The same for JSON printed on a terminal: the characters are written as JSON escapes
+/// (`\u001b`), so the document keeps its meaning. serde_json escapes C0 controls itself
+/// but leaves DEL, the C1 controls and bidi controls raw; outside strings a JSON
+/// document holds only whitespace, so every one of them is inside a string.
+pub fn json_for_terminal(json: &str) -> std::borrow::Cow<'_, str> {
+    escape_unprintable(json, |c, out| out.push_str(&format!("\\u{:04x}", c as u32)))
+}
+
+fn is_unprintable(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+fn escape_unprintable(text: &str, escape: impl Fn(char, &mut String)) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unprintable(c) {
+            escape(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `U+202E`, for messages.
 pub fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
@@ -62,6 +100,23 @@ mod tests {
         ] {
             assert!(!is_forbidden_control(c), "{}", code_point(c));
         }
+    }
+
+    #[test]
+    fn text_for_a_terminal_has_no_control_characters_left() {
+        let hostile = "a\u{1b}[2Jb\u{1b}]0;title\u{7}c\rd\u{9b}e\u{202e}f\tg\nh";
+        let safe = for_terminal(hostile);
+        assert_eq!(
+            safe,
+            "a\\u{1b}[2Jb\\u{1b}]0;title\\u{7}c\\u{d}d\\u{9b}e\\u{202e}f\tg\nh"
+        );
+        assert!(!safe.chars().any(is_unprintable));
+        assert_eq!(for_terminal("plain é"), "plain é");
+        let json = serde_json::to_string(hostile).unwrap();
+        let safe_json = json_for_terminal(&json);
+        assert!(!safe_json.chars().any(is_unprintable), "{safe_json}");
+        let back: String = serde_json::from_str(&safe_json).unwrap();
+        assert_eq!(back, hostile);
     }
 
     #[test]

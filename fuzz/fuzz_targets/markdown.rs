@@ -75,6 +75,14 @@ fn highlighter() -> &'static Highlighter {
     HIGHLIGHTER.get_or_init(Highlighter::new)
 }
 
+/// A few of the theme's ids, so the fuzzer also walks the renaming of colliding ids.
+fn reserved_ids() -> &'static std::sync::Arc<std::collections::BTreeSet<String>> {
+    static IDS: OnceLock<std::sync::Arc<std::collections::BTreeSet<String>>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        std::sync::Arc::new(["main", "pm-title", "toc-title"].map(String::from).into())
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(body) = std::str::from_utf8(data) else {
         return;
@@ -88,6 +96,7 @@ fuzz_target!(|data: &[u8]| {
         highlighter: highlighter(),
         resolver: &EveryFile,
         plain_text: true,
+        reserved_ids: reserved_ids(),
     };
     let mut diagnostics = Diagnostics::new();
     let rendered = render(body, &cx, &mut diagnostics);

@@ -38,7 +38,8 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut offset = yaml_start;
     for line in text[yaml_start..].split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
+        // Trailing spaces are allowed after the closing fence as after the opening one.
+        let bare = line.trim_end();
         if bare == "---" || bare == "..." {
             let body_offset = offset + line.len();
             return Ok(Split {
@@ -57,6 +58,9 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 #[derive(Debug, Default)]
 pub struct KeyLines {
     keys: Vec<KeyPos>,
+    /// Every top-level key as written (`1`, `~`, `[a, b]` after `? `), for locating keys
+    /// that are not strings.
+    raw_keys: Vec<(String, LineCol)>,
 }
 
 #[derive(Debug)]
@@ -73,6 +77,7 @@ impl KeyLines {
     /// Indexes `yaml`, whose first line is file line `first_line`.
     pub fn index(yaml: &str, first_line: usize) -> Self {
         let mut keys: Vec<KeyPos> = Vec::new();
+        let mut raw_keys = Vec::new();
         let mut item_indent: Option<usize> = None;
         for (i, line) in yaml.lines().enumerate() {
             let file_line = first_line + i;
@@ -82,7 +87,12 @@ impl KeyLines {
                 continue;
             }
             if indent == 0 && !trimmed.starts_with('-') {
+                if let Some(complex) = trimmed.strip_prefix("? ") {
+                    raw_keys.push((complex.to_string(), LineCol::line(file_line)));
+                    continue;
+                }
                 if let Some((key, rest)) = trimmed.split_once(':') {
+                    raw_keys.push((key.trim().to_string(), LineCol::line(file_line)));
                     let key = key.trim().trim_matches(['"', '\'']).to_string();
                     let value_start = line.len() - rest.trim_start().len();
                     let col = if rest.trim().is_empty() {
@@ -140,7 +150,20 @@ impl KeyLines {
                 });
             }
         }
-        Self { keys }
+        Self { keys, raw_keys }
+    }
+
+    /// The line of a top-level key that is not a string (`1:`, `~:`, `? [a, b]`).
+    pub fn raw_key(&self, key: &serde_yaml::Value) -> Option<LineCol> {
+        self.raw_keys
+            .iter()
+            .find(|(text, _)| {
+                serde_yaml::from_str::<serde_yaml::Value>(text)
+                    .ok()
+                    .as_ref()
+                    == Some(key)
+            })
+            .map(|(_, pos)| *pos)
     }
 
     /// The position of `key`'s value (or of the key when the value is on later lines).
@@ -170,6 +193,65 @@ impl KeyLines {
     }
 }
 
+/// Where a YAML error is and what to do about it: serde_yaml gives no position for some
+/// errors, which are then located from the text here.
+pub fn describe_yaml_error(
+    err: &serde_yaml::Error,
+    yaml: &str,
+    first_line: usize,
+) -> (Option<LineCol>, String, String) {
+    let message = err.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let located = err.location().map(|loc| LineCol {
+        line: loc.line() + first_line - 1,
+        col: loc.column(),
+    });
+    let line_where = |found: &dyn Fn(&str) -> Option<usize>| {
+        yaml.lines().enumerate().find_map(|(i, line)| {
+            found(line).map(|col| LineCol {
+                line: first_line + i,
+                col: line[..col].chars().count() + 1,
+            })
+        })
+    };
+    if message.contains("more than one document") {
+        // `--- !!map` or `---x` inside front matter: YAML reads a second document.
+        let pos = line_where(&|line: &str| {
+            (line.starts_with("---") || line.starts_with("...")).then_some(0)
+        });
+        return (
+            located.or(pos),
+            "a `---` line inside the front matter starts a second YAML document".to_string(),
+            "end the front matter with a line holding only `---`; to keep the line as text, indent or quote it".to_string(),
+        );
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        let pos = line_where(&|line: &str| {
+            let bytes = line.as_bytes();
+            (0..bytes.len()).find(|&i| {
+                bytes[i] == b'*'
+                    && (i == 0 || matches!(bytes[i - 1], b' ' | b'[' | b',' | b'{' | b':' | b'-'))
+                    && bytes
+                        .get(i + 1)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            })
+        });
+        return (
+            located.or(pos),
+            format!("{message}: aliases (`*name`) repeat their anchor's value too many times"),
+            "write the values out instead of repeating them with anchors and aliases".to_string(),
+        );
+    }
+    (
+        located,
+        message,
+        "quote values that contain `: ` or start with a special character, e.g. title: \"DB: down\"".to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +278,9 @@ mod tests {
             SplitError::Unclosed
         );
         assert!(split("---\r\ntitle: x\r\n---\r\nbody").is_ok());
+        // Trailing spaces after the closing fence, as after the opening one.
+        let split = split("--- \ntitle: x\n---  \nbody").unwrap();
+        assert_eq!(split.body, "body");
     }
 
     #[test]

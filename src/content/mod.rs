@@ -269,14 +269,11 @@ pub fn parse_source(
             return None;
         }
         Err(err) => {
-            let pos = err.location().map(|loc| LineCol {
-                line: loc.line() + split.yaml_first_line - 1,
-                col: loc.column(),
-            });
-            let message = yaml_message(&err);
+            let (pos, message, help) =
+                front_matter::describe_yaml_error(&err, split.yaml, split.yaml_first_line);
             diagnostics.push(
                 Diagnostic::error(rel_path, pos, format!("invalid YAML: {message}"))
-                    .with_help("quote values that contain `: ` or start with a special character, e.g. title: \"DB: down\""),
+                    .with_help(help),
             );
             return None;
         }
@@ -366,15 +363,6 @@ fn warn_bidi_controls(
             )
             .with_help("delete it: it makes the text after it read in another order than it is written (U+200E and U+200F marks are kept)"),
         );
-    }
-}
-
-/// serde_yaml appends " at line N column M" to messages; the diagnostic has that already.
-fn yaml_message(err: &serde_yaml::Error) -> String {
-    let message = err.to_string();
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
     }
 }
 
@@ -519,6 +507,7 @@ fn render_body(
             highlighter,
             resolver,
             plain_text: config.search,
+            reserved_ids: &config.reserved_ids,
         },
         diagnostics,
     );

@@ -18,7 +18,7 @@ use super::front_matter::KeyLines;
 use super::time::{self, Anchor, Moment};
 use crate::config::{Config, root_cause_suggestion};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
-use crate::keys::{RootCauseKey, ServiceKey, Slug, is_url_safe_key, slugify};
+use crate::keys::{RootCauseKey, ServiceKey, Slug, is_url_safe_key, segment_too_long, slugify};
 
 macro_rules! word_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
@@ -339,6 +339,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "action_items",
 ];
 
+/// At most this many keys that are not words get their own located error.
+const MAX_LOCATED_KEYS: usize = 5;
+
 /// Reads a parsed front-matter mapping into a [`Postmortem`] (body not yet rendered).
 /// Returns `None` when an error makes the postmortem unusable; errors are in `diagnostics`.
 pub(crate) fn validate(
@@ -406,6 +409,26 @@ pub(crate) fn validate(
         }
     };
 
+    let from_file = reader.get("slug").is_none();
+    if let Some(message) = segment_too_long(
+        if from_file {
+            "the file name"
+        } else {
+            "the slug"
+        },
+        &slug,
+    ) {
+        let help = if from_file {
+            "rename the file, or set a shorter `slug:` in the front matter"
+        } else {
+            "write a shorter slug"
+        };
+        reader.diagnostics.push(
+            Diagnostic::error(file, keys.key("slug").or(Some(LineCol::line(1))), message)
+                .with_help(help),
+        );
+    }
+
     let site_zone = config.timezone.as_ref();
     let moments = [
         "started",
@@ -416,15 +439,19 @@ pub(crate) fn validate(
     ]
     .map(|key| reader.moment(key, site_zone));
     let [started, detected, acknowledged, mitigated, resolved] = moments;
-    let duration = reader
-        .string("duration")
-        .and_then(|text| match time::parse_duration(&text) {
-            Ok(d) => Some(d),
-            Err(err) => {
-                reader.push_error("duration", err.message, err.help);
-                None
-            }
-        });
+    // A bare number (`duration: 30`) is read as its digits, which have no unit: the
+    // duration's own error says what to write, better than "must be text".
+    let duration = match reader.get("duration") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => reader.string("duration"),
+    };
+    let duration = duration.and_then(|text| match time::parse_duration(&text) {
+        Ok(d) => Some(d),
+        Err(err) => {
+            reader.push_error("duration", err.message, err.help);
+            None
+        }
+    });
     let milestones = Milestones {
         started: started.map(|m| m.at),
         detected: detected.map(|m| m.at),
@@ -524,6 +551,13 @@ pub(crate) fn validate(
                     "name each service, e.g. services: [web-app, mysql]".to_string(),
                 );
                 None
+            } else if let Some(message) = segment_too_long("a service name", &key) {
+                reader.push_error(
+                    "services",
+                    message,
+                    "write a shorter service name".to_string(),
+                );
+                None
             } else {
                 Some(ServiceKey::new(key))
             }
@@ -566,11 +600,21 @@ pub(crate) fn validate(
     let action_items = reader.action_items();
 
     let mut extra = BTreeMap::new();
+    let mut not_words = 0;
     for (key, value) in mapping {
         let Some(key) = key.as_str() else {
-            let diagnostic = Diagnostic::error(file, None, "a front-matter key is not a string")
+            // Locating a key reads the keys before it: the first few are located, the
+            // rest counted, so 100,000 of them are not a quadratic search.
+            not_words += 1;
+            if not_words <= MAX_LOCATED_KEYS {
+                let diagnostic = Diagnostic::error(
+                    file,
+                    keys.raw_key(key).or(Some(LineCol::line(1))),
+                    format!("a front-matter key is {}, not a word", value_kind(key)),
+                )
                 .with_help("write keys as plain words, e.g. `title:`");
-            reader.diagnostics.push(diagnostic);
+                reader.diagnostics.push(diagnostic);
+            }
             continue;
         };
         if KNOWN_KEYS.contains(&key) {
@@ -587,6 +631,20 @@ pub(crate) fn validate(
             );
         }
         extra.insert(key.to_string(), yaml_to_json(value));
+    }
+
+    if not_words > MAX_LOCATED_KEYS {
+        reader.diagnostics.push(
+            Diagnostic::error(
+                file,
+                None,
+                format!(
+                    "{} more front-matter keys are not words",
+                    not_words - MAX_LOCATED_KEYS
+                ),
+            )
+            .with_help("write keys as plain words, e.g. `title:`"),
+        );
     }
 
     let contributing_factors = reader.string_list("contributing_factors");
@@ -725,10 +783,14 @@ impl<'a> Reader<'a> {
             Some(s) => Some(s),
             None => {
                 let kind = value_kind(value);
+                let example = match key {
+                    "date" => "date: 2024-08-14 (YYYY-MM-DD)".to_string(),
+                    _ => format!("{key}: \"some text\""),
+                };
                 self.push_error(
                     key,
                     format!("{key} must be text, not {kind}"),
-                    format!("write `{key}: some text`"),
+                    not_text_help(value, &example),
                 );
                 None
             }
@@ -743,18 +805,21 @@ impl<'a> Reader<'a> {
         match value {
             Value::Sequence(items) => {
                 let mut out = Vec::new();
-                let mut bad = false;
+                let mut bad = None;
                 for item in items {
                     match scalar_string(item) {
                         Some(s) => out.push(s),
-                        None => bad = true,
+                        None => bad = bad.or(Some(item)),
                     }
                 }
-                if bad {
+                if let Some(item) = bad {
                     self.push_error(
                         key,
-                        format!("{key} must be a list of words"),
-                        format!("write `{key}: [a, b]`"),
+                        format!(
+                            "{key} must be a list of words, and one is {}",
+                            value_kind(item)
+                        ),
+                        not_text_help(item, &format!("{key}: [a, \"b\"]")),
                     );
                 }
                 out
@@ -764,8 +829,11 @@ impl<'a> Reader<'a> {
                 None => {
                     self.push_error(
                         key,
-                        format!("{key} must be a word or a list of words"),
-                        format!("write `{key}: [a, b]`"),
+                        format!(
+                            "{key} must be a word or a list of words, not {}",
+                            value_kind(other)
+                        ),
+                        not_text_help(other, &format!("{key}: [a, \"b\"]")),
                     );
                     Vec::new()
                 }
@@ -820,15 +888,25 @@ impl<'a> Reader<'a> {
             }
             self.push_error(
                 "impact",
-                "impact must be a mapping".to_string(),
-                "write `impact: { users_affected_pct: 85, summary: ... }`".to_string(),
+                format!("impact must be a mapping, not {}", value_kind(value)),
+                not_text_help(
+                    value,
+                    "impact: { users_affected_pct: 85, summary: \"...\" }",
+                ),
             );
             return Impact::default();
         };
         let mut impact = Impact::default();
         for (key, value) in map {
             match key.as_str() {
-                Some("summary") => impact.summary = scalar_string(value),
+                Some("summary") => {
+                    match text_field(value, "impact summary", "summary: \"What users saw\"") {
+                        Ok(summary) => impact.summary = summary,
+                        Err((message, help)) => {
+                            self.push_nested_error("impact", "summary", message, help)
+                        }
+                    }
+                }
                 Some("users_affected_pct") => match value.as_f64() {
                     Some(pct) if (0.0..=100.0).contains(&pct) => {
                         impact.users_affected_pct = Some(pct)
@@ -908,6 +986,20 @@ impl<'a> Reader<'a> {
             let mut kind = None;
             let mut text = None;
             for (key, value) in map {
+                let field = |name: &str, example: &str| {
+                    text_field(value, &format!("timeline entry {n}: {name}"), example)
+                };
+                let read = match key.as_str() {
+                    Some("at") => field("at", "at: \"14:30\""),
+                    Some("event") => field("event", "event: \"Alert fired\""),
+                    Some("kind") => field("kind", "kind: detection"),
+                    _ => Ok(None),
+                };
+                if let Err((message, help)) = read {
+                    self.diagnostics
+                        .push(Diagnostic::error(self.file, pos, message).with_help(help));
+                    continue;
+                }
                 match key.as_str() {
                     Some("at") => at_text = scalar_string(value),
                     Some("event") => text = scalar_string(value),
@@ -1006,23 +1098,30 @@ impl<'a> Reader<'a> {
                 pos,
             };
             for (key, value) in map {
+                if let Some(name) = key.as_str().filter(|name| FIELDS.contains(name))
+                    && let Err((message, help)) = text_field(
+                        value,
+                        &format!("action item {n}: {name}"),
+                        &format!("{name}: \"...\""),
+                    )
+                {
+                    self.diagnostics
+                        .push(Diagnostic::error(self.file, pos, message).with_help(help));
+                    continue;
+                }
                 let text = scalar_string(value);
                 match key.as_str() {
                     Some("task") => item.task = text.unwrap_or_default(),
                     Some("owner") => item.owner = text.filter(|t| !t.trim().is_empty()),
-                    Some("link") => match text {
-                        Some(link)
-                            if link.starts_with("https://") || link.starts_with("http://") =>
-                        {
-                            item.link = Some(link)
-                        }
-                        Some(link) => self.diagnostics.push(
+                    Some("link") => match text.map(|link| check_link(&link).map(|()| link)) {
+                        Some(Ok(link)) => item.link = Some(link),
+                        Some(Err(message)) => self.diagnostics.push(
                             Diagnostic::error(
                                 self.file,
                                 pos,
-                                format!("action item {n}: link \"{link}\" is not an http(s) URL"),
+                                format!("action item {n}: {message}"),
                             )
-                            .with_help("link to the tracker with a full https:// URL"),
+                            .with_help("link to the tracker with a full https:// URL; write a space as %20 and a quote as %22"),
                         ),
                         None => {}
                     },
@@ -1071,6 +1170,19 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
+            if let Some(message) = item
+                .owner
+                .as_deref()
+                .and_then(|owner| segment_too_long("the owner", &slugify(owner)))
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(self.file, pos, format!("action item {n}: {message}"))
+                        .with_help(
+                            "write a shorter owner: the owner's page is /action-items/<owner>/",
+                        ),
+                );
+                continue;
+            }
             if item.task.trim().is_empty() {
                 self.diagnostics.push(
                     Diagnostic::error(self.file, pos, format!("action item {n} has no task"))
@@ -1084,9 +1196,39 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A scalar as text (numbers and booleans too, as YAML users write `title: 404`),
-/// without text-direction or control characters: `parse_source` warns about those
-/// written as such, and removes them here when written as escapes (`"\u202E"`).
+/// An action item's `link`: an absolute http(s) URL as the `url` crate reads it, and
+/// written with URL characters only. The crate would quietly percent-encode a space or a
+/// quote; a link with one was most likely pasted wrong, so it is refused instead.
+fn check_link(link: &str) -> Result<(), String> {
+    if let Some(c) = link
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(c))
+    {
+        return Err(format!(
+            "link \"{link}\" has {} in it, which a URL cannot hold",
+            match c {
+                '"' => "a quote".to_string(),
+                c if c.is_whitespace() => "a space".to_string(),
+                c => format!("the character {}", crate::text::code_point(c)),
+            }
+        ));
+    }
+    match url::Url::parse(link) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(()),
+        Ok(url) => Err(format!(
+            "link \"{link}\" is a {}: URL, not an http(s) one",
+            url.scheme()
+        )),
+        Err(err) => Err(format!("link \"{link}\" is not a valid http(s) URL: {err}")),
+    }
+}
+
+/// A text value, without text-direction or control characters: `parse_source` warns
+/// about those written as such, and removes them here when written as escapes
+/// (`"\u202E"`). A number or a boolean is not text: YAML has already turned what was
+/// written into a value (`0x1F` into 31, `1.50` into 1.5, `yes` stays a string but `true`
+/// does not), and serde_yaml keeps no copy of the original, so it cannot be kept as
+/// written; [`not_text_help`] says to quote it.
 fn scalar_string(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(
@@ -1095,10 +1237,42 @@ fn scalar_string(value: &Value) -> Option<String> {
             })
             .into_owned(),
         ),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(tagged) => scalar_string(&tagged.value),
         _ => None,
+    }
+}
+
+/// What to do about a value that is not text, given how to write the field (`title:
+/// "..."`): a number or a boolean is quoted to keep what was written.
+fn not_text_help(value: &Value, example: &str) -> String {
+    match value {
+        Value::Number(n) => format!(
+            "YAML reads it as the number {n}, which may not be what you wrote (0x1F is 31, 1.50 is 1.5): put the value in quotes to keep it as text, e.g. {example}"
+        ),
+        Value::Bool(b) => format!(
+            "YAML reads it as the boolean {b}: put the value in quotes to keep it as text, e.g. {example}"
+        ),
+        Value::Tagged(tagged) => not_text_help(&tagged.value, example),
+        _ => format!("write {example}"),
+    }
+}
+
+/// A field that must be text: its text, or an error message and help when the value is
+/// something else. `None` values are absent.
+fn text_field(
+    value: &Value,
+    what: &str,
+    example: &str,
+) -> Result<Option<String>, (String, String)> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    match scalar_string(value) {
+        Some(text) => Ok(Some(text)),
+        None => Err((
+            format!("{what} must be text, not {}", value_kind(value)),
+            not_text_help(value, example),
+        )),
     }
 }
 

@@ -8,7 +8,7 @@
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::fmt::temporal::Pieces;
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
 /// Why a time could not be read; the caller adds file and line.
@@ -41,6 +41,14 @@ pub struct Moment {
 /// Parses a calendar date (`2024-08-14`).
 pub fn parse_date(text: &str) -> Result<Date, TimeError> {
     let text = text.trim();
+    // jiff also reads ISO 8601's basic form (`20240501`) and six-digit years; the schema
+    // says YYYY-MM-DD, and a bare number there is more often a typo than a date.
+    if !is_day_only(text) {
+        return Err(TimeError::new(
+            format!("\"{text}\" is not a date written YYYY-MM-DD"),
+            "write the date as YYYY-MM-DD, e.g. 2024-08-14",
+        ));
+    }
     text.parse::<Date>().map_err(|err| {
         TimeError::new(
             format!("\"{text}\" is not a valid date: {}", short_jiff_error(&err)),
@@ -71,6 +79,7 @@ pub fn parse_timestamp(text: &str, site_zone: Option<&TimeZone>) -> Result<Momen
     let datetime = pieces.date().to_datetime(time);
     match pieces.to_numeric_offset() {
         Some(offset) => {
+            check_offset(offset, text)?;
             let at = offset.to_timestamp(datetime).map_err(|err| {
                 TimeError::new(
                     format!("\"{text}\" is out of range: {}", short_jiff_error(&err)),
@@ -91,33 +100,96 @@ pub fn parse_timestamp(text: &str, site_zone: Option<&TimeZone>) -> Result<Momen
     }
 }
 
+/// The largest offset RFC 3339 can write: `±23:59` (jiff reads up to `±25:59:59`).
+const MAX_OFFSET_SECONDS: i32 = 23 * 3600 + 59 * 60;
+
+/// Refuses an offset RFC 3339 cannot write: beyond ±23:59, or with seconds. jiff accepts
+/// both, and `+24:00` would silently move the instant a day.
+fn check_offset(offset: Offset, text: &str) -> Result<(), TimeError> {
+    let seconds = offset.seconds();
+    if seconds.abs() > MAX_OFFSET_SECONDS {
+        return Err(TimeError::new(
+            format!(
+                "\"{text}\" has the UTC offset {}, beyond the ±23:59 an offset can be",
+                rfc3339_offset(offset)
+            ),
+            "write the offset of the zone the time was read in, e.g. +01:00 or -05:00 (Z for UTC)",
+        ));
+    }
+    if seconds % 60 != 0 {
+        return Err(TimeError::new(
+            format!("\"{text}\" has a UTC offset with seconds"),
+            "write the offset in hours and minutes, e.g. +01:00 (RFC 3339 offsets have no seconds)",
+        ));
+    }
+    Ok(())
+}
+
+/// `+01:00`, `-05:30`, `+00:00`: an offset as RFC 3339 writes it (jiff's own display
+/// shortens it to `+01`). Seconds, which only local mean times have, are dropped.
+fn rfc3339_offset(offset: Offset) -> String {
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Places a local time in `zone`. A time the zone skips (the hour clocks jump over) or
+/// passes twice (the hour repeated when they go back) is an error naming both readings:
+/// picking one silently would move the instant an hour.
 fn in_zone(datetime: DateTime, zone: &TimeZone, text: &str) -> Result<Moment, TimeError> {
-    let zoned = zone
-        .to_ambiguous_zoned(datetime)
-        .compatible()
-        .map_err(|err| {
-            TimeError::new(
+    let zone_name = zone.iana_name().unwrap_or("the site's time zone");
+    let offset = match zone.to_ambiguous_timestamp(datetime).offset() {
+        AmbiguousOffset::Unambiguous { offset } => offset,
+        AmbiguousOffset::Gap { before, after } => {
+            let (before, after) = (rfc3339_offset(before), rfc3339_offset(after));
+            return Err(TimeError::new(
                 format!(
-                    "\"{text}\" cannot be placed in the site's time zone: {}",
-                    short_jiff_error(&err)
+                    "\"{text}\" does not exist in {zone_name}: clocks jumped from {before} to {after} over that time"
                 ),
-                "add an explicit offset",
-            )
-        })?;
-    Ok(Moment {
-        at: zoned.timestamp(),
-        offset: zoned.offset(),
-    })
+                format!(
+                    "write the time with the offset it was read in, e.g. {}{before} or {}{after}",
+                    datetime.strftime("%Y-%m-%dT%H:%M:%S"),
+                    datetime.strftime("%Y-%m-%dT%H:%M:%S"),
+                ),
+            ));
+        }
+        AmbiguousOffset::Fold { before, after } => {
+            let (before, after) = (rfc3339_offset(before), rfc3339_offset(after));
+            return Err(TimeError::new(
+                format!(
+                    "\"{text}\" happened twice in {zone_name}: clocks went back from {before} to {after} over that hour"
+                ),
+                format!(
+                    "write the time with its offset: {}{before} for the first, {}{after} for the second",
+                    datetime.strftime("%Y-%m-%dT%H:%M:%S"),
+                    datetime.strftime("%Y-%m-%dT%H:%M:%S"),
+                ),
+            ));
+        }
+    };
+    let at = offset.to_timestamp(datetime).map_err(|err| {
+        TimeError::new(
+            format!(
+                "\"{text}\" cannot be placed in {zone_name}: {}",
+                short_jiff_error(&err)
+            ),
+            "add an explicit offset",
+        )
+    })?;
+    Ok(Moment { at, offset })
 }
 
 /// Parses `HH:MM` or `HH:MM:SS`.
 pub fn parse_clock(text: &str) -> Option<Time> {
     let text = text.trim();
     let mut parts = text.split(':');
-    let hour: i8 = parse_two_digits(parts.next()?)?;
-    let minute: i8 = parse_two_digits(parts.next()?)?;
+    // The hour may be one digit (`9:05`); minutes and seconds are two, so `9:5` is not
+    // silently read as 09:05.
+    let hour: i8 = parse_digits(parts.next()?, 1..=2)?;
+    let minute: i8 = parse_digits(parts.next()?, 2..=2)?;
     let second: i8 = match parts.next() {
-        Some(s) => parse_two_digits(s)?,
+        Some(s) => parse_digits(s, 2..=2)?,
         None => 0,
     };
     if parts.next().is_some() {
@@ -126,8 +198,8 @@ pub fn parse_clock(text: &str) -> Option<Time> {
     Time::new(hour, minute, second, 0).ok()
 }
 
-fn parse_two_digits(s: &str) -> Option<i8> {
-    if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+fn parse_digits(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<i8> {
+    if !len.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     s.parse().ok()
@@ -276,7 +348,21 @@ pub fn is_day_only(text: &str) -> bool {
 
 /// The first instant of `date` in `zone` (midnight, or the first time after a gap).
 pub fn start_of_day(date: Date, zone: &TimeZone, text: &str) -> Result<Timestamp, TimeError> {
-    in_zone(date.to_datetime(Time::midnight()), zone, text.trim()).map(|moment| moment.at)
+    // A day has a first instant even where midnight is skipped or repeated: `compatible`
+    // takes the time after a gap and the first of a fold, which is that instant.
+    zone.to_ambiguous_zoned(date.to_datetime(Time::midnight()))
+        .compatible()
+        .map(|zoned| zoned.timestamp())
+        .map_err(|err| {
+            TimeError::new(
+                format!(
+                    "\"{}\" cannot be placed in the incident's time zone: {}",
+                    text.trim(),
+                    short_jiff_error(&err)
+                ),
+                "check the year",
+            )
+        })
 }
 
 /// jiff's errors are chains; the first line is enough for a diagnostic.
@@ -433,7 +519,63 @@ mod tests {
     }
 
     #[test]
+    fn offsets_beyond_23_59_or_with_seconds_are_refused() {
+        for text in [
+            "2024-05-01T10:00:00+24:00",
+            "2024-05-01T10:00:00+25:59",
+            "2024-05-01T10:00:00-25:00",
+            "2024-05-01T10:00:00-24:00",
+            "2024-05-01T10:00:00+01:00:30",
+        ] {
+            let err = parse_timestamp(text, None).unwrap_err();
+            assert!(err.message.contains("offset"), "{text}: {err:?}");
+        }
+        for text in ["2024-05-01T10:00:00+23:59", "2024-05-01T10:00:00-23:59"] {
+            assert!(parse_timestamp(text, None).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn local_times_skipped_or_repeated_by_the_zone_are_errors_that_say_how_to_write_them() {
+        // Europe/London: 2024-03-31 01:00 jumps to 02:00; 2024-10-27 02:00 back to 01:00.
+        let err = parse_timestamp("2024-03-31T01:30:00", Some(&london())).unwrap_err();
+        assert!(
+            err.message.contains("does not exist in Europe/London"),
+            "{err:?}"
+        );
+        assert!(err.help.contains("2024-03-31T01:30:00+00:00"), "{err:?}");
+        let err = parse_timestamp("2024-10-27T01:30:00", Some(&london())).unwrap_err();
+        assert!(err.message.contains("happened twice"), "{err:?}");
+        assert!(
+            err.help.contains("2024-10-27T01:30:00+01:00 for the first"),
+            "{err:?}"
+        );
+        assert!(
+            err.help
+                .contains("2024-10-27T01:30:00+00:00 for the second"),
+            "{err:?}"
+        );
+        // Written with the offset, both readings are accepted; next to the hour, fine.
+        assert!(parse_timestamp("2024-10-27T01:30:00+01:00", Some(&london())).is_ok());
+        assert!(parse_timestamp("2024-10-27T02:30:00", Some(&london())).is_ok());
+        // `HH:MM` on the incident's day in the site's zone: the same rule.
+        let anchor = Anchor {
+            date: Some("2024-03-31".parse().unwrap()),
+            zone: Some(london()),
+        };
+        assert!(resolve_timeline_time("01:30", &anchor, None, None).is_err());
+        assert!(resolve_timeline_time("02:30", &anchor, None, None).is_ok());
+    }
+
+    #[test]
     fn impossible_dates_are_rejected() {
+        for text in ["20240501", "+002024-05-01", "2024-5-1", "2024-05-01T00:00"] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
+        assert!(parse_clock("9:5").is_none());
+        assert!(parse_clock("09:5").is_none());
+        assert!(parse_clock("14:30:5").is_none());
+        assert_eq!(parse_clock("9:05"), Some(Time::constant(9, 5, 0, 0)));
         assert!(parse_date("2024-02-30").is_err());
         assert!(parse_date("2023-02-29").is_err());
         assert!(parse_date("2024-02-29").is_ok());

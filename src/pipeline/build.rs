@@ -135,34 +135,48 @@ impl Staged<'_> {
 }
 
 /// Everything a build reads, fingerprinted: the binary, the options, `site.toml` and
-/// every file under `content/`, `templates/`, `static/` and `themes/` (hidden ones too:
-/// a superset of what is read is safe). `None` when something cannot be read; the build
-/// then reports it.
+/// every entry under `content/`, `templates/`, `static/` and `themes/` (hidden ones too:
+/// a superset of what is read is safe). A regular file counts by its path and bytes;
+/// anything else (a folder, a symbolic link and where it points, a device, a pipe) by
+/// its path and kind, so adding a link to `/dev/zero` changes the fingerprint as adding
+/// a file does, and the build that follows reports it as a cold build would. `None` when
+/// something cannot be read or walked; the build then reports it.
 fn input_fingerprint(options: &BuildOptions) -> Option<u128> {
     use rayon::prelude::*;
     let root = &options.root;
-    let mut paths = vec![root.join(config::CONFIG_FILE)];
+    // (path, what it is besides its bytes, whether its bytes are read)
+    let mut entries = vec![(root.join(config::CONFIG_FILE), String::new(), true)];
     for dir in [content::CONTENT_DIR, "templates", "static", "themes"] {
         for entry in walkdir::WalkDir::new(root.join(dir))
             .follow_links(true)
             .sort_by_file_name()
         {
             match entry {
-                Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
-                Ok(_) => {}
+                Ok(entry) => {
+                    let file_type = entry.file_type();
+                    let mut kind = format!("{file_type:?}");
+                    if entry.path_is_symlink() {
+                        let target = std::fs::read_link(entry.path()).ok()?;
+                        kind.push_str(&format!(" through a link to {}", target.display()));
+                    }
+                    // Only regular files are read: a device or a pipe may never end.
+                    entries.push((entry.into_path(), kind, file_type.is_file()));
+                }
                 Err(err)
                     if err.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) => {}
                 Err(_) => return None,
             }
         }
     }
-    let files: Vec<Option<u128>> = paths
+    let files: Vec<Option<u128>> = entries
         .par_iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).ok()?;
+        .map(|(path, kind, read)| {
             let mut file = cache::Fingerprint::new();
             file.add_str(&path.to_string_lossy());
-            file.add_bytes(&bytes);
+            file.add_str(kind);
+            if *read {
+                file.add_bytes(&std::fs::read(path).ok()?);
+            }
             file.finish()
         })
         .collect();

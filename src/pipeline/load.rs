@@ -105,6 +105,7 @@ pub fn load_config(
     diagnostics: &mut Diagnostics,
 ) -> Option<Config> {
     let mut config = config::load(root, diagnostics)?;
+    config.reserved_ids = std::sync::Arc::new(render::theme::template_ids(root, &config.theme));
     if let Some(url) = base_url {
         match BaseUrl::parse(url) {
             Ok(url) => config.base_url = url,

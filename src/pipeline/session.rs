@@ -230,6 +230,12 @@ impl Session {
             if hidden {
                 continue;
             }
+            if path.is_symlink() {
+                // Only the walk decides whether a link may be followed (not out of the
+                // site, not in a loop), whatever it is named; a full reload goes through
+                // it, so serve reports what build and check report.
+                return self.reload();
+            }
             let postmortems = &self.loaded.site.postmortems;
             let existing = postmortems.iter().position(|p| p.source == rel);
             if rel.extension().and_then(|e| e.to_str()) != Some("md") {
@@ -237,15 +243,10 @@ impl Session {
                 // event for the folder and none for its files.
                 let holds_sources = postmortems.iter().any(|p| p.source.starts_with(&rel))
                     || self.broken.keys().any(|source| source.starts_with(&rel));
-                if holds_sources || (path.is_dir() && holds_markdown(path)) {
+                if holds_sources || (path.is_dir() && holds_sources_or_links(path)) {
                     return self.reload();
                 }
                 continue;
-            }
-            if path.is_symlink() {
-                // Only the walk decides whether a link may be followed (not out of the
-                // site, not in a loop); a full reload goes through it.
-                return self.reload();
             }
             if !path.is_file() {
                 if existing.is_some() || self.broken.contains_key(&rel) {
@@ -680,14 +681,20 @@ fn changed_pages(
         .collect()
 }
 
-/// True when `dir` holds a `.md` file at any depth (hidden entries aside).
-fn holds_markdown(dir: &Path) -> bool {
+/// True when `dir` holds a `.md` file or a symbolic link at any depth, or cannot be
+/// walked (a loop), hidden entries aside: what only a full load decides about.
+fn holds_sources_or_links(dir: &Path) -> bool {
     walkdir::WalkDir::new(dir)
         .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .any(|e| match e {
+            Err(_) => true,
+            Ok(e) => {
+                e.path_is_symlink()
+                    || (e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            }
+        })
 }
 
 #[cfg(test)]

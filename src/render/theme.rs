@@ -41,6 +41,30 @@ impl std::fmt::Debug for Theme {
     }
 }
 
+/// Every literal `id="…"` of the templates the site renders with (its own over its
+/// theme's over the default's): ids content must not take. An unreadable template gives
+/// none here; loading the theme reports it.
+pub fn template_ids(root: &Path, theme: &str) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for source in template_sources(root, theme).unwrap_or_default().values() {
+        for quote in ['"', '\''] {
+            let needle = format!("id={quote}");
+            let mut rest = source.as_str();
+            while let Some(i) = rest.find(&needle) {
+                rest = &rest[i + needle.len()..];
+                let Some(end) = rest.find(quote) else { break };
+                let id = &rest[..end];
+                // `id="y{{ year }}"` is made at render time; only literal ids are known.
+                if !id.is_empty() && !id.contains(['{', '<', ' ']) {
+                    ids.insert(id.to_string());
+                }
+                rest = &rest[end..];
+            }
+        }
+    }
+    ids
+}
+
 /// Template sources by name, before compiling: what the layers resolve to.
 pub fn template_sources(root: &Path, theme: &str) -> Result<BTreeMap<String, String>, Error> {
     let mut sources = BTreeMap::new();

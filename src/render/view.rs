@@ -159,11 +159,37 @@ impl MomentView {
     /// Formats `at` in `zone`.
     pub fn new(at: Timestamp, zone: &TimeZone) -> Self {
         let zoned = at.to_zoned(zone.clone());
+        // HTML's `datetime` takes an offset in hours and minutes only; a zone's local
+        // mean time before standard time (London's -00:01:15 in year 0) has seconds, so
+        // such an instant is written in UTC instead, which is the same instant.
+        let iso = if zoned.offset().seconds() % 60 == 0 {
+            zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        } else {
+            at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+        };
         Self {
-            iso: zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            iso,
             display: zoned.strftime("%-d %b %Y %H:%M %Z").to_string(),
             time: zoned.strftime("%H:%M").to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod moment_tests {
+    use super::*;
+
+    #[test]
+    fn a_datetime_never_has_an_offset_with_seconds() {
+        let london = TimeZone::get("Europe/London").unwrap();
+        let at: Timestamp = "0000-06-01T12:00:00Z".parse().unwrap();
+        let view = MomentView::new(at, &london);
+        assert_eq!(view.iso, "0000-06-01T12:00:00Z");
+        let at: Timestamp = "2024-06-01T12:00:00Z".parse().unwrap();
+        assert_eq!(
+            MomentView::new(at, &london).iso,
+            "2024-06-01T13:00:00+01:00"
+        );
     }
 }
 

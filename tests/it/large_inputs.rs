@@ -79,6 +79,7 @@ fn parse_and_render(file: &str, config: &Config, highlighter: &Highlighter) -> u
         highlighter,
         resolver: &AnyFile,
         plain_text: false,
+        reserved_ids: &config.reserved_ids,
     };
     render(&postmortem.body_markdown, &cx, &mut diagnostics)
         .html

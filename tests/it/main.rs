@@ -20,6 +20,7 @@ mod duration;
 mod errors;
 mod escaping;
 mod fixture;
+mod hardening;
 mod hostile;
 mod import_cli;
 mod insights;
