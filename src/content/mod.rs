@@ -8,6 +8,7 @@
 pub mod front_matter;
 pub mod postmortem;
 pub mod time;
+mod yaml_budget;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -254,6 +255,25 @@ pub fn parse_source(
             return None;
         }
     };
+    if let Err(err) = yaml_budget::check(split.yaml) {
+        let pos = err.location().map(|loc| LineCol {
+            line: loc.line() + split.yaml_first_line - 1,
+            col: loc.column(),
+        });
+        diagnostics.push(
+            Diagnostic::error(
+                rel_path,
+                pos,
+                format!(
+                    "{} (aliases may expand it to at most {} bytes; this anchor is copied too often)",
+                    yaml_message(&err),
+                    yaml_budget::expansion_budget(split.yaml.len())
+                ),
+            )
+            .with_help("repeat a large anchored value (`&name`) through fewer aliases (`*name`), or write the values out"),
+        );
+        return None;
+    }
     let mapping = match serde_yaml::from_str::<serde_yaml::Value>(split.yaml) {
         Ok(serde_yaml::Value::Mapping(mapping)) => mapping,
         Ok(serde_yaml::Value::Null) => serde_yaml::Mapping::new(),
