@@ -416,3 +416,40 @@ fn severities_are_bounded_and_their_pages_cost_no_more_than_their_links() {
     let page = site.html(&format!("severities/s{}/index.html", max - 1));
     assert!(!select(&page, "main a[href*='/severities/s0/']").is_empty());
 }
+
+fn site_with_owners(count: usize) -> SiteFixture {
+    let site = SiteFixture::new();
+    let items: String = (0..count)
+        .map(|i| format!("  - {{ task: Task {i}, owner: owner-{i}, status: open }}\n"))
+        .collect();
+    site.file(
+        "content/2024/owners.md",
+        format!("---\n{HEADER}action_items:\n{items}---\nBody.\n"),
+    );
+    site
+}
+
+#[test]
+fn many_action_item_owners_build_in_linear_time() {
+    // Each owner's page once built the URL of every owner (quadratic in owners).
+    let build = |site: &SiteFixture| {
+        let (run, took) = timed(|| site.run(["build", "--no-search"]));
+        run.assert_ok();
+        took
+    };
+    build(&site_with_owners(500)); // warm up; another site, as a built one is cached
+    let (small, large) = (site_with_owners(500), site_with_owners(4_000));
+    let (t1, t8) = (build(&small), build(&large));
+    let ratio = t8.as_secs_f64() / t1.as_secs_f64().max(0.001);
+    eprintln!("scaling owners: 500 {t1:?}, 4,000 {t8:?}, ratio {ratio:.1}");
+    assert!(
+        ratio < 10.0,
+        "8× the owners took {ratio:.1}× as long: not linear"
+    );
+    assert!(
+        large
+            .public()
+            .join("action-items/owner-3999/index.html")
+            .exists()
+    );
+}
