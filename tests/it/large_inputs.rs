@@ -438,18 +438,24 @@ fn many_action_item_owners_build_in_linear_time() {
         took
     };
     build(&site_with_owners(500)); // warm up; another site, as a built one is cached
-    let (small, large) = (site_with_owners(500), site_with_owners(4_000));
-    let (t1, t8) = (build(&small), build(&large));
-    let ratio = t8.as_secs_f64() / t1.as_secs_f64().max(0.001);
-    eprintln!("scaling owners: 500 {t1:?}, 4,000 {t8:?}, ratio {ratio:.1}");
+    // These are wall-clock times of child processes, which other tests running at the same
+    // time inflate: the best of three tries counts (noise only ever raises a ratio; the
+    // quadratic code gave 34x every time).
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let (small, large) = (site_with_owners(500), site_with_owners(4_000));
+        let (t1, t8) = (build(&small), build(&large));
+        let ratio = t8.as_secs_f64() / t1.as_secs_f64().max(0.001);
+        eprintln!("scaling owners: 500 {t1:?}, 4,000 {t8:?}, ratio {ratio:.1}");
+        let last = large.public().join("action-items/owner-3999/index.html");
+        assert!(last.exists());
+        best = best.min(ratio);
+        if best < MAX_RATIO {
+            break;
+        }
+    }
     assert!(
-        ratio < 10.0,
-        "8× the owners took {ratio:.1}× as long: not linear"
-    );
-    assert!(
-        large
-            .public()
-            .join("action-items/owner-3999/index.html")
-            .exists()
+        best < 10.0,
+        "8× the owners took {best:.1}× as long: not linear"
     );
 }
