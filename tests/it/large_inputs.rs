@@ -455,7 +455,7 @@ fn many_action_item_owners_build_in_linear_time() {
         }
     }
     assert!(
-        best < 10.0,
+        best < MAX_RATIO,
         "8× the owners took {best:.1}× as long: not linear"
     );
 }
