@@ -58,6 +58,10 @@ fn default_search() -> bool {
 /// summaries is then about 60 KB, quick to open on a phone.
 pub const DEFAULT_PAGINATE_BY: usize = 50;
 
+/// The most severities `site.toml` may list. Every list page links every severity, so
+/// the site grows with their square; a severity scale is short (SEV1..SEV4).
+pub const MAX_SEVERITIES: usize = 32;
+
 /// The most `paginate_by` may be: more would make a page of a large library megabytes
 /// long again, which is what pagination is for.
 pub const MAX_PAGINATE_BY: i64 = 1000;
@@ -415,6 +419,19 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
                         .with_help("list each severity once, most severe first"),
                     );
                 }
+            }
+            if list.get_ref().len() > MAX_SEVERITIES {
+                diagnostics.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        pos_of(text, list.span()),
+                        format!(
+                            "{} severities: at most {MAX_SEVERITIES} may be configured",
+                            list.get_ref().len()
+                        ),
+                    )
+                    .with_help("a severity is a rank on a short scale (SEV1..SEV4); put finer distinctions in tags"),
+                );
             }
             list.into_inner()
         }

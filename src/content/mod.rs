@@ -8,6 +8,7 @@
 pub mod front_matter;
 pub mod postmortem;
 pub mod time;
+mod yaml_budget;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -290,6 +291,25 @@ pub fn parse_source(
             return None;
         }
     };
+    if let Err(err) = yaml_budget::check(split.yaml) {
+        let pos = err.location().map(|loc| LineCol {
+            line: loc.line() + split.yaml_first_line - 1,
+            col: loc.column(),
+        });
+        diagnostics.push(
+            Diagnostic::error(
+                rel_path,
+                pos,
+                format!(
+                    "{} (aliases may expand it to at most {} bytes; this anchor is copied too often)",
+                    yaml_message(&err),
+                    yaml_budget::expansion_budget(split.yaml.len())
+                ),
+            )
+            .with_help("repeat a large anchored value (`&name`) through fewer aliases (`*name`), or write the values out"),
+        );
+        return None;
+    }
     let mapping = match serde_yaml::from_str::<serde_yaml::Value>(split.yaml) {
         Ok(serde_yaml::Value::Mapping(mapping)) => mapping,
         Ok(serde_yaml::Value::Null) => serde_yaml::Mapping::new(),
@@ -424,6 +444,16 @@ fn warn_bidi_controls(
             )
             .with_help("delete it: it makes the text after it read in another order than it is written (U+200E and U+200F marks are kept)"),
         );
+    }
+}
+
+/// A YAML error's message without serde_yaml's " at line L column C" (the diagnostic
+/// carries the position, counted in the file rather than in the front matter).
+fn yaml_message(err: &serde_yaml::Error) -> String {
+    let message = err.to_string();
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
     }
 }
 

@@ -162,11 +162,11 @@ impl ActionItemsView {
             .clone();
         // Open items come first in `site.action_items`.
         let pagination = Pagination::new(site, index, counts.open);
-        let urls = owner_urls(site);
+        let urls = views.lists.owner_urls.get_or_init(|| owner_urls(site));
         let open = pagination
             .slice(&site.action_items)
             .iter()
-            .map(|item| action_row(site, views, &urls, *item))
+            .map(|item| action_row(site, views, urls, *item))
             .collect();
         let owners = if index > 0 {
             Vec::new()
@@ -218,7 +218,7 @@ impl OwnerView {
             .owners
             .get(List::Owner(index), || OwnerItems::of(site, owner));
         let pagination = Pagination::new(site, page, shared.groups.len());
-        let urls = owner_urls(site);
+        let urls = views.lists.owner_urls.get_or_init(|| owner_urls(site));
         let postmortems = pagination
             .slice(&shared.groups)
             .iter()
@@ -226,7 +226,7 @@ impl OwnerView {
                 postmortem: postmortem_link(views, *id),
                 items: items
                     .iter()
-                    .map(|item| action_row(site, views, &urls, *item))
+                    .map(|item| action_row(site, views, urls, *item))
                     .collect(),
             })
             .collect();
@@ -280,7 +280,8 @@ fn owner_name(owner: &Owner) -> String {
 }
 
 /// Owner name → page URL.
-type OwnerUrls = HashMap<Option<String>, String>;
+/// Owner (none: unassigned) → the URL of their page.
+pub type OwnerUrls = HashMap<Option<String>, String>;
 
 fn owner_urls(site: &Site) -> OwnerUrls {
     site.owners

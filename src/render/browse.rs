@@ -19,7 +19,6 @@ use serde::Serialize;
 use super::page::List;
 use super::paginate::Pagination;
 use super::view::{SummaryRef, Views};
-use crate::keys::slugify;
 use crate::site::{PostmortemId, Site};
 
 /// The filter links of a list page.
@@ -130,21 +129,6 @@ impl ByYear {
             })
             .collect()
     }
-}
-
-/// The URL segment of every configured severity (`SEV1` → `sev1`); a name that slugifies
-/// to nothing or to another's segment gets `severity-<rank>`.
-pub fn severity_slugs(site: &Site) -> Vec<String> {
-    let mut slugs: Vec<String> = Vec::with_capacity(site.config.severities.len());
-    for (i, name) in site.config.severities.iter().enumerate() {
-        let slug = slugify(name);
-        if slug.is_empty() || slugs.contains(&slug) {
-            slugs.push(format!("severity-{}", i + 1));
-        } else {
-            slugs.push(slug);
-        }
-    }
-    slugs
 }
 
 /// How many of `ids` have each configured severity, indexed like `site.severities`.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use super::action_items::{ActionCounts, OwnerItems};
+use super::action_items::{ActionCounts, OwnerItems, OwnerUrls};
 use super::browse::BrowseList;
 use super::page::List;
 
@@ -48,4 +48,6 @@ pub struct ListCaches {
     pub action_counts: OnceLock<ActionCounts>,
     /// Owners' items by postmortem.
     pub owners: Cache<OwnerItems>,
+    /// Each owner's page, found once: every owner page shows rows that link an owner.
+    pub owner_urls: OnceLock<OwnerUrls>,
 }

@@ -5,7 +5,7 @@
 //! list's own URL, the others under it at `page/2/`, `page/3/`... No list page grows with
 //! the library, only their number.
 
-use super::browse::{severity_counts, severity_slugs};
+use super::browse::severity_counts;
 use crate::site::{PostmortemId, Site};
 use crate::urls;
 
@@ -312,9 +312,9 @@ impl Page {
 
 /// The URL segment of severity `index` (`sev1`).
 fn severity_slug(site: &Site, index: usize) -> String {
-    severity_slugs(site)
-        .into_iter()
-        .nth(index)
+    site.severity_slugs
+        .get(index)
+        .cloned()
         .unwrap_or_else(|| format!("severity-{}", index + 1))
 }
 

@@ -106,6 +106,8 @@ pub struct Site {
     pub services: Taxonomy<ServiceKey>,
     /// Severity name → postmortems, in configured order.
     pub severities: Vec<(String, Vec<PostmortemId>)>,
+    /// The URL segment of each configured severity, indexed like `severities`.
+    pub severity_slugs: Vec<String>,
     /// Year → postmortems, most recent first.
     pub years: Vec<(i16, Vec<PostmortemId>)>,
     /// The global timeline.
@@ -288,6 +290,7 @@ impl Site {
         );
         let action_items = action_items(&postmortems);
         let owners = owners(&postmortems, &action_items);
+        let severity_slugs = severity_slugs(&config.severities);
         let mut site = Self {
             config,
             by_slug,
@@ -295,6 +298,7 @@ impl Site {
             services: Taxonomy {
                 terms: service_terms,
             },
+            severity_slugs,
             severities,
             years,
             timeline,
@@ -476,6 +480,25 @@ pub(crate) fn test_site(config: &str, files: &[(&str, &str)]) -> Site {
         .collect();
     assert!(!diagnostics.has_errors(), "{diagnostics}");
     Site::new(config, postmortems)
+}
+
+/// The URL segment of every configured severity (`SEV1` → `sev1`); a name that slugifies
+/// to nothing or to another's segment gets `severity-<rank>`. Computed once: every list
+/// page links every severity.
+fn severity_slugs(names: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let slug = crate::keys::slugify(name);
+            if slug.is_empty() || !seen.insert(slug.clone()) {
+                format!("severity-{}", i + 1)
+            } else {
+                slug
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
