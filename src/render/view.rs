@@ -235,10 +235,14 @@ pub struct Summary {
     pub is_draft: bool,
     /// Primary root cause.
     pub root_cause: Option<TermRef>,
-    /// All root causes, primary first.
+    /// Root causes, primary first, the first [`LISTED_TERMS`].
     pub root_causes: Vec<TermRef>,
-    /// Services.
+    /// Services, the first [`LISTED_TERMS`].
     pub services: Vec<TermRef>,
+    /// How many root causes are left out of `root_causes`.
+    pub more_root_causes: usize,
+    /// How many services are left out of `services`.
+    pub more_services: usize,
     /// Started → resolved.
     pub duration: Option<DurationView>,
     /// Impact summary.
@@ -250,6 +254,12 @@ pub struct Summary {
     /// Bar width for the timeline, log scale, 2..=100 (0 when unknown).
     pub bar_pct: u32,
 }
+
+/// How many root causes and how many services a postmortem's entry in a list shows (the
+/// rest are counted, and its own page shows them all). Each term page lists the
+/// postmortem, so showing every term there would make the output grow with the square of
+/// a postmortem's terms: 10,000 services in one postmortem wrote 16 GB.
+pub const LISTED_TERMS: usize = 8;
 
 /// Builds references and summaries for one site.
 ///
@@ -385,7 +395,14 @@ impl<'a> Views<'a> {
         let root_causes: Vec<TermRef> = p
             .root_causes
             .iter()
+            .take(LISTED_TERMS)
             .map(|k| self.root_cause_ref(k))
+            .collect();
+        let services: Vec<TermRef> = p
+            .services
+            .iter()
+            .take(LISTED_TERMS)
+            .map(|k| self.service_ref(k))
             .collect();
         Summary {
             slug: p.slug.to_string(),
@@ -402,8 +419,10 @@ impl<'a> Views<'a> {
             status: p.status.as_str(),
             is_draft: p.status == crate::content::postmortem::Status::Draft,
             root_cause: root_causes.first().cloned(),
+            more_root_causes: p.root_causes.len() - root_causes.len(),
+            more_services: p.services.len() - services.len(),
             root_causes,
-            services: p.services.iter().map(|k| self.service_ref(k)).collect(),
+            services,
             duration: ttr.map(DurationView::new),
             impact_summary: p.impact.summary.clone().unwrap_or_default(),
             users_affected_pct: p.impact.users_affected_pct,
@@ -424,6 +443,12 @@ impl<'a> Views<'a> {
         let started = p.milestones.started;
         PostmortemView {
             summary: self.summary(PostmortemId(index as u32)),
+            all_root_causes: p
+                .root_causes
+                .iter()
+                .map(|k| self.root_cause_ref(k))
+                .collect(),
+            all_services: p.services.iter().map(|k| self.service_ref(k)).collect(),
             started: moment(p.milestones.started),
             detected: moment(p.milestones.detected),
             acknowledged: moment(p.milestones.acknowledged),
@@ -678,6 +703,10 @@ pub struct PostmortemView<'a> {
     /// The list fields.
     #[serde(flatten)]
     pub summary: &'a Summary,
+    /// Every root cause, primary first (the summary's `root_causes` are a list entry's few).
+    pub all_root_causes: Vec<TermRef>,
+    /// Every service.
+    pub all_services: Vec<TermRef>,
     /// Impact began.
     pub started: Option<MomentView>,
     /// Detected.

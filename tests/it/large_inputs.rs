@@ -460,3 +460,53 @@ fn many_action_item_owners_build_in_linear_time() {
         "8× the owners took {best:.1}× as long: not linear"
     );
 }
+
+/// A site with one postmortem on `count` services (not configured: each is its own term).
+fn site_with_terms(count: usize) -> SiteFixture {
+    let site = SiteFixture::new();
+    let services: Vec<String> = (0..count).map(|i| format!("svc-{i}")).collect();
+    site.file(
+        "content/2024/terms.md",
+        format!(
+            "---\n{HEADER}services: [{}]\n---\nBody.\n",
+            services.join(", ")
+        ),
+    );
+    site
+}
+
+/// Bytes of every file under `dir`.
+fn output_bytes(dir: &std::path::Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[test]
+fn a_postmortem_on_many_services_writes_output_linear_in_them() {
+    // Every service page listed the postmortem with all its services: output (and time)
+    // grew with the square of a postmortem's services (10,000 wrote 16 GB). Bytes, unlike
+    // time, are the same in every run, so the ratio is exact.
+    let (small, large) = (site_with_terms(60), site_with_terms(480));
+    small.run(["build", "--no-search"]).assert_ok();
+    large.run(["build", "--no-search"]).assert_ok();
+    let (b1, b8) = (output_bytes(&small.public()), output_bytes(&large.public()));
+    let ratio = b8 as f64 / b1 as f64;
+    eprintln!("scaling services: 60 → {b1} bytes, 480 → {b8} bytes, ratio {ratio:.1}");
+    assert!(ratio < 10.0, "8× the services wrote {ratio:.1}× the bytes");
+    // The postmortem's own page names every service; a list names the first few and
+    // counts the rest.
+    let page = large.html("postmortems/terms/index.html");
+    assert!(!select(&page, "a[href$='/services/svc-479/']").is_empty());
+    let list = large.html("services/svc-479/index.html");
+    assert!(select(&list, "main a[href$='/services/svc-9/']").is_empty());
+    let more: Vec<String> = select(&list, "main .pm-facts a")
+        .iter()
+        .map(|a| a.text().collect::<String>())
+        .collect();
+    assert!(more.iter().any(|t| t == "472 more"), "{more:?}");
+}
