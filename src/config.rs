@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
 use crate::keys::{RootCauseKey, ServiceKey, is_url_safe_key};
+use crate::secrets::Fingerprint;
 
 /// The config file's name in the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -37,6 +38,15 @@ pub struct RawConfig {
     root_causes: Option<IndexMap<toml::Spanned<String>, RawRootCause>>,
     #[serde(default)]
     services: IndexMap<toml::Spanned<String>, RawService>,
+    secrets: Option<RawSecrets>,
+}
+
+/// `[secrets]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecrets {
+    #[serde(default)]
+    allow: Vec<toml::Spanned<String>>,
 }
 
 fn default_theme() -> String {
@@ -137,6 +147,16 @@ pub struct ServiceDef {
     pub description: String,
 }
 
+/// A fingerprint of `[secrets] allow`: one finding of the secret scan that is not a
+/// credential, and where `site.toml` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedSecret {
+    /// The finding's fingerprint.
+    pub fingerprint: Fingerprint,
+    /// Where it is written in `site.toml`.
+    pub pos: Option<LineCol>,
+}
+
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -166,6 +186,18 @@ pub struct Config {
     pub root_causes: IndexMap<RootCauseKey, RootCauseDef>,
     /// Declared services, in file order; empty means "any service key is fine".
     pub services: IndexMap<ServiceKey, ServiceDef>,
+    /// Findings of the secret scan allowed by fingerprint (`[secrets] allow`).
+    pub allowed_secrets: Vec<AllowedSecret>,
+}
+
+impl Config {
+    /// The fingerprints of `[secrets] allow`.
+    pub fn allowed_fingerprints(&self) -> Vec<Fingerprint> {
+        self.allowed_secrets
+            .iter()
+            .map(|a| a.fingerprint.clone())
+            .collect()
+    }
 }
 
 impl Config {
@@ -253,6 +285,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         severities,
         root_causes,
         services,
+        secrets,
     } = raw;
 
     if title.get_ref().trim().is_empty() {
@@ -400,6 +433,19 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         );
     }
 
+    let mut allowed_secrets = Vec::new();
+    for entry in secrets.map(|s| s.allow).unwrap_or_default() {
+        let pos = pos_of(text, entry.span());
+        match Fingerprint::parse(entry.get_ref()) {
+            Ok(fingerprint) => allowed_secrets.push(AllowedSecret { fingerprint, pos }),
+            Err(message) => diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, pos, message).with_help(
+                    "paste the fingerprint printed with the finding, e.g. \"aws-access-key:3f9a0c1e5d7b2a46\"",
+                ),
+            ),
+        }
+    }
+
     Config {
         title: title.into_inner(),
         base_url: parsed_base,
@@ -413,6 +459,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         severities,
         root_causes,
         services: resolved_services,
+        allowed_secrets,
     }
 }
 
