@@ -283,8 +283,11 @@ fn a_build_with_a_finding_writes_nothing_and_keeps_the_previous_output() {
     assert_eq!(SiteFixture::snapshot(&site.public()), before);
 }
 
+/// A workflow command: its name, its properties and its message.
+type WorkflowCommand = (String, Vec<(String, String)>, String);
+
 /// Reads `::level file=…,line=…,col=…,title=…::message`; `None` if the line is not one.
-fn workflow_command(line: &str) -> Option<(String, Vec<(String, String)>, String)> {
+fn workflow_command(line: &str) -> Option<WorkflowCommand> {
     let rest = line.strip_prefix("::")?;
     let (head, message) = rest.split_once("::")?;
     let (level, properties) = head.split_once(' ')?;
