@@ -101,6 +101,64 @@ impl Report {
         };
         serde_json::to_string_pretty(&report).unwrap_or_default()
     }
+
+    /// The report as GitHub Actions workflow commands, one line per diagnostic
+    /// (`::error file=content/db.md,line=7,col=14,title=hindsight check::message`), so
+    /// each appears on its line of a pull request. `prefix` is the site folder as seen
+    /// from the repository root (the current directory), joined to every file.
+    pub fn to_github(&self, prefix: &Path) -> String {
+        let mut out = String::new();
+        for d in self.diagnostics.sorted() {
+            let command = match d.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+            };
+            let file = github_path(prefix, &d.file);
+            let mut properties = format!("file={}", escape_property(&file));
+            if let Some(pos) = d.pos {
+                properties.push_str(&format!(",line={},col={}", pos.line, pos.col));
+            }
+            properties.push_str(&format!(",title={}", escape_property("hindsight check")));
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            out.push_str(&format!(
+                "::{command} {properties}::{}\n",
+                escape_data(&message)
+            ));
+        }
+        out
+    }
+}
+
+/// `prefix/file` with `/` separators and no `./` segments.
+fn github_path(prefix: &Path, file: &Path) -> String {
+    let joined = prefix.join(file);
+    let parts: Vec<String> = joined
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let path = parts.join("/");
+    // An absolute path keeps its root (`/` joined as its first part).
+    path.strip_prefix("//")
+        .map(|rest| format!("/{rest}"))
+        .unwrap_or(path)
+}
+
+/// A workflow command's message: `%`, CR and LF escaped (GitHub's toolkit `escapeData`).
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as [`escape_data`], and `:` and `,` too
+/// (GitHub's toolkit `escapeProperty`).
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn plural(n: usize) -> &'static str {

@@ -303,6 +303,9 @@ pub enum CheckFormat {
     Text,
     /// One JSON document on stdout: {diagnostics: [{level, file, line, col, message, help}], errors, warnings}.
     Json,
+    /// GitHub Actions workflow commands on stdout (`::error file=…,line=…,col=…::…`), one
+    /// per diagnostic, so each shows on its line of a pull request; the summary on stderr.
+    Github,
 }
 
 /// `hindsight check`.
@@ -332,6 +335,10 @@ impl CheckArgs {
                 say!("{}", report.summary());
             }
             CheckFormat::Json => say_json!(report.to_json()),
+            CheckFormat::Github => {
+                print!("{}", report.to_github(&repository_relative(&self.root)));
+                eprintln!("{}", report.summary());
+            }
         }
         if report.fails(self.deny_warnings) {
             ExitCode::from(1)
@@ -339,6 +346,18 @@ impl CheckArgs {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The site folder as a path from the current directory (the repository root in CI),
+/// for `--format github`: GitHub matches annotations to files by that path.
+fn repository_relative(root: &std::path::Path) -> PathBuf {
+    if root.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = root.strip_prefix(&cwd)
+    {
+        return rel.to_path_buf();
+    }
+    root.to_path_buf()
 }
 
 /// `hindsight new`.

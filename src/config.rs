@@ -15,6 +15,7 @@ use crate::audience::Audience;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCol, suggestion};
 use crate::keys::{RootCauseKey, ServiceKey, is_url_safe_key};
 use crate::personal_data::Allowed;
+use crate::secrets::Fingerprint;
 
 /// The config file's name in the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -40,6 +41,15 @@ pub struct RawConfig {
     services: IndexMap<toml::Spanned<String>, RawService>,
     default_audience: Option<toml::Spanned<String>>,
     public: Option<RawPublic>,
+    secrets: Option<RawSecrets>,
+}
+
+/// `[secrets]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecrets {
+    #[serde(default)]
+    allow: Vec<toml::Spanned<String>>,
 }
 
 /// The `[public]` table as written.
@@ -158,6 +168,16 @@ pub struct ServiceDef {
     pub description: String,
 }
 
+/// A fingerprint of `[secrets] allow`: one finding of the secret scan that is not a
+/// credential, and where `site.toml` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedSecret {
+    /// The finding's fingerprint.
+    pub fingerprint: Fingerprint,
+    /// Where it is written in `site.toml`.
+    pub pos: Option<LineCol>,
+}
+
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -200,6 +220,18 @@ pub struct Config {
     /// command, set by the load; [`Audience::Public`] leaves internal postmortems and
     /// blocks out.
     pub build_audience: Audience,
+    /// Findings of the secret scan allowed by fingerprint (`[secrets] allow`).
+    pub allowed_secrets: Vec<AllowedSecret>,
+}
+
+impl Config {
+    /// The fingerprints of `[secrets] allow`.
+    pub fn allowed_fingerprints(&self) -> Vec<Fingerprint> {
+        self.allowed_secrets
+            .iter()
+            .map(|a| a.fingerprint.clone())
+            .collect()
+    }
 }
 
 impl Config {
@@ -317,6 +349,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         services,
         default_audience,
         public,
+        secrets,
     } = raw;
 
     if title.get_ref().trim().is_empty() {
@@ -552,6 +585,19 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         }
     }
 
+    let mut allowed_secrets = Vec::new();
+    for entry in secrets.map(|s| s.allow).unwrap_or_default() {
+        let pos = pos_of(text, entry.span());
+        match Fingerprint::parse(entry.get_ref()) {
+            Ok(fingerprint) => allowed_secrets.push(AllowedSecret { fingerprint, pos }),
+            Err(message) => diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, pos, message).with_help(
+                    "paste the fingerprint printed with the finding, e.g. \"aws-access-key:3f9a0c1e5d7b2a46\"",
+                ),
+            ),
+        }
+    }
+
     Config {
         title: title.into_inner(),
         base_url: parsed_base,
@@ -570,6 +616,7 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         default_audience,
         public_allow,
         build_audience: Audience::Internal,
+        allowed_secrets,
     }
 }
 

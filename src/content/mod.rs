@@ -22,6 +22,7 @@ use crate::highlight::Highlighter;
 use crate::keys::RootCauseKey;
 use crate::markdown::{self, LinkResolver, Resolved};
 use crate::personal_data;
+use crate::secrets;
 use crate::text;
 pub use postmortem::Postmortem;
 
@@ -166,9 +167,14 @@ pub fn load(
         })
         .collect();
     let mut postmortems = Vec::new();
+    let every_file_parsed = parsed.iter().all(|(p, _)| p.is_some());
     for (postmortem, local) in parsed {
         diagnostics.extend(local);
         postmortems.extend(postmortem);
+    }
+    // A file that did not parse may hold the finding a fingerprint is for.
+    if every_file_parsed {
+        unused_allowed_secrets(config, &postmortems, diagnostics);
     }
     if !options.include_drafts {
         postmortems.retain(|p| p.status != postmortem::Status::Draft);
@@ -210,6 +216,36 @@ pub fn load(
     Loaded {
         postmortems,
         internal_root_causes,
+    }
+}
+
+/// Warns about each fingerprint of `[secrets] allow` that no postmortem's finding has:
+/// the secret it allowed is gone, and a stale entry hides nothing but confuses.
+fn unused_allowed_secrets(
+    config: &Config,
+    postmortems: &[Postmortem],
+    diagnostics: &mut Diagnostics,
+) {
+    let used: std::collections::BTreeSet<&secrets::Fingerprint> = postmortems
+        .iter()
+        .flat_map(|p| &p.allowed_secrets)
+        .collect();
+    for allowed in &config.allowed_secrets {
+        if !used.contains(&allowed.fingerprint) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    crate::config::CONFIG_FILE,
+                    allowed.pos,
+                    format!(
+                        "[secrets] allow lists {}, which matches no finding in any postmortem",
+                        allowed.fingerprint
+                    ),
+                )
+                .with_help(
+                    "remove it from the list: the value it allowed is no longer in the content",
+                ),
+            );
+        }
     }
 }
 
@@ -262,6 +298,9 @@ pub fn parse_source(
         .map(str::to_string)
         .unwrap_or(text);
     let text = remove_control_characters(rel_path, text, diagnostics);
+    // Before anything can stop at a mistake: a credential is reported wherever it is.
+    let allowed_secrets =
+        secrets::check_file(rel_path, &text, &config.allowed_fingerprints(), diagnostics);
     if text.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(rel_path, Some(LineCol::line(1)), "the file is empty").with_help(
@@ -346,6 +385,7 @@ pub fn parse_source(
     postmortem.body_markdown = body;
     postmortem.body_offset = body_offset;
     postmortem.file_text = text;
+    postmortem.allowed_secrets = allowed_secrets;
     Some(postmortem)
 }
 

@@ -280,6 +280,8 @@ pub struct Postmortem {
     pub body_offset: usize,
     /// The whole file text (for positions in later stages).
     pub file_text: String,
+    /// The fingerprints of `[secrets] allow` that matched a finding in this file.
+    pub allowed_secrets: Vec<crate::secrets::Fingerprint>,
     /// Rendered body (filled in by the markdown stage).
     pub body_html: String,
     /// Headings of the body.
@@ -688,6 +690,7 @@ pub(crate) fn validate(
         body_markdown: String::new(),
         body_offset: 0,
         file_text: String::new(),
+        allowed_secrets: Vec::new(),
         body_html: String::new(),
         toc: Vec::new(),
         body_text: None,

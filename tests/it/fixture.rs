@@ -309,7 +309,7 @@ pub const DB_BODY: &str = r#"
     ## What went wrong
 
     ```sql
-    ALTER USER 'app'@'%' IDENTIFIED BY 'secret';
+    ALTER USER 'app'@'%' IDENTIFIED BY '<new password>';
     ```
 
     | Step | Result |

@@ -32,6 +32,7 @@ mod pagination;
 mod rebuilds;
 mod related;
 mod scaffold;
+mod secrets;
 mod serve;
 mod serve_attack;
 mod taxonomy;
