@@ -220,6 +220,13 @@ pub struct Config {
     /// command, set by the load; [`Audience::Public`] leaves internal postmortems and
     /// blocks out.
     pub build_audience: Audience,
+    /// In a public build, the root causes that only internal postmortems have: set by
+    /// the load, and not listed unless a public postmortem has them (they stay known, so
+    /// an edit in `serve` that gives one to a public postmortem is valid).
+    pub unlisted_root_causes: std::collections::BTreeSet<RootCauseKey>,
+    /// In a public build, the source files of the internal postmortems it leaves out (set
+    /// by the load): a link to one is an error naming it, in a full build and in an edit.
+    pub internal_sources: std::collections::BTreeSet<std::path::PathBuf>,
     /// Findings of the secret scan allowed by fingerprint (`[secrets] allow`).
     pub allowed_secrets: Vec<AllowedSecret>,
 }
@@ -616,6 +623,8 @@ fn resolve(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config 
         default_audience,
         public_allow,
         build_audience: Audience::Internal,
+        unlisted_root_causes: std::collections::BTreeSet::new(),
+        internal_sources: std::collections::BTreeSet::new(),
         allowed_secrets,
     }
 }

@@ -392,8 +392,12 @@ fn rewrite_link(
             return dest.to_string();
         }
         diagnostics.push(
-            Diagnostic::warning(cx.source, pos, format!("link \"{dest}\" removed: the {scheme}: scheme can run code or is not a web link"))
-                .with_help("link with http(s), mailto, or a relative path"),
+            Diagnostic::warning(
+                cx.source,
+                pos,
+                format!("a {scheme}: link removed: the scheme can run code or is not a web link"),
+            )
+            .with_help("link with http(s), mailto, or a relative path"),
         );
         return "#".to_string();
     }

@@ -147,6 +147,8 @@ pub struct Loaded {
     /// Root causes that only the internal postmortems a public build left out have: the
     /// public site must not show them either.
     pub internal_root_causes: BTreeSet<RootCauseKey>,
+    /// In a public build, the source files of the internal postmortems left out.
+    pub internal_sources: BTreeSet<PathBuf>,
 }
 
 /// Reads, validates and renders every postmortem of the site.
@@ -181,13 +183,13 @@ pub fn load(
     }
     // A public build leaves internal postmortems out here, before anything is derived
     // from them: every later stage sees only public data.
-    let mut internal = BTreeMap::new();
+    let mut internal = BTreeSet::new();
     let mut internal_root_causes = BTreeSet::new();
     if config.build_audience == Audience::Public {
         postmortems.retain(|p| {
             let public = p.audience == Audience::Public;
             if !public {
-                internal.insert(p.source.clone(), ());
+                internal.insert(p.source.clone());
                 internal_root_causes.extend(p.root_causes.iter().cloned());
             }
             public
@@ -201,7 +203,7 @@ pub fn load(
     check_unique_slugs(&postmortems, diagnostics);
 
     let mut resolver = SourceResolver::new(&postmortems, &config.base_url.path);
-    resolver.internal = internal;
+    resolver.internal = internal.clone();
     let rendered: Vec<Diagnostics> = postmortems
         .par_iter_mut()
         .map(|postmortem| {
@@ -216,6 +218,7 @@ pub fn load(
     Loaded {
         postmortems,
         internal_root_causes,
+        internal_sources: internal,
     }
 }
 
@@ -534,7 +537,7 @@ fn slug_pos(postmortem: &Postmortem) -> LineCol {
 struct SourceResolver<'a> {
     urls: Urls<'a>,
     /// The internal postmortems a public build left out, by source file.
-    internal: BTreeMap<PathBuf, ()>,
+    internal: BTreeSet<PathBuf>,
 }
 
 /// Where each postmortem's page is, by source file.
@@ -557,7 +560,7 @@ impl<'a> SourceResolver<'a> {
             .collect();
         Self {
             urls: Urls::Map(urls),
-            internal: BTreeMap::new(),
+            internal: BTreeSet::new(),
         }
     }
 
@@ -567,7 +570,7 @@ impl<'a> SourceResolver<'a> {
                 postmortems,
                 base_path,
             },
-            internal: BTreeMap::new(),
+            internal: BTreeSet::new(),
         }
     }
 
@@ -599,7 +602,7 @@ impl LinkResolver for SourceResolver<'_> {
         // `/2024/db.md` may be written relative to content/.
         [normal, in_content]
             .into_iter()
-            .find(|path| self.internal.contains_key(path))
+            .find(|path| self.internal.contains(path))
             .map_or(Resolved::Missing, Resolved::Internal)
     }
 }
@@ -633,7 +636,8 @@ pub fn render_one(
     highlighter: &Highlighter,
     diagnostics: &mut Diagnostics,
 ) {
-    let resolver = SourceResolver::scanning(all, &config.base_url.path);
+    let mut resolver = SourceResolver::scanning(all, &config.base_url.path);
+    resolver.internal = config.internal_sources.clone();
     render_body(postmortem, config, highlighter, &resolver, diagnostics);
 }
 

@@ -68,9 +68,8 @@ pub fn load_model(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Opti
         },
         diagnostics,
     );
-    config
-        .root_causes
-        .retain(|key, _| !loaded.internal_root_causes.contains(key));
+    config.unlisted_root_causes = loaded.internal_root_causes;
+    config.internal_sources = loaded.internal_sources;
     Some(Model {
         site: Site::new(config, loaded.postmortems),
         highlighter,

@@ -180,9 +180,11 @@ impl Site {
             )
         };
 
+        let used = |key: &RootCauseKey| postmortems.iter().any(|p| p.root_causes.contains(key));
         let mut cause_members: IndexMap<RootCauseKey, Vec<PostmortemId>> = config
             .root_causes
             .keys()
+            .filter(|k| !config.unlisted_root_causes.contains(*k) || used(k))
             .map(|k| (k.clone(), Vec::new()))
             .collect();
         let mut service_members: BTreeMap<ServiceKey, Vec<PostmortemId>> = BTreeMap::new();

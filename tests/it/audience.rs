@@ -329,3 +329,30 @@ fn a_public_build_warns_about_personal_data_except_what_the_allow_list_names() {
         built.stderr
     );
 }
+
+#[test]
+fn serve_public_takes_an_edit_to_an_internal_only_root_cause_and_names_a_link_to_an_internal_postmortem()
+ {
+    let site = site();
+    let server = crate::serve::Server::start_in(site.root(), &["--audience", "public"]);
+    // The root cause only the internal postmortem has is not listed...
+    assert_eq!(server.get("/root-causes/zqxcauseqz/").status, 404);
+    // ...but it is still a root cause: a public postmortem may take it in an edit, and its
+    // page appears, as in a build of the edited tree.
+    crate::serve::edit(&site, "content/2024/public-a.md", |text| {
+        text.replace("root_cause: configuration", "root_cause: zqxcauseqz")
+    });
+    server.wait_for_status("/root-causes/zqxcauseqz/", 200);
+    // A link to an internal postmortem, added while serving, is the error a build gives.
+    crate::serve::edit(&site, "content/2024/public-a.md", |text| {
+        text.replace(
+            "## What happened",
+            "## What happened\n\nLike [that outage](secret.md).",
+        )
+    });
+    server.wait_for("/", "the overlay naming the internal postmortem", |reply| {
+        reply
+            .overlay()
+            .is_some_and(|overlay| overlay.contains("an internal postmortem"))
+    });
+}
