@@ -31,11 +31,14 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `"text"`, cut to a readable length, for reports.
+/// `"text"`, cut to a readable length, for reports and the evidence comments of the front
+/// matter: control characters are written as `\u{1}` (YAML refuses them even in a
+/// comment, and a terminal would obey them).
 pub(crate) fn quote(text: &str) -> String {
+    let text = one_line(text).replace('"', "'");
     format!(
         "\"{}\"",
-        super::text::truncate_words(&one_line(text).replace('"', "'"), 80)
+        super::text::truncate_words(&crate::text::for_terminal(&text), 80)
     )
 }
 

@@ -793,3 +793,15 @@ fn a_timeline_of_days_imports_days() {
         "the dated line beside timed ones is background"
     );
 }
+
+#[test]
+fn control_characters_in_evidence_are_escaped_so_the_front_matter_stays_yaml() {
+    // Found by the import fuzz target: a control character copied raw into a value's
+    // evidence comment made the written front matter invalid YAML.
+    let check = import("# Outage\n\nOn 5 Mar 2024\u{1} the database failed for an hour.\n");
+    assert!(
+        !check.imported.front_matter.contains('\u{1}'),
+        "{}",
+        check.imported.front_matter
+    );
+}
