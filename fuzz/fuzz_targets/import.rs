@@ -36,23 +36,33 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (config, hints) = fixture();
-    let Import::Postmortem(imported) = import_document(text, hints) else {
+    // Two bits of the length choose `--force` and a file name with a date, which the
+    // importer checks against the text's dates.
+    let force = data.len() % 2 == 1;
+    let file_name = (data.len() / 2 % 2 == 1).then_some("2024-03-12-db-outage.md");
+    let Import::Postmortems(postmortems) = import_document(text, file_name, hints, force) else {
         return;
     };
-    match serde_yaml::from_str::<serde_yaml::Value>(&imported.front_matter) {
-        Ok(serde_yaml::Value::Mapping(_)) => {}
-        other => panic!(
-            "the importer wrote front matter that is not a YAML mapping: {other:?}\n{}",
-            imported.front_matter
-        ),
+    for imported in postmortems {
+        match serde_yaml::from_str::<serde_yaml::Value>(&imported.front_matter) {
+            Ok(serde_yaml::Value::Mapping(_)) => {}
+            other => panic!(
+                "the importer wrote front matter that is not a YAML mapping: {other:?}\n{}",
+                imported.front_matter
+            ),
+        }
+        // The file as `hindsight import` writes it goes through validation without a panic.
+        let mut front_matter = imported.front_matter;
+        if !front_matter.ends_with('\n') {
+            front_matter.push('\n');
+        }
+        let file = format!("---\n{front_matter}---\n\n{}", imported.body);
+        let mut diagnostics = Diagnostics::new();
+        let _ = parse_source(
+            Path::new("content/imported.md"),
+            file.into_bytes(),
+            config,
+            &mut diagnostics,
+        );
     }
-    // The file as `hindsight import` writes it goes through validation without a panic.
-    let file = format!("---\n{}---\n\n{}", imported.front_matter, imported.body);
-    let mut diagnostics = Diagnostics::new();
-    let _ = parse_source(
-        Path::new("content/imported.md"),
-        file.into_bytes(),
-        config,
-        &mut diagnostics,
-    );
 });

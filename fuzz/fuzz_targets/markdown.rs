@@ -4,21 +4,29 @@
 //! browser's HTML parser (html5ever) reads it.
 #![no_main]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use hindsight::diagnostics::Diagnostics;
 use hindsight::highlight::Highlighter;
-use hindsight::markdown::{LinkResolver, RenderContext, render};
+use hindsight::markdown::{LinkResolver, RenderContext, Resolved, render};
 use libfuzzer_sys::fuzz_target;
 use scraper::{Html, Selector};
 
-/// Resolves every `.md` link to a fixed URL, as if the linked postmortem existed.
+/// Resolves every `.md` link to a fixed URL, as if the linked postmortem existed, except
+/// a target naming `missing` (no such postmortem) or `internal` (one a public build leaves
+/// out), so the fuzzer walks the three outcomes.
 struct EveryFile;
 
 impl LinkResolver for EveryFile {
-    fn resolve(&self, _from: &Path, target: &str) -> Option<String> {
-        (!target.contains("missing")).then(|| "/postmortems/other/".to_string())
+    fn resolve(&self, _from: &Path, target: &str) -> Resolved {
+        if target.contains("missing") {
+            Resolved::Missing
+        } else if target.contains("internal") {
+            Resolved::Internal(PathBuf::from("content/2024/internal.md"))
+        } else {
+            Resolved::Page("/postmortems/other/".to_string())
+        }
     }
 }
 
