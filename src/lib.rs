@@ -28,6 +28,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod error;
 pub mod highlight;
+mod html_depth;
 pub mod import;
 pub mod import_command;
 pub mod keys;

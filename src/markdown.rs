@@ -157,6 +157,7 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
     let mut has_raw_html = false;
+    let mut first_raw_html = None;
 
     let mut cursor = LineCursor::new(cx.file_text);
     let mut nesting = 0usize;
@@ -321,6 +322,9 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
                 "<input type=\"checkbox\" disabled aria-label=\"Done\"> "
             })),
             Event::Html(html) | Event::InlineHtml(html) => {
+                if !has_raw_html {
+                    first_raw_html = pos();
+                }
                 has_raw_html = true;
                 Event::Html(html)
             }
@@ -340,7 +344,16 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>, diagnostics: &mut Diagnost
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && !cx.unsafe_html {
-        html = sanitize_with(&html, cx.reserved_ids);
+        let depth = crate::html_depth::deepest(&html);
+        html = if depth > crate::html_depth::MAX_HTML_DEPTH {
+            diagnostics.push(
+                Diagnostic::error(cx.source, first_raw_html, format!("raw HTML nests {depth} elements deep, more than the {} allowed", crate::html_depth::MAX_HTML_DEPTH))
+                    .with_help("close the elements you open (`<div>…</div>`), or write the structure in Markdown"),
+            );
+            String::new()
+        } else {
+            sanitize_with(&html, cx.reserved_ids)
+        };
     }
     Rendered {
         html,

@@ -510,3 +510,35 @@ fn a_postmortem_on_many_services_writes_output_linear_in_them() {
         .collect();
     assert!(more.iter().any(|t| t == "472 more"), "{more:?}");
 }
+
+#[test]
+fn deeply_nested_raw_html_is_refused_in_linear_time_at_its_line() {
+    // The sanitiser's HTML parser checks the stack of open elements at each tag:
+    // `<ul><li>` × 80,000 took 74 s. Nesting is now counted by the tokenizer first, and
+    // more than the limit is an error.
+    let site_with = |html: &str| {
+        let site = SiteFixture::new();
+        site.file(
+            "content/2024/deep.md",
+            format!("---\n{HEADER}---\nIntro.\n\n{html}deep\n"),
+        );
+        site
+    };
+    for unit in ["<ul><li>", "<div>", "<div><p>", "<b>x</i>"] {
+        let check = |reps: usize| {
+            let site = site_with(&unit.repeat(reps));
+            let (run, took) = timed(|| site.run(["check"]));
+            run.assert_failed();
+            run.assert_stderr_line("error: content/2024/deep.md:10:1: raw HTML nests");
+            took
+        };
+        check(5_000); // warm up
+        let (t1, t8) = (check(5_000), check(40_000));
+        let ratio = t8.as_secs_f64() / t1.as_secs_f64().max(0.001);
+        eprintln!("scaling {unit}: 5,000 {t1:?}, 40,000 {t8:?}, ratio {ratio:.1}");
+        assert!(ratio < MAX_RATIO, "{unit}: 8× took {ratio:.1}× as long");
+    }
+    // Nesting within the limit still builds, sanitised.
+    let site = site_with(&"<div>".repeat(900));
+    site.run(["build", "--no-search"]).assert_ok();
+}
