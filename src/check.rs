@@ -650,7 +650,7 @@ fn link_target(link: &str, page_url: &str, source: &Path, base: &BaseUrl) -> Tar
             None => dir.join(percent_decode(path)),
         };
         return Target::Source {
-            path: normalize_path(&joined),
+            path: crate::urls::normalize_path(&joined),
             fragment,
         };
     }
@@ -665,20 +665,6 @@ fn link_target(link: &str, page_url: &str, source: &Path, base: &BaseUrl) -> Tar
         path: normalize_url(&percent_decode(&joined)),
         fragment,
     }
-}
-
-fn normalize_path(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 /// Resolves `.` and `..` segments of a root-relative URL path, keeping a trailing `/`.

@@ -42,3 +42,20 @@ pub fn url(base_path: &str, path: &str) -> String {
         path.strip_suffix("index.html").unwrap_or(path)
     )
 }
+
+/// `path` with its `.` and `..` components resolved (a `..` at the top is dropped), as a
+/// link's target is read by `check` and by the renderer alike.
+pub fn normalize_path(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut normal = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}

@@ -11,7 +11,7 @@ pub mod time;
 mod yaml_budget;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -615,17 +615,7 @@ fn normal_target(from: &Path, target: &str) -> PathBuf {
     } else {
         dir.join(target)
     };
-    let mut normal = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    normal
+    crate::urls::normalize_path(&joined)
 }
 
 /// Renders the body of one postmortem, resolving links against `all`.
