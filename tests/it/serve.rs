@@ -683,6 +683,12 @@ fn serve_shows_an_edit_on_every_page_that_depends_on_it() {
             .text()
             .contains("Disk full")
     );
+    // The line is printed when the whole rebuild is done, which may be after the pages
+    // that list the postmortem are served (they are released first).
+    let deadline = std::time::Instant::now() + REBUILD_TIMEOUT;
+    while !server.stdout().contains("Rebuilt") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert!(
         server.stdout().contains("Rebuilt"),
         "the terminal says nothing about the rebuild:\n{}",
