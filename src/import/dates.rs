@@ -202,8 +202,13 @@ pub(super) fn find(
                 }
                 Some(_) => header.as_ref(),
             };
+            // Where the cells of a table row are divided, found once per row.
+            let dividers: Vec<usize> = match header_now {
+                Some(_) => line.text.match_indices(" | ").map(|(i, _)| i).collect(),
+                None => Vec::new(),
+            };
             let labelled_column = |at: usize| {
-                let column = line.text.get(..at).map_or(0, |b| b.matches(" | ").count());
+                let column = dividers.partition_point(|&i| i + " | ".len() <= at);
                 header_now.and_then(|h| h.get(column)).is_some_and(|h| {
                     is_date_label(&format!("{}:", h.trim())) || is_incident_time_column(h)
                 })

@@ -17,7 +17,7 @@ impl Evidence {
     pub(crate) fn new(line: usize, text: &str) -> Evidence {
         Evidence {
             line,
-            quote: super::text::truncate_words(&one_line(text), 80),
+            quote: super::text::truncate_words(&one_line(text, QUOTE_CHARS), QUOTE_CHARS),
         }
     }
 
@@ -27,18 +27,36 @@ impl Evidence {
     }
 }
 
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// How long a quote may be, in characters.
+const QUOTE_CHARS: usize = 80;
+
+/// The words of `text` on one line, stopping once past `max` characters (the rest is cut
+/// anyway), so that a quote costs its own length and not that of its paragraph.
+fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    out
 }
 
 /// `"text"`, cut to a readable length, for reports and the evidence comments of the front
 /// matter: control characters are written as `\u{1}` (YAML refuses them even in a
 /// comment, and a terminal would obey them).
 pub(crate) fn quote(text: &str) -> String {
-    let text = one_line(text).replace('"', "'");
+    let text = one_line(text, QUOTE_CHARS).replace('"', "'");
     format!(
         "\"{}\"",
-        super::text::truncate_words(&crate::text::for_terminal(&text), 80)
+        super::text::truncate_words(&crate::text::for_terminal(&text), QUOTE_CHARS)
     )
 }
 
@@ -74,21 +92,56 @@ pub struct Report {
     /// What the importer did to the text (line endings, a dropped preamble...) and what
     /// it noticed but did not act on (a title date the text contradicts).
     pub notes: Vec<String>,
+    /// The reasons given so far (boxed: most reports have a handful).
+    #[serde(skip)]
+    reasons: Box<Reasons>,
 }
+
+/// Every (field, reason) given, to say each once at a cost that does not grow with them,
+/// and for a field with more reasons than are listed, how many more and where in
+/// `left_out` that is said.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Reasons {
+    given: std::collections::HashSet<(String, String)>,
+    unlisted: std::collections::HashMap<String, (usize, usize)>,
+}
+
+/// How many reasons are listed for one field; a document with thousands of times that
+/// cannot be placed gets a count of the rest, not thousands of lines.
+const REASONS_LISTED: usize = 5;
 
 impl Report {
     pub(crate) fn leave_out(&mut self, field: &str, reason: impl Into<String>) {
         let reason = reason.into();
         if !self
-            .left_out
-            .iter()
-            .any(|l| l.field == field && l.reason == reason)
+            .reasons
+            .given
+            .insert((field.to_string(), reason.clone()))
         {
+            return;
+        }
+        if let Some((more, at)) = self.reasons.unlisted.get_mut(field) {
+            *more += 1;
+            if let Some(entry) = self.left_out.get_mut(*at) {
+                entry.reason = format!("and {more} more reasons like these");
+            }
+            return;
+        }
+        let listed = self.left_out.iter().filter(|l| l.field == field).count();
+        if listed == REASONS_LISTED {
+            self.reasons
+                .unlisted
+                .insert(field.to_string(), (1, self.left_out.len()));
             self.left_out.push(LeftOut {
                 field: field.to_string(),
-                reason,
+                reason: "and 1 more reason like these".to_string(),
             });
+            return;
         }
+        self.left_out.push(LeftOut {
+            field: field.to_string(),
+            reason,
+        });
     }
 
     pub(crate) fn is_left_out(&self, field: &str) -> bool {
@@ -100,5 +153,42 @@ impl Report {
         if !self.notes.contains(&note) {
             self.notes.push(note);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_lists_five_reasons_and_counts_the_rest_once_each() {
+        let mut report = Report::default();
+        for i in 0..12 {
+            report.leave_out("started", format!("reason {i}"));
+            report.leave_out("started", format!("reason {i}"));
+        }
+        report.leave_out("resolved", "its own");
+        let reasons: Vec<&str> = report.left_out.iter().map(|l| l.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "reason 0",
+                "reason 1",
+                "reason 2",
+                "reason 3",
+                "reason 4",
+                "and 7 more reasons like these",
+                "its own"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quote_of_a_long_paragraph_is_its_start_on_one_line() {
+        let paragraph = "word\n  ".repeat(10_000);
+        let evidence = Evidence::new(3, &paragraph);
+        assert!(evidence.quote.starts_with("word word"));
+        assert!(evidence.quote.ends_with('…'));
+        assert!(evidence.quote.chars().count() <= QUOTE_CHARS);
     }
 }

@@ -36,22 +36,25 @@ pub(crate) fn find(text: &str, order: DayOrder, rules: ClockRules) -> Vec<Mentio
     let dates = find_dates(text, order);
     let clocks = find_clocks(text, rules);
     let mut out: Vec<Mention> = Vec::new();
+    // `dates` are in order and never overlap, so each question below is about one date,
+    // found by binary search rather than by reading them all for every clock.
     for (range, clock) in clocks {
         // A clock inside a date mention ("2024-03-09 at 12 22 01 PM" aside) is not one.
-        if dates
-            .iter()
-            .any(|d| d.range.start <= range.start && range.end <= d.range.end)
-        {
+        let last_starting_before = dates
+            .partition_point(|d| d.range.start <= range.start)
+            .checked_sub(1)
+            .and_then(|i| dates.get(i));
+        if last_starting_before.is_some_and(|d| range.end <= d.range.end) {
             continue;
         }
         let mut start = range.start;
         let mut date = None;
         let prev_end = out.last().map_or(0, |m| m.range.end);
-        if let Some(d) = dates
-            .iter()
-            .rev()
-            .find(|d| d.range.end <= range.start && d.range.start >= prev_end)
-        {
+        let last_ending_before = dates
+            .partition_point(|d| d.range.end <= range.start)
+            .checked_sub(1)
+            .and_then(|i| dates.get(i));
+        if let Some(d) = last_ending_before.filter(|d| d.range.start >= prev_end) {
             let gap = text.get(d.range.end..range.start).unwrap_or("x");
             if gap_ok(gap, 28) {
                 date = Some(d.value);
@@ -83,7 +86,11 @@ pub(crate) fn find(text: &str, order: DayOrder, rules: ClockRules) -> Vec<Mentio
 }
 
 fn date_after<'a>(text: &str, at: usize, dates: &'a [DateMention]) -> Option<&'a DateMention> {
-    let d = dates.iter().find(|d| d.range.start >= at)?;
+    let d = dates.get(dates.partition_point(|d| d.range.start < at))?;
+    // What may stand between is a few words ("on the"): a longer gap is not read.
+    if d.range.start - at > 64 {
+        return None;
+    }
     let gap = text.get(at..d.range.start)?.to_lowercase();
     let gap = gap.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ')'));
     let ok = gap.is_empty() || gap == "on" || gap == "on the" || gap == "of";
@@ -112,7 +119,7 @@ pub(crate) fn spans(text: &str, mentions: &mut [Mention]) -> Vec<(usize, usize)>
             .join(" ");
         let g = g.trim().trim_matches(',').trim().to_lowercase();
         // "between 14:00 and", "between approximately 2025-07-30 21:27 UTC and".
-        let before = text.get(..a.range.start).unwrap_or("").to_lowercase();
+        let before = super::text::window_before(text, a.range.start, 128).to_lowercase();
         let mut before = before.trim_end();
         for hedge in [
             "approximately",
@@ -324,8 +331,7 @@ pub(crate) fn role(text: &str, mentions: &[Mention], i: usize) -> Option<Role> {
     } else {
         mentions.get(i - 1).map_or(0, |p| p.range.end)
     };
-    let sentence_start = sentence_start_before(text, m.range.start);
-    let from = prev_end.max(sentence_start);
+    let from = sentence_start_before(text, m.range.start, prev_end);
     let before = text.get(from..m.range.start).unwrap_or("");
     let words = words_with_pos(before);
     let n = words.len();
@@ -353,8 +359,7 @@ pub(crate) fn role(text: &str, mentions: &[Mention], i: usize) -> Option<Role> {
     }
     let _ = n;
     let next_start = mentions.get(i + 1).map_or(text.len(), |n| n.range.start);
-    let sentence_end = sentence_end_after(text, m.range.end);
-    let to = next_start.min(sentence_end);
+    let to = sentence_end_after(text, m.range.end, next_start);
     let after = text.get(m.range.end..to.max(m.range.end)).unwrap_or("");
     for (_, w) in words_with_pos(after).iter().take(14) {
         if let Some((_, role)) = AFTER.iter().find(|(cue, _)| cue == w) {
@@ -364,10 +369,14 @@ pub(crate) fn role(text: &str, mentions: &[Mention], i: usize) -> Option<Role> {
     None
 }
 
-fn sentence_start_before(text: &str, at: usize) -> usize {
+/// Where the sentence holding byte `at` starts, or `floor` if that is later. Read from `at`
+/// back to `floor` only (the previous mention), so that each mention costs the words
+/// between it and its neighbours, not its paragraph.
+fn sentence_start_before(text: &str, at: usize, floor: usize) -> usize {
     let before = text.get(..at).unwrap_or("");
-    let mut best = 0;
-    for (i, c) in before.char_indices() {
+    let region = before.get(floor..).unwrap_or("");
+    for (i, c) in region.char_indices().rev() {
+        let i = floor + i;
         if matches!(c, '.' | '!' | '?' | ';') {
             let next = before.get(i + 1..).and_then(|r| r.chars().next());
             let prev = before.get(..i).and_then(|r| r.chars().next_back());
@@ -382,16 +391,19 @@ fn sentence_start_before(text: &str, at: usize) -> usize {
                     .count()
                     <= 1;
             if next.is_some_and(char::is_whitespace) && !abbrev {
-                best = i + 1;
+                return i + 1;
             }
         }
     }
-    best
+    floor
 }
 
-fn sentence_end_after(text: &str, at: usize) -> usize {
+/// Where the sentence holding byte `at` ends, or `ceiling` (the next mention) if that is
+/// sooner; read up to `ceiling` only.
+fn sentence_end_after(text: &str, at: usize, ceiling: usize) -> usize {
     let after = text.get(at..).unwrap_or("");
-    for (i, c) in after.char_indices() {
+    let region = after.get(..ceiling.saturating_sub(at)).unwrap_or(after);
+    for (i, c) in region.char_indices() {
         if matches!(c, '.' | '!' | '?' | ';') {
             let next = after.get(i + 1..).and_then(|r| r.chars().next());
             let short_word = after
@@ -407,7 +419,7 @@ fn sentence_end_after(text: &str, at: usize) -> usize {
             }
         }
     }
-    text.len()
+    ceiling.min(text.len())
 }
 
 #[cfg(test)]

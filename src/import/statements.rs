@@ -48,9 +48,7 @@ pub(super) struct Statements {
 pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
     // "about 30% of requests failed for 46 minutes": a word of failure, then "for", then
     // the duration.
-    let just_before = text
-        .get(..d.range.start)
-        .unwrap_or("")
+    let just_before = text::window_before(text, d.range.start, 128)
         .trim_end()
         .to_lowercase();
     let failure_for = just_before.strip_suffix(" for").is_some_and(|rest| {
@@ -79,7 +77,7 @@ pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
     if failure_for {
         return true;
     }
-    let before = text.get(..d.range.start).unwrap_or("").to_lowercase();
+    let before = text::window_before(text, d.range.start, 128).to_lowercase();
     let tail: String = before
         .chars()
         .rev()
@@ -88,13 +86,18 @@ pub(super) fn stated_duration(text: &str, d: &times::DurationMention) -> bool {
         .chars()
         .rev()
         .collect();
-    let after = text.get(d.range.end..).unwrap_or("").to_lowercase();
+    let after = text::window_after(text, d.range.end, 128).to_lowercase();
     let after = after.trim_start_matches([' ', '-']);
     let in_parens = tail.trim_end().ends_with('(') && after.trim_start().starts_with(')');
     phrases::DURATION_BEFORE.iter().any(|w| tail.contains(w))
         || phrases::DURATION_AFTER.iter().any(|w| after.starts_with(w))
         || in_parens
-        || before.trim_start().starts_with("duration")
+        || text
+            .get(..d.range.start)
+            .unwrap_or("")
+            .trim_start()
+            .get(..8)
+            .is_some_and(|word| word.eq_ignore_ascii_case("duration"))
 }
 
 /// `Time: ...`, `Start time: ...`, `Duration: ...`: a label that says a time follows.
@@ -108,12 +111,16 @@ fn is_time_label(text: &str) -> bool {
     })
 }
 
-/// Where the sentence of `text` around byte `at` starts and ends.
-fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
-    text::sentences(text)
-        .into_iter()
-        .find(|(a, b)| *a <= at && at < *b)
-        .unwrap_or((0, text.len()))
+/// Where the sentence around byte `at` starts and ends, from a paragraph's `sentences`
+/// (in order, found once per paragraph rather than once per mention).
+fn sentence_bounds(sentences: &[(usize, usize)], whole: usize, at: usize) -> (usize, usize) {
+    let after = sentences.partition_point(|(start, _)| *start <= at);
+    after
+        .checked_sub(1)
+        .and_then(|i| sentences.get(i))
+        .filter(|(_, end)| at < *end)
+        .copied()
+        .unwrap_or((0, whole))
 }
 
 /// Reads the times stated in the summary-like sections.
@@ -169,10 +176,12 @@ pub(super) fn read(
         }
         for paragraph in &logical {
             let text = paragraph.text.as_str();
+            let sentences = std::cell::OnceCell::new();
             // Evidence: the line a value is written on, quoted from there.
             let evidence_at = |at: usize| {
                 let line = source.line_number(paragraph.src_at(at));
-                let (start, end) = sentence_bounds(text, at);
+                let sentences = sentences.get_or_init(|| text::sentences(text));
+                let (start, end) = sentence_bounds(sentences, text.len(), at);
                 let start = start.max(paragraph.line_start(at));
                 Evidence::new(line, text.get(start..end).unwrap_or(text))
             };
@@ -276,7 +285,12 @@ pub(super) fn document_zone(
         let evidence = Evidence::new(source.line_number(e.src), e.evidence_text());
         e.mention.zone.clone().map(|z| (z, evidence))
     }));
-    let count = |z: &Zone| all.iter().filter(|(o, _)| o == z).count();
+    // Zones are equal by key; counted once each, not once per time.
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (z, _) in &all {
+        *counts.entry(z.key.as_str()).or_default() += 1;
+    }
+    let count = |z: &Zone| counts.get(z.key.as_str()).copied().unwrap_or(0);
     let best = all.iter().max_by_key(|(z, _)| count(z))?.clone();
     (count(&best.0) * 4 >= all.len() * 3).then_some(best)
 }

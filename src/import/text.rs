@@ -30,6 +30,39 @@ impl Source {
     }
 }
 
+/// At most `max` bytes of `text` just before byte `at`, cut at a character boundary: the
+/// words a check reads before a mention, without copying everything that precedes it
+/// (which made each mention cost the length of its paragraph).
+pub(crate) fn window_before(text: &str, at: usize, max: usize) -> &str {
+    let at = floor_boundary(text, at.min(text.len()));
+    let mut from = at.saturating_sub(max);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    text.get(from..at).unwrap_or("")
+}
+
+/// At most `max` bytes of `text` from byte `at` on, cut at a character boundary.
+pub(crate) fn window_after(text: &str, at: usize, max: usize) -> &str {
+    let at = floor_boundary(text, at.min(text.len()));
+    let to = floor_boundary(text, at.saturating_add(max).min(text.len()));
+    text.get(at..to).unwrap_or("")
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Whether `text` starts with the ASCII `prefix`, in any case.
+pub(crate) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// One cleaned line.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Line {
@@ -517,21 +550,20 @@ pub(crate) struct Paragraph {
 impl Paragraph {
     /// The `src` of the line that holds byte `at`.
     pub(crate) fn src_at(&self, at: usize) -> usize {
-        self.starts
-            .iter()
-            .rev()
-            .find(|(offset, _)| *offset <= at)
+        self.line_holding(at)
             .or(self.starts.first())
             .map_or(0, |(_, src)| *src)
     }
 
+    /// The (offset, source line) of the line holding byte `at`; `starts` is in order.
+    fn line_holding(&self, at: usize) -> Option<&(usize, usize)> {
+        let after = self.starts.partition_point(|(offset, _)| *offset <= at);
+        after.checked_sub(1).and_then(|i| self.starts.get(i))
+    }
+
     /// Where the line that holds byte `at` starts in `text`.
     pub(crate) fn line_start(&self, at: usize) -> usize {
-        self.starts
-            .iter()
-            .rev()
-            .find(|(offset, _)| *offset <= at)
-            .map_or(0, |(offset, _)| *offset)
+        self.line_holding(at).map_or(0, |(offset, _)| *offset)
     }
 
     /// This paragraph followed by `next`, with a space between.

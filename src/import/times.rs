@@ -13,6 +13,8 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
 use regex::Regex;
 
+use super::text::{starts_with_ignoring_case, window_after, window_before};
+
 /// A regex compiled on first use; `None` only if the constant pattern were invalid
 /// (a unit test compiles every pattern of the module).
 pub(crate) type Pattern = LazyLock<Option<Regex>>;
@@ -132,9 +134,8 @@ fn digits_at(text: &str, at: usize) -> &str {
 /// Parses a clock time starting exactly at byte `at` of `text`; returns it and the end.
 pub(crate) fn clock_at(text: &str, at: usize, rules: ClockRules) -> Option<(Clock, usize)> {
     let rest = text.get(at..)?;
-    let lower = rest.to_ascii_lowercase();
     for (word, hour) in [("midnight", 0), ("noon", 12)] {
-        if lower.starts_with(word)
+        if starts_with_ignoring_case(rest, word)
             && !rest
                 .get(word.len()..)
                 .and_then(|r| r.chars().next())
@@ -163,10 +164,9 @@ pub(crate) fn clock_at(text: &str, at: usize, rules: ClockRules) -> Option<(Cloc
             return None;
         }
         let tail = after(pos);
-        let tail_lower = tail.to_ascii_lowercase();
         let mut end = None;
         for suffix in [" hrs", "hrs", " hr", "hr", " hours", "h"] {
-            if tail_lower.starts_with(suffix)
+            if starts_with_ignoring_case(tail, suffix)
                 && !tail
                     .get(suffix.len()..)
                     .and_then(|r| r.chars().next())
@@ -441,9 +441,14 @@ fn date_checked(year: i32, month: i32, day: i32) -> Option<Date> {
 /// Every date in `text`; numeric `a/b/yyyy` dates are read with `order`.
 pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
-    let overlaps = |out: &[DateMention], r: &Range<usize>| {
-        out.iter()
-            .any(|m| m.range.start < r.end && r.start < m.range.end)
+    // The ranges taken so far, by start: they never overlap, so a range overlaps one of
+    // them exactly when it overlaps the last one starting before its end.
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let overlaps = |taken: &std::collections::BTreeMap<usize, usize>, r: &Range<usize>| {
+        taken
+            .range(..r.end)
+            .next_back()
+            .is_some_and(|(_, &end)| r.start < end)
     };
     if let Some(re) = ISO_DATE.as_ref() {
         for c in re.captures_iter(text) {
@@ -460,6 +465,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
                 (parse(y.as_str()), parse(m.as_str()), parse(d.as_str()))
                 && let Some(date) = date_checked(y, m, d)
             {
+                taken.insert(all.start(), all.end());
                 out.push(DateMention {
                     range: all.range(),
                     value: DateValue::Full(date),
@@ -473,7 +479,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
             else {
                 continue;
             };
-            if overlaps(&out, &all.range()) {
+            if overlaps(&taken, &all.range()) {
                 continue;
             }
             let Ok(a) = a.as_str().parse::<i32>() else {
@@ -507,6 +513,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
                     .map(DateValue::Full)
             };
             if let Some(value) = value {
+                taken.insert(all.start(), all.end());
                 out.push(DateMention {
                     range: all.range(),
                     value,
@@ -519,7 +526,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
             let (Some(all), Some(mw), Some(d)) = (c.get(0), c.get(1), c.get(2)) else {
                 continue;
             };
-            if overlaps(&out, &all.range()) {
+            if overlaps(&taken, &all.range()) {
                 continue;
             }
             let Some(month) = month_number(mw.as_str()) else {
@@ -555,6 +562,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
                 }
             };
             if let Some(value) = value {
+                taken.insert(all.start(), all.end());
                 out.push(DateMention {
                     range: all.range(),
                     value,
@@ -567,7 +575,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
             let (Some(all), Some(d), Some(mw)) = (c.get(0), c.get(1), c.get(2)) else {
                 continue;
             };
-            if overlaps(&out, &all.range()) {
+            if overlaps(&taken, &all.range()) {
                 continue;
             }
             let Some(month) = month_number(mw.as_str()) else {
@@ -589,6 +597,7 @@ pub(crate) fn find_dates(text: &str, order: DayOrder) -> Vec<DateMention> {
                 None => None,
             };
             if let Some(value) = value {
+                taken.insert(all.start(), all.end());
                 out.push(DateMention {
                     range: all.range(),
                     value,
@@ -866,7 +875,9 @@ fn zone_name_here(text: &str) -> Option<(Zone, usize)> {
     {
         return Some((z, all.end()));
     }
-    let lower = text.to_lowercase();
+    // The longest name is under 40 bytes; lowercasing all that follows made each clock
+    // cost the rest of its paragraph.
+    let lower = window_after(text, 0, 64).to_lowercase();
     for (name, zone) in LONG_NAMES {
         if lower.starts_with(name) {
             let label: String = text.get(..name.len()).unwrap_or(name).to_string();
@@ -1232,7 +1243,7 @@ pub(crate) fn find_durations(text: &str) -> Vec<DurationMention> {
             .find(|(r, _)| r.start <= all.start() && all.end() <= r.end)
         {
             if out.last().is_none_or(|m| m.range != *range) {
-                let before = text.get(..range.start).unwrap_or("").to_lowercase();
+                let before = window_before(text, range.start, 128).to_lowercase();
                 out.push(DurationMention {
                     range: range.clone(),
                     value: SignedDuration::from_secs(secs.round() as i64),
@@ -1283,7 +1294,7 @@ pub(crate) fn find_durations(text: &str) -> Vec<DurationMention> {
                 continue;
             }
         }
-        let before = text.get(..all.start()).unwrap_or("").to_lowercase();
+        let before = window_before(text, all.start(), 128).to_lowercase();
         out.push(DurationMention {
             range: all.range(),
             value,
@@ -1292,8 +1303,8 @@ pub(crate) fn find_durations(text: &str) -> Vec<DurationMention> {
     }
     // "an hour and a half", "2 hours and a half"
     for m in &mut out {
-        let rest = text.get(m.range.end..).unwrap_or("").to_lowercase();
-        if rest.starts_with(" and a half") && last_unit_secs > 0.0 {
+        let rest = window_after(text, m.range.end, 16);
+        if starts_with_ignoring_case(rest, " and a half") && last_unit_secs > 0.0 {
             let unit = if m.value.as_secs() % 3600 == 0 {
                 1800
             } else {

@@ -115,7 +115,7 @@ fn cost<T>(work: impl FnOnce() -> T) -> (f64, Duration) {
 
 /// Runs `work` on the 1× and the 8× input and checks that the time grows linearly.
 #[track_caller]
-fn assert_linear(what: &str, small: &str, large: &str, work: impl Fn(&str) -> usize) {
+pub(crate) fn assert_linear(what: &str, small: &str, large: &str, work: impl Fn(&str) -> usize) {
     work(small); // warm up (syntax sets, allocator)
     let (c1, t1) = cost(|| work(small));
     let (c8, t8) = cost(|| work(large));
@@ -288,7 +288,7 @@ fn freeform_of_size(bytes: usize) -> String {
     out
 }
 
-fn hints() -> Vec<RootCauseHint> {
+pub(crate) fn hints() -> Vec<RootCauseHint> {
     config()
         .root_causes
         .iter()
@@ -300,7 +300,7 @@ fn hints() -> Vec<RootCauseHint> {
         .collect()
 }
 
-fn import_len(text: &str, hints: &[RootCauseHint]) -> usize {
+pub(crate) fn import_len(text: &str, hints: &[RootCauseHint]) -> usize {
     match import_document(text, None, hints, false) {
         Import::Postmortems(imported) => imported
             .iter()

@@ -25,6 +25,7 @@ mod hardening;
 mod hostile;
 mod import_cli;
 mod insights;
+mod large_imports;
 mod large_inputs;
 mod output;
 mod output_interrupted;
