@@ -212,10 +212,17 @@ impl Theme {
     }
 }
 
+/// How long the render of one page may take. The largest page of a 100,000-postmortem
+/// site renders in well under a second; this is for templates that never finish.
+pub const RENDER_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Compiles template sources; a syntax error names the template and its line.
 pub fn compile(sources: &BTreeMap<String, String>) -> Result<Tera, Error> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    // A template that never finishes (nested loops of millions) would hang `build` and stop
+    // `serve` applying any later save; past the limit it is an error at its line instead.
+    tera.set_render_time_limit(Some(RENDER_TIME_LIMIT));
     tera.add_raw_templates(
         sources
             .iter()

@@ -591,3 +591,54 @@ fn control_characters_in_file_names_never_reach_the_terminal_raw() {
     let json: serde_json::Value = serde_json::from_str(&runs[2].stdout).unwrap();
     assert!(json.to_string().contains("owned"), "{json}");
 }
+
+// Item 17.
+
+/// The template that never finishes (10^10 iterations), in the postmortem page.
+fn template_that_never_finishes() -> String {
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/postmortem.html"),
+    )
+    .expect("the default theme has a postmortem template");
+    let endless =
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}";
+    let marked = page.replacen(
+        "{% block content %}",
+        &format!("{{% block content %}}{endless}"),
+        1,
+    );
+    assert_ne!(marked, page, "the postmortem template has a content block");
+    marked
+}
+
+#[test]
+fn a_template_that_never_finishes_fails_the_build_at_its_line_and_keeps_the_output() {
+    let site = site_with("");
+    site.build(&[]).assert_ok();
+    let before = SiteFixture::snapshot(&site.public());
+    let template = template_that_never_finishes();
+    let line = template
+        .lines()
+        .position(|l| l.contains("range(end=100000)"))
+        .map(|i| i + 1)
+        .expect("the loop is on a line");
+    site.file("templates/postmortem.html", &template);
+    let started = std::time::Instant::now();
+    let build = site.run(["build"]);
+    let took = started.elapsed();
+    build.assert_failed();
+    build.assert_stderr_line("error: template postmortem.html:");
+    assert!(
+        build.stderr.contains("ran longer than 10 s"),
+        "{}",
+        build.stderr
+    );
+    assert!(
+        build.stderr.contains(&format!("postmortem.html:{line}:")),
+        "the error names the loop's line {line}:\n{}",
+        build.stderr
+    );
+    assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
+    assert_eq!(SiteFixture::snapshot(&site.public()), before);
+}

@@ -1268,3 +1268,40 @@ fn serve_never_answers_a_dependent_page_as_it_was_before_an_edit() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Issue 22 item 17: a render that never finishes is stopped past its limit with an
+/// overlay naming the template, and a later save is applied.
+#[test]
+fn serve_stops_a_template_that_never_finishes_and_applies_the_next_save() {
+    let site = SiteFixture::standard();
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/postmortem.html"),
+    )
+    .unwrap();
+    let server = Server::start(&site);
+    let endless =
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}";
+    site.file(
+        "templates/postmortem.html",
+        page.replacen(
+            "{% block content %}",
+            &format!("{{% block content %}}{endless}"),
+            1,
+        ),
+    );
+    let reply = server.wait_for("/postmortems/db/", "the overlay", |r| r.overlay().is_some());
+    let overlay = reply.overlay().unwrap_or_default();
+    assert!(overlay.contains("postmortem.html"), "{overlay}");
+    assert!(overlay.contains("ran longer than 10 s"), "{overlay}");
+    // The last good page is still what is served under the overlay.
+    assert_eq!(text(first(&reply.html(), "h1")), DB_TITLE);
+
+    site.file(
+        "templates/postmortem.html",
+        page.replacen("</h1>", "</h1><p id=\"fixed-marker\">fixed</p>", 1),
+    );
+    let fixed = server.wait_for("/postmortems/db/", "the fixed template", |r| {
+        r.status == 200 && r.overlay().is_none() && r.text().contains("fixed-marker")
+    });
+    assert_eq!(text(first(&fixed.html(), "#fixed-marker")), "fixed");
+}
