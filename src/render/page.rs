@@ -38,6 +38,67 @@ pub enum List {
     TimelineYear(usize),
 }
 
+/// The pages of the postmortem lists that show `id`: home's, those of its root causes and
+/// services with their per-severity lists, its severity's and its year's, each page found
+/// from the entry order the page is rendered from ([`super::browse::by_year`]; and home's
+/// first page, which shows the ten most recent). The dev
+/// server renders these first after an edit (every other page is still compared); the
+/// lists of action items, owners and the timeline are not among them.
+pub fn postmortem_list_pages(site: &Site, id: PostmortemId) -> Vec<Page> {
+    use super::browse::{by_year, with_severity};
+    let per_page = site.config.paginate_by.max(1);
+    let page_of = |list: List, entries: &[PostmortemId]| {
+        entries
+            .iter()
+            .position(|e| *e == id)
+            .map(|at| Page::List(list, at / per_page))
+    };
+    let Some(severity) = site.postmortem(id).severity_rank.checked_sub(1) else {
+        return Vec::new();
+    };
+    let mut pages = vec![Page::List(List::Home, id.index() / per_page)];
+    // Home's first page also shows the ten most recent.
+    if id.index() < 10 {
+        pages.push(Page::List(List::Home, 0));
+    }
+    let terms = |members: &[PostmortemId], whole: List, of_severity: List| {
+        if !members.contains(&id) {
+            return Vec::new();
+        }
+        let by_severity = with_severity(site, members, severity);
+        [
+            page_of(whole, &by_year(site, members).ids),
+            page_of(of_severity, &by_year(site, &by_severity).ids),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    for (i, term) in site.root_causes.terms.iter().enumerate() {
+        pages.extend(terms(
+            &term.postmortems,
+            List::RootCause(i),
+            List::RootCauseSeverity(i, severity),
+        ));
+    }
+    for (i, term) in site.services.terms.iter().enumerate() {
+        pages.extend(terms(
+            &term.postmortems,
+            List::Service(i),
+            List::ServiceSeverity(i, severity),
+        ));
+    }
+    if let Some((_, ids)) = site.severities.get(severity) {
+        pages.extend(page_of(List::Severity(severity), &by_year(site, ids).ids));
+    }
+    for (y, (_, ids)) in site.years.iter().enumerate() {
+        if ids.contains(&id) {
+            pages.extend(page_of(List::Year(y), &by_year(site, ids).ids));
+        }
+    }
+    pages
+}
+
 /// One page (or generated file) of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Page {
@@ -325,4 +386,106 @@ fn present_severities(site: &Site, members: &[PostmortemId]) -> impl Iterator<It
         .enumerate()
         .filter(|(_, count)| *count > 0)
         .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::view::Views;
+
+    /// The slugs a list page's context lists (its entries, and home's most recent).
+    fn listed_slugs(site: &Site, views: &Views<'_>, page: Page) -> Vec<String> {
+        let context = crate::render::page_context(site, views, &page, false);
+        let Some(context) = context.context else {
+            return Vec::new();
+        };
+        let mut slugs = Vec::new();
+        for key in ["postmortems", "recent"] {
+            let json = context
+                .get(key)
+                .and_then(|value| serde_json::to_value(value).ok())
+                .unwrap_or_default();
+            for entry in json.as_array().into_iter().flatten() {
+                if let Some(slug) = entry.get("slug").and_then(|s| s.as_str()) {
+                    slugs.push(slug.to_string());
+                }
+            }
+        }
+        slugs
+    }
+
+    /// The oracle: on a site with small pages, a page is among a postmortem's list pages
+    /// exactly when its rendered context lists it, for every postmortem and every page of
+    /// the lists this covers.
+    #[test]
+    fn a_postmortems_list_pages_are_those_whose_context_lists_it() {
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate_by = 2\n[root_causes]\nconfiguration = { name = \"Configuration\" }\ndeployment = { name = \"Deployment\" }\ncapacity = { name = \"Capacity\" }\n";
+        let causes = [
+            "configuration",
+            "deployment",
+            "capacity",
+            "[deployment, capacity]",
+        ];
+        let services = ["[mysql]", "[web, mysql]", "[]", "[queue]", "[web]"];
+        let files: Vec<(String, String)> = (0..23)
+            .map(|i| {
+                let date = if i % 7 == 6 {
+                    String::new()
+                } else {
+                    format!("date: {}-{:02}-{:02}\n", 2021 + i % 3, i % 12 + 1, i % 27 + 1)
+                };
+                (
+                    format!("content/p{i}.md"),
+                    format!(
+                        "---\ntitle: P{i}\n{date}severity: SEV{}\nroot_cause: {}\nservices: {}\n---\n",
+                        i % 3 + 1,
+                        causes[i % causes.len()],
+                        services[i % services.len()]
+                    ),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let site = crate::site::test_site(config, &refs);
+        let views = Views::new(&site);
+        let covered: Vec<Page> = Page::all(&site)
+            .into_iter()
+            .filter(|page| {
+                matches!(
+                    page,
+                    Page::List(
+                        List::Home
+                            | List::RootCause(_)
+                            | List::RootCauseSeverity(..)
+                            | List::Service(_)
+                            | List::ServiceSeverity(..)
+                            | List::Severity(_)
+                            | List::Year(_),
+                        _
+                    )
+                )
+            })
+            .collect();
+        let listed: Vec<(Page, Vec<String>)> = covered
+            .iter()
+            .map(|page| (*page, listed_slugs(&site, &views, *page)))
+            .collect();
+        assert!(listed.iter().any(|(_, slugs)| !slugs.is_empty()));
+        for id in site.ids() {
+            let slug = site.postmortem(id).slug.to_string();
+            let mut expected: Vec<Page> = listed
+                .iter()
+                .filter(|(_, slugs)| slugs.contains(&slug))
+                .map(|(page, _)| *page)
+                .collect();
+            let mut found = postmortem_list_pages(&site, id);
+            expected.sort();
+            found.sort();
+            found.dedup();
+            assert_eq!(found, expected, "{slug}");
+        }
+    }
 }
