@@ -38,12 +38,12 @@ pub enum List {
     TimelineYear(usize),
 }
 
-/// The pages of the postmortem lists that show `id`: home's, those of its root causes and
-/// services with their per-severity lists, its severity's and its year's, each page found
-/// from the entry order the page is rendered from ([`super::browse::by_year`]; and home's
-/// first page, which shows the ten most recent). The dev
-/// server renders these first after an edit (every other page is still compared); the
-/// lists of action items, owners and the timeline are not among them.
+/// The list pages that show `id`: home's, those of its root causes and services with their
+/// per-severity lists, its severity's and its year's, the open action items', its
+/// owners' and its timeline year's, each page found from the entry order the page is
+/// rendered from ([`super::browse::by_year`], `Site::action_items`, an owner's items, the
+/// timeline's months; and home's first page, which shows the ten most recent). The dev
+/// server renders these first after an edit; every other page is still compared.
 pub fn postmortem_list_pages(site: &Site, id: PostmortemId) -> Vec<Page> {
     use super::browse::{by_year, with_severity};
     let per_page = site.config.paginate_by.max(1);
@@ -94,6 +94,33 @@ pub fn postmortem_list_pages(site: &Site, id: PostmortemId) -> Vec<Page> {
     for (y, (_, ids)) in site.years.iter().enumerate() {
         if ids.contains(&id) {
             pages.extend(page_of(List::Year(y), &by_year(site, ids).ids));
+        }
+    }
+    // The open action items, in the order of `Site::action_items`.
+    let open = site
+        .action_items
+        .iter()
+        .take_while(|item| site.action_item(**item).status.is_open());
+    for (at, item) in open.enumerate() {
+        if item.postmortem == id {
+            pages.push(Page::List(List::ActionItems, at / per_page));
+        }
+    }
+    // An owner's pages list postmortems in the order their first item comes.
+    for (i, owner) in site.owners.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        let mut firsts = owner
+            .items
+            .iter()
+            .filter(|item| seen.insert(item.postmortem));
+        if let Some(at) = firsts.position(|item| item.postmortem == id) {
+            pages.push(Page::List(List::Owner(i), at / per_page));
+        }
+    }
+    for (y, year) in site.timeline.years.iter().enumerate() {
+        let mut entries = year.months.iter().flat_map(|m| &m.postmortems);
+        if let Some(at) = entries.position(|e| *e == id) {
+            pages.push(Page::List(List::TimelineYear(y), at / per_page));
         }
     }
     pages
@@ -393,25 +420,18 @@ mod tests {
     use super::*;
     use crate::render::view::Views;
 
-    /// The slugs a list page's context lists (its entries, and home's most recent).
-    fn listed_slugs(site: &Site, views: &Views<'_>, page: Page) -> Vec<String> {
+    /// What a list page's context shows as entries, as JSON: its postmortems (and home's
+    /// most recent), action items, owner's groups or timeline months.
+    fn listed(site: &Site, views: &Views<'_>, page: Page) -> String {
         let context = crate::render::page_context(site, views, &page, false);
         let Some(context) = context.context else {
-            return Vec::new();
+            return String::new();
         };
-        let mut slugs = Vec::new();
-        for key in ["postmortems", "recent"] {
-            let json = context
-                .get(key)
-                .and_then(|value| serde_json::to_value(value).ok())
-                .unwrap_or_default();
-            for entry in json.as_array().into_iter().flatten() {
-                if let Some(slug) = entry.get("slug").and_then(|s| s.as_str()) {
-                    slugs.push(slug.to_string());
-                }
-            }
-        }
-        slugs
+        ["postmortems", "recent", "action_items", "owner", "months"]
+            .iter()
+            .filter_map(|key| context.get(key))
+            .filter_map(|value| serde_json::to_string(value).ok())
+            .collect()
     }
 
     /// The oracle: on a site with small pages, a page is among a postmortem's list pages
@@ -427,6 +447,7 @@ mod tests {
             "[deployment, capacity]",
         ];
         let services = ["[mysql]", "[web, mysql]", "[]", "[queue]", "[web]"];
+        let owners = ["ana", "bo", "ana", "cy"];
         let files: Vec<(String, String)> = (0..23)
             .map(|i| {
                 let date = if i % 7 == 6 {
@@ -437,10 +458,14 @@ mod tests {
                 (
                     format!("content/p{i}.md"),
                     format!(
-                        "---\ntitle: P{i}\n{date}severity: SEV{}\nroot_cause: {}\nservices: {}\n---\n",
+                        "---\ntitle: P{i}\n{date}severity: SEV{}\nroot_cause: {}\nservices: {}\naction_items:\n  - {{ task: \"Fix {i}\", owner: {}, status: {} }}\n  - {{ task: \"Check {i}\", owner: {}, status: open }}\n---\n",
                         i % 3 + 1,
                         causes[i % causes.len()],
-                        services[i % services.len()]
+                        services[i % services.len()],
+                        owners[i % owners.len()],
+                        if i % 4 == 1 { "done" } else { "open" },
+                        // Even ones give both items to one owner.
+                        owners[(i + i % 2) % owners.len()],
                     ),
                 )
             })
@@ -463,22 +488,40 @@ mod tests {
                             | List::Service(_)
                             | List::ServiceSeverity(..)
                             | List::Severity(_)
-                            | List::Year(_),
+                            | List::Year(_)
+                            | List::ActionItems
+                            | List::Owner(_)
+                            | List::TimelineYear(_),
                         _
                     )
                 )
             })
             .collect();
-        let listed: Vec<(Page, Vec<String>)> = covered
+        let listed: Vec<(Page, String)> = covered
             .iter()
-            .map(|page| (*page, listed_slugs(&site, &views, *page)))
+            .map(|page| (*page, listed(&site, &views, *page)))
             .collect();
-        assert!(listed.iter().any(|(_, slugs)| !slugs.is_empty()));
+        for kind in [
+            "Home",
+            "Owner",
+            "ActionItems",
+            "TimelineYear",
+            "RootCauseSeverity",
+        ] {
+            assert!(
+                listed
+                    .iter()
+                    .any(|(page, json)| format!("{page:?}").contains(kind)
+                        && json.contains("/postmortems/")),
+                "no {kind} page lists a postmortem"
+            );
+        }
         for id in site.ids() {
             let slug = site.postmortem(id).slug.to_string();
+            let url = format!("/postmortems/{slug}/\"");
             let mut expected: Vec<Page> = listed
                 .iter()
-                .filter(|(_, slugs)| slugs.contains(&slug))
+                .filter(|(_, json)| json.contains(&url))
                 .map(|(page, _)| *page)
                 .collect();
             let mut found = postmortem_list_pages(&site, id);
