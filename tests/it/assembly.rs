@@ -101,10 +101,7 @@ fn serve_holds_what_build_writes_for_the_public_example_site() {
 #[test]
 fn serve_holds_what_build_writes_with_template_and_static_overrides() {
     let site = SiteFixture::standard();
-    let base = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
-    )
-    .unwrap();
+    let base = crate::fixture::default_template("base.html");
     site.file(
         "templates/base.html",
         base.replace(

@@ -146,10 +146,7 @@ fn cache_warm_build_after_an_edit_equals_a_cold_build_of_the_edited_site() {
 fn cache_warm_build_after_a_template_change_equals_a_cold_build() {
     let site = Site::new();
     site.build("public");
-    let original = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
-    )
-    .unwrap();
+    let original = crate::fixture::default_template("base.html");
     site.write(
         "templates/base.html",
         &original.replacen("<body", "<!-- overridden -->\n<body", 1),

@@ -325,6 +325,15 @@ pub const DB_BODY: &str = r#"
 "#;
 
 #[track_caller]
+/// The default theme's template `name` (`base.html`), as a site overriding it starts from.
+pub fn default_template(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("themes/default/templates")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("the default theme's {}: {err}", path.display()))
+}
+
 pub fn read_text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()))
 }

@@ -595,12 +595,8 @@ fn control_characters_in_file_names_never_reach_the_terminal_raw() {
 // Item 17.
 
 /// The template that never finishes (10^10 iterations), in the postmortem page.
-fn template_that_never_finishes() -> String {
-    let page = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default/templates/postmortem.html"),
-    )
-    .expect("the default theme has a postmortem template");
+pub(crate) fn template_that_never_finishes() -> String {
+    let page = crate::fixture::default_template("postmortem.html");
     let endless =
         "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}";
     let marked = page.replacen(
@@ -618,11 +614,7 @@ fn a_template_that_never_finishes_fails_the_build_at_its_line_and_keeps_the_outp
     site.build(&[]).assert_ok();
     let before = SiteFixture::snapshot(&site.public());
     let template = template_that_never_finishes();
-    let line = template
-        .lines()
-        .position(|l| l.contains("range(end=100000)"))
-        .map(|i| i + 1)
-        .expect("the loop is on a line");
+    let line = crate::serve::line_of(&template, "range(end=100000)");
     site.file("templates/postmortem.html", &template);
     let started = std::time::Instant::now();
     let build = site.run(["build"]);

@@ -387,11 +387,7 @@ fn edit(library: &mut Library, rng: &mut Rng) -> (String, Vec<Change>) {
         }
         94..=96 => {
             let template = library.root().join("templates/postmortem.html");
-            let original = std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("themes/default/templates/postmortem.html"),
-            )
-            .unwrap();
+            let original = crate::fixture::default_template("postmortem.html");
             let text = if template.exists() {
                 original
             } else {

@@ -936,10 +936,7 @@ fn serve_starts_on_a_broken_site_and_comes_up_when_it_is_fixed() {
 #[test]
 fn serve_rebuilds_every_page_after_a_template_edit() {
     let site = SiteFixture::standard();
-    let base = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
-    )
-    .unwrap();
+    let base = crate::fixture::default_template("base.html");
     assert!(base.contains("</body>"));
     let with_marker = |marker: &str| {
         base.replacen(
@@ -1274,20 +1271,11 @@ fn serve_never_answers_a_dependent_page_as_it_was_before_an_edit() {
 #[test]
 fn serve_stops_a_template_that_never_finishes_and_applies_the_next_save() {
     let site = SiteFixture::standard();
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/postmortem.html"),
-    )
-    .unwrap();
+    let page = crate::fixture::default_template("postmortem.html");
     let server = Server::start(&site);
-    let endless =
-        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}";
     site.file(
         "templates/postmortem.html",
-        page.replacen(
-            "{% block content %}",
-            &format!("{{% block content %}}{endless}"),
-            1,
-        ),
+        crate::hardening::template_that_never_finishes(),
     );
     let reply = server.wait_for("/postmortems/db/", "the overlay", |r| r.overlay().is_some());
     let overlay = reply.overlay().unwrap_or_default();
