@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::evidence::{Evidence, quote};
 use super::sections::Section;
-use super::text::{Line, Source};
+use super::text::{self, Line, Source};
 use super::timeline::RawEntry;
 use super::times::{self, DateValue, DayOrder};
 
@@ -101,27 +101,17 @@ pub(super) fn is_date_label(text: &str) -> bool {
 /// The words just before a date say it is not the incident's ("last updated", "due by",
 /// "posted on").
 fn excluded_before(text: &str, at: usize) -> bool {
-    let mut start = at.saturating_sub(40);
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    text.get(start..at).is_some_and(date_excluded)
+    date_excluded(text::window_before(text, at, 40))
 }
 
 /// The words just after a date say it is before the incident ("on 2023-01-15, three
 /// weeks before this incident").
 fn excluded_after(text: &str, at: usize) -> bool {
-    let mut end = (at + 40).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(at..end).is_some_and(|after| {
-        let after = after.to_lowercase();
-        phrases::BEFORE_THE_INCIDENT
-            .iter()
-            .any(|p| after.contains(p))
-            || is_byline(&after)
-    })
+    let after = text::window_after(text, at, 40).to_lowercase();
+    phrases::BEFORE_THE_INCIDENT
+        .iter()
+        .any(|p| after.contains(p))
+        || is_byline(&after)
 }
 
 /// "June 22nd, 2020 by TravisR", "1 August, 2025 · by Wojtek Mach": a date with its

@@ -30,30 +30,20 @@ impl Source {
     }
 }
 
-/// At most `max` bytes of `text` just before byte `at`, cut at a character boundary: the
-/// words a check reads before a mention, without copying everything that precedes it
-/// (which made each mention cost the length of its paragraph).
+/// The `max` bytes of `text` just before byte `at` (a few more where a character starts
+/// before them): the words a check reads before a mention, without copying everything
+/// that precedes it (which made each mention cost the length of its paragraph).
 pub(crate) fn window_before(text: &str, at: usize, max: usize) -> &str {
-    let at = floor_boundary(text, at.min(text.len()));
-    let mut from = at.saturating_sub(max);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let at = text.floor_char_boundary(at);
+    let from = text.floor_char_boundary(at.saturating_sub(max));
     text.get(from..at).unwrap_or("")
 }
 
 /// At most `max` bytes of `text` from byte `at` on, cut at a character boundary.
 pub(crate) fn window_after(text: &str, at: usize, max: usize) -> &str {
-    let at = floor_boundary(text, at.min(text.len()));
-    let to = floor_boundary(text, at.saturating_add(max).min(text.len()));
+    let at = text.floor_char_boundary(at);
+    let to = text.floor_char_boundary(at.saturating_add(max));
     text.get(at..to).unwrap_or("")
-}
-
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Whether `text` starts with the ASCII `prefix`, in any case.
