@@ -10,6 +10,7 @@ use super::{BuildFailure, BuildOptions, InMemory, Loaded, assemble, load};
 use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
+use crate::keys::Slug;
 use crate::output::Output;
 use crate::render::{self, Page, view::Views};
 use crate::search;
@@ -104,7 +105,7 @@ pub struct Session {
     needs_full: bool,
     /// The warnings of the last edit, whose own page was rendered first, while the pages
     /// that depend on it wait for [`Session::finish`].
-    pending: Option<(Diagnostics, String)>,
+    pending: Option<(Diagnostics, Slug)>,
     /// The output path of every page of `site` (not the other files).
     pages: Arc<BTreeSet<String>>,
     /// The fingerprint of each page's render input as it was last rendered, by output
@@ -378,7 +379,7 @@ impl Session {
             ..Update::default()
         };
         self.render(&[page], &mut update)?;
-        let slug = self.loaded.site.postmortem(id).slug.to_string();
+        let slug = self.loaded.site.postmortem(id).slug.clone();
         self.pending = Some((warnings, slug));
         Ok(update)
     }
@@ -402,11 +403,7 @@ impl Session {
         };
         self.loaded.site.rederive_but_related();
         // The edited postmortem, where the model now has it (its date may have moved it).
-        let edited = self
-            .loaded
-            .site
-            .ids()
-            .find(|id| self.loaded.site.postmortem(*id).slug.as_str() == slug);
+        let edited = self.loaded.site.by_slug.get(&slug).copied();
         let update = self.render_changed(warnings, true, edited, still_stale);
         // Pages left unrendered would stay stale: the next change renders everything.
         self.needs_full |= update.is_err();

@@ -201,7 +201,10 @@ fn list_context(
             };
             if index == 0 {
                 insert_home_figures(context, site, views);
-                context.insert("recent", &ids(0..site.postmortems.len().min(10)));
+                context.insert(
+                    "recent",
+                    &ids(0..site.postmortems.len().min(page::HOME_RECENT)),
+                );
             }
             context.insert("postmortems", &ids(pagination.range()));
             pagination

@@ -6,7 +6,7 @@
 //! the library, only their number.
 
 use super::browse::severity_counts;
-use crate::site::{PostmortemId, Site};
+use crate::site::{ActionItemRef, Owner, PostmortemId, Site};
 use crate::urls;
 
 /// A list of the site that is split into pages of `paginate_by` entries (see
@@ -38,6 +38,27 @@ pub enum List {
     TimelineYear(usize),
 }
 
+/// How many of the most recent postmortems home's first page shows besides its entries.
+pub const HOME_RECENT: usize = 10;
+
+/// The open action items, which come first in `Site::action_items`: the entries of
+/// `/action-items/`.
+fn open_action_items(site: &Site) -> impl Iterator<Item = &ActionItemRef> {
+    site.action_items
+        .iter()
+        .take_while(|item| site.action_item(**item).status.is_open())
+}
+
+/// An owner's postmortems in the order of their first item: the entries of its pages.
+fn owner_postmortems(owner: &Owner) -> impl Iterator<Item = PostmortemId> + '_ {
+    let mut seen = std::collections::HashSet::new();
+    owner
+        .items
+        .iter()
+        .map(|item| item.postmortem)
+        .filter(move |p| seen.insert(*p))
+}
+
 /// The list pages that show `id`: home's, those of its root causes and services with their
 /// per-severity lists, its severity's and its year's, the open action items', its
 /// owners' and its timeline year's, each page found from the entry order the page is
@@ -57,8 +78,8 @@ pub fn postmortem_list_pages(site: &Site, id: PostmortemId) -> Vec<Page> {
         return Vec::new();
     };
     let mut pages = vec![Page::List(List::Home, id.index() / per_page)];
-    // Home's first page also shows the ten most recent.
-    if id.index() < 10 {
+    // Home's first page also shows the most recent.
+    if id.index() < HOME_RECENT {
         pages.push(Page::List(List::Home, 0));
     }
     let terms = |members: &[PostmortemId], whole: List, of_severity: List| {
@@ -96,24 +117,13 @@ pub fn postmortem_list_pages(site: &Site, id: PostmortemId) -> Vec<Page> {
             pages.extend(page_of(List::Year(y), &by_year(site, ids).ids));
         }
     }
-    // The open action items, in the order of `Site::action_items`.
-    let open = site
-        .action_items
-        .iter()
-        .take_while(|item| site.action_item(**item).status.is_open());
-    for (at, item) in open.enumerate() {
+    for (at, item) in open_action_items(site).enumerate() {
         if item.postmortem == id {
             pages.push(Page::List(List::ActionItems, at / per_page));
         }
     }
-    // An owner's pages list postmortems in the order their first item comes.
     for (i, owner) in site.owners.iter().enumerate() {
-        let mut seen = std::collections::HashSet::new();
-        let mut firsts = owner
-            .items
-            .iter()
-            .filter(|item| seen.insert(item.postmortem));
-        if let Some(at) = firsts.position(|item| item.postmortem == id) {
+        if let Some(at) = owner_postmortems(owner).position(|p| p == id) {
             pages.push(Page::List(List::Owner(i), at / per_page));
         }
     }
@@ -189,19 +199,11 @@ impl List {
             }
             List::Severity(s) => site.severities.get(s).map_or(0, |(_, ids)| ids.len()),
             List::Year(y) => site.years.get(y).map_or(0, |(_, ids)| ids.len()),
-            List::ActionItems => site
-                .action_items
-                .iter()
-                .take_while(|item| site.action_item(**item).status.is_open())
-                .count(),
-            List::Owner(i) => site.owners.get(i).map_or(0, |owner| {
-                let mut seen = std::collections::HashSet::new();
-                owner
-                    .items
-                    .iter()
-                    .filter(|item| seen.insert(item.postmortem))
-                    .count()
-            }),
+            List::ActionItems => open_action_items(site).count(),
+            List::Owner(i) => site
+                .owners
+                .get(i)
+                .map_or(0, |owner| owner_postmortems(owner).count()),
             List::TimelineYear(y) => site.timeline.years.get(y).map_or(0, |year| {
                 year.months.iter().map(|m| m.postmortems.len()).sum()
             }),
