@@ -17,7 +17,7 @@ use std::hash::Hasher;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineCursor};
 
@@ -423,22 +423,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     ]
 });
 
-/// Every rule's pattern in one set, for [`scan`]'s first pass; `None` (every rule then
-/// searches) if the set could not be built.
-static PREFILTER: LazyLock<Option<RegexSet>> =
-    LazyLock::new(|| RegexSet::new(RULES.iter().map(|rule| rule.pattern.as_str())).ok());
-
 /// Every likely credential in `text`, in the order they appear. Where two rules find
 /// the same value, the more specific one (earlier in [`Kind::ALL`]) is kept.
 pub fn scan(text: &str) -> Vec<Finding> {
     let mut found: Vec<Finding> = Vec::new();
-    // One pass over the text says which rules match anywhere; only those search it again
-    // for their values (most files match none).
-    let matching = PREFILTER.as_ref().map(|set| set.matches(text));
-    for (i, rule) in RULES.iter().enumerate() {
-        if matching.as_ref().is_some_and(|m| !m.matched(i)) {
-            continue;
-        }
+    for rule in RULES.iter() {
         for caps in rule.pattern.captures_iter(text) {
             let Some((m, quoted)) = rule
                 .groups
@@ -714,13 +703,6 @@ fn placeholder_for(kind: Kind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn the_prefilter_holds_every_rule() {
-        let set = PREFILTER.as_ref().expect("the rules make one set");
-        assert_eq!(set.len(), RULES.len());
-    }
-
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, String)> {
