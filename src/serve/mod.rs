@@ -142,7 +142,6 @@ pub fn serve(
                 source: source.into(),
             }
         })?;
-    tidy_heap();
     report(ServeEvent::Listening {
         url: &url,
         postmortems: session.as_ref().map_or(0, |s| s.site().postmortems.len()),
@@ -248,7 +247,6 @@ pub fn serve(
                     elapsed: seen.elapsed(),
                     first,
                 });
-                tidy_heap();
             }
             Err(failure) => {
                 state.show_errors(overlay_for(&failure));
@@ -259,20 +257,6 @@ pub fn serve(
 
     server.stop();
     Ok(())
-}
-
-/// Merges the memory freed by a rebuild while the server is idle. glibc's allocator keeps
-/// small freed blocks in "fast bins" and merges them all on the next larger allocation:
-/// after the pages that depend on an edit were rendered, hundreds of thousands wait
-/// there, and the first allocation of the next edit stalled 30–70 ms at 10,000
-/// postmortems (more than the rest of showing the edited page).
-fn tidy_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointer and only reorganises glibc's own free lists;
-    // it is safe to call from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 fn overlay_for(failure: &BuildFailure) -> String {
