@@ -7,10 +7,14 @@ binaries serve their own copy of the same site at once, and the trials alternate
 them (A, B, A, B, ...), so both see the same load. Each trial is the edit of
 benches/edit_latency.py: the marker appended to the body (`--edit append`) or added to
 the title (`--edit title`); it is timed until the postmortem's page serves it, then
-until each `--also` page does (polled every 2 ms, as edit_latency.py does).
+until each `--also` page does (polled every 2 ms, as edit_latency.py does). `--edit
+severity`, `root-cause` and `services` add the marker to the title and, every other
+trial, also change that front-matter key (the severity one step, the root cause to
+another of the site's, one service more), so each trial changes it: pass as `--also`
+pages that list the postmortem either way (home's, a related postmortem's).
 
 Usage: serve_latency_ab.py --site DIR --postmortem content/x.md --page postmortems/x/ \
-           [--also root-causes/y/] [--edit append|title] [--trials 20] BINARY_A BINARY_B
+           [--also root-causes/y/] [--edit append|title|severity|root-cause|services] [--trials 20] BINARY_A BINARY_B
 
 Prints the median and p90 (nearest rank) of each binary and page. Only 127.0.0.1 is
 contacted; the copies of the site are removed afterwards.
@@ -51,13 +55,43 @@ def p90(values):
     return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
 
 
+def replace_line(text, key, change, postmortem):
+    line = re.search(rf"^{key}: *(.*?) *$", text, re.M)
+    if line is None:
+        sys.exit(f"{postmortem} has no `{key}:` line")
+    return text[: line.start()] + f"{key}: {change(line.group(1))}" + text[line.end():]
+
+
+def other_severity(value):
+    rank = int(value.strip('"').upper().removeprefix("SEV") or 3)
+    return f"SEV{rank - 1 if rank > 1 else 2}"
+
+
+def other_root_cause(value):
+    return "network" if value.strip('"') != "network" else "database"
+
+
+def one_service_more(value):
+    services = [s.strip() for s in value.strip("[]").split(",") if s.strip()]
+    extra = "checkout" if "checkout" not in services else "search"
+    return "[" + ", ".join([*services, extra]) + "]"
+
+
+FRONT_MATTER_EDITS = {
+    "severity": lambda text, pm: replace_line(text, "severity", other_severity, pm),
+    "root-cause": lambda text, pm: replace_line(text, "root_cause", other_root_cause, pm),
+    "services": lambda text, pm: replace_line(text, "services", one_service_more, pm),
+}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--site", required=True, help="the site folder (copied once per binary)")
     ap.add_argument("--postmortem", required=True, help="the file edited, relative to the site")
     ap.add_argument("--page", required=True, help="its page, relative to the site's root URL")
     ap.add_argument("--also", action="append", default=[], help="a page that lists it")
-    ap.add_argument("--edit", choices=["append", "title"], default="append")
+    ap.add_argument("--edit", choices=["append", "title", *FRONT_MATTER_EDITS],
+                    default="append")
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("binaries", nargs=2)
@@ -99,6 +133,8 @@ def main():
                         sys.exit(f"{args.postmortem} has no `title:` line")
                     edited = (original[: title.start()] + f'title: "{title.group(1)} {marker}"'
                               + original[title.end():])
+                    if args.edit in FRONT_MATTER_EDITS and trial % 2 == 0:
+                        edited = FRONT_MATTER_EDITS[args.edit](edited, args.postmortem)
                 t0 = time.perf_counter()
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(edited)

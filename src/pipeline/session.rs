@@ -412,12 +412,16 @@ impl Session {
 
     /// After the model changed: renders every page whose render input changed (its
     /// fingerprint differs from the one it was last rendered from, or it is new) and
-    /// drops the pages that no longer exist. The pages that list postmortems go first
-    /// (those of the postmortem lists that show `edited` before the rest, since comparing
-    /// the 3,000 list pages of a 10,000-postmortem site takes 120 ms), then the
-    /// postmortems' own and `postmortems.json` (fingerprinting the pages is most of the
-    /// work, and only those whose related incidents changed are rendered; the data file,
-    /// which no reader waits on, takes 100 ms at 10,000). When `related_stale`, the
+    /// drops the pages that no longer exist. The pages that show `edited` go first: the
+    /// postmortem lists that hold it, the single pages that show postmortems
+    /// ([`render::page::SINGLE_PAGES_SHOWING_POSTMORTEMS`]) and, when `related_stale`, the postmortems whose
+    /// related incidents list it or listed it (found again for them alone, see
+    /// [`Site::find_related_of_referrers`]), since comparing the 3,000 list pages of a
+    /// 10,000-postmortem site takes 120 ms and finding every related list again and
+    /// fingerprinting 10,000 postmortem pages half a second. Then the other list pages,
+    /// then the postmortems' own and `postmortems.json` (fingerprinting the pages is most
+    /// of the work, and only those whose related incidents changed are rendered; the data
+    /// file, which no reader waits on, takes 100 ms at 10,000). When `related_stale`, the
     /// related incidents are found in between (see [`Site::rederive_but_related`]).
     /// `still_stale` hears which pages are out of date before each batch is rendered and
     /// once each batch of lists is done.
@@ -435,20 +439,25 @@ impl Session {
             pages: page_set,
             ..
         } = self;
-        let (later, lists): (Vec<Page>, Vec<Page>) = Page::all(&loaded.site)
-            .into_iter()
-            .filter(|page| !loaded.site_wins(&page.output_path(&loaded.site)))
-            .partition(|page| matches!(page, Page::Postmortem(_) | Page::Json));
         let paths = |site: &Site, pages: &[Page]| -> BTreeSet<String> {
             pages.iter().map(|page| page.output_path(site)).collect()
         };
-        let first: BTreeSet<Page> = edited
-            .map(|id| render::page::postmortem_list_pages(&loaded.site, id))
-            .unwrap_or_default()
+        let mut first: BTreeSet<Page> = BTreeSet::new();
+        if let Some(id) = edited {
+            first.extend(render::page::postmortem_list_pages(&loaded.site, id));
+            first.extend(render::page::SINGLE_PAGES_SHOWING_POSTMORTEMS);
+            if related_stale {
+                let referrers = loaded.site.find_related_of_referrers(id);
+                first.extend(referrers.into_iter().map(Page::Postmortem));
+            }
+        }
+        let (first, others): (Vec<Page>, Vec<Page>) = Page::all(&loaded.site)
             .into_iter()
-            .collect();
-        let (first, rest): (Vec<Page>, Vec<Page>) =
-            lists.into_iter().partition(|page| first.contains(page));
+            .filter(|page| !loaded.site_wins(&page.output_path(&loaded.site)))
+            .partition(|page| first.contains(page));
+        let (later, rest): (Vec<Page>, Vec<Page>) = others
+            .into_iter()
+            .partition(|page| matches!(page, Page::Postmortem(_) | Page::Json));
         let waiting = Arc::new(paths(&loaded.site, &later));
         let waiting_for_rest = Arc::new(
             paths(&loaded.site, &rest)

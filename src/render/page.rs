@@ -59,6 +59,18 @@ fn owner_postmortems(owner: &Owner) -> impl Iterator<Item = PostmortemId> + '_ {
         .filter(move |p| seen.insert(*p))
 }
 
+/// The pages of which a site has one, whatever its size, that show postmortems or
+/// figures of them (insights' recurring causes, the feed's most recent, the counts of the
+/// root causes', services' and timeline's indexes): cheap to compare, so the dev server
+/// compares them with an edit's list pages rather than work out which show the edit.
+pub const SINGLE_PAGES_SHOWING_POSTMORTEMS: [Page; 5] = [
+    Page::RootCauses,
+    Page::Services,
+    Page::Insights,
+    Page::Timeline,
+    Page::Atom,
+];
+
 /// The list pages that show `id`: home's, those of its root causes and services with their
 /// per-severity lists, its severity's and its year's, the open action items', its
 /// owners' and its timeline year's, each page found from the entry order the page is

@@ -376,6 +376,29 @@ impl Site {
         self.related = self.related_index.find_all(&self.postmortems);
     }
 
+    /// After [`Site::replace_postmortem`] put the postmortem `id`: finds again the related
+    /// incidents of every postmortem that lists it or listed it before the edit, and
+    /// returns them. Their pages are the ones that show the edit (its title, severity or
+    /// date in their related list); the dev server renders them before the others wait
+    /// for [`Site::find_related`], which then gives them the same lists.
+    pub fn find_related_of_referrers(&mut self, id: PostmortemId) -> Vec<PostmortemId> {
+        let mut referrers = self.related_index.referrers(id);
+        referrers.extend(
+            self.ids()
+                .filter(|other| self.related[other.index()].iter().any(|r| r.id == id)),
+        );
+        referrers.sort_unstable();
+        referrers.dedup();
+        referrers.retain(|other| {
+            let list = self.related_index.find(&self.postmortems, *other);
+            let showed = self.related[other.index()].iter().any(|r| r.id == id);
+            let shows = list.iter().any(|r| r.id == id);
+            self.related[other.index()] = list;
+            showed || shows
+        });
+        referrers
+    }
+
     /// Every postmortem's id, in site order.
     pub fn ids(&self) -> impl ExactSizeIterator<Item = PostmortemId> + use<> {
         (0..self.postmortems.len() as u32).map(PostmortemId)
@@ -505,6 +528,8 @@ fn severity_slugs(names: &[String]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     /// Postmortem → its related incidents as (slug, score, reasons).
@@ -605,6 +630,87 @@ mod tests {
             assert_eq!(&related_by_slug(&site)[&slug], expected, "p{i:02} at once");
             site.rederive();
             assert_eq!(related_by_slug(&site), related_by_slug(&fresh), "p{i:02}");
+        }
+    }
+
+    /// After an edit in place, `find_related_of_referrers` names exactly the postmortems
+    /// whose related incidents list the edited one in a site built from scratch, or
+    /// listed it before the edit, and gives them their lists from scratch: 300 random
+    /// edits (title words, body word, date, root cause, services, tags) of a library of 60.
+    #[test]
+    fn the_referrers_of_an_edit_are_every_page_that_shows_it() {
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n[root_causes]\nconfiguration = { name = \"C\" }\ndeployment = { name = \"D\" }\ncapacity = { name = \"K\" }\n";
+        let words = [
+            "binlog",
+            "replication",
+            "certificate",
+            "throttling",
+            "failover",
+            "dns",
+        ];
+        let causes = ["configuration", "deployment", "capacity"];
+        let services = ["api", "mysql", "web", "queue", "cdn"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let file = |next: &mut dyn FnMut(usize) -> usize, i: usize| {
+            format!(
+                "---\ntitle: {} {} {i}\ndate: 2024-{:02}-{:02}\nseverity: SEV2\nroot_cause: {}\nservices: [{}, {}]\ntags: [t{}]\n---\nThe {} was slow.\n",
+                words[next(6)],
+                words[next(6)],
+                next(12) + 1,
+                next(28) + 1,
+                causes[next(3)],
+                services[next(5)],
+                services[next(5)],
+                next(4),
+                words[next(6)],
+            )
+        };
+        let mut files: Vec<(String, String)> = (0..60)
+            .map(|i| (format!("content/p{i:02}.md"), file(&mut next, i)))
+            .collect();
+        for _ in 0..300 {
+            let i = next(60);
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            let mut site = test_site(config, &refs);
+            let slug = crate::keys::Slug::new(format!("p{i:02}"));
+            let before = related_by_slug(&site);
+            files[i].1 = file(&mut next, i);
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            let fresh = test_site(config, &refs);
+            let after = related_by_slug(&fresh);
+            let edited = fresh.postmortem(fresh.by_slug[&slug]).clone();
+            let id = site.replace_postmortem(site.by_slug[&slug], edited);
+            site.rederive_but_related();
+            let found = site.find_related_of_referrers(id);
+            let names = |lists: &RelatedBySlug| -> BTreeSet<Slug> {
+                lists
+                    .iter()
+                    .filter(|(_, list)| list.iter().any(|(other, ..)| *other == slug))
+                    .map(|(x, _)| x.clone())
+                    .collect()
+            };
+            let expected: BTreeSet<Slug> = names(&before).union(&names(&after)).cloned().collect();
+            let got: BTreeSet<Slug> = found
+                .iter()
+                .map(|x| site.postmortem(*x).slug.clone())
+                .collect();
+            assert_eq!(got, expected, "referrers of p{i:02}");
+            let now = related_by_slug(&site);
+            for x in &got {
+                assert_eq!(now[x], after[x], "related of {x} after editing p{i:02}");
+            }
         }
     }
 

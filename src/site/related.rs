@@ -394,6 +394,34 @@ impl RelatedIndex {
             .collect()
     }
 
+    /// Every postmortem that has `pm` among its candidates, and so may list it, sorted: a
+    /// postmortem's candidates are its neighbours within a window in the posting lists of
+    /// its features, and that relation is symmetric for one feature and window. For words
+    /// every word of `pm` counts, not only the rarest few of the other postmortem's, so
+    /// this is a superset.
+    pub fn referrers(&self, pm: PostmortemId) -> Vec<PostmortemId> {
+        let pm = pm.0;
+        let Some(mine) = self.features.get(pm as usize) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let kinds = [
+            (&self.pairs, mine.pairs(), Windows::PAIR),
+            (&self.causes, mine.causes(), Windows::CAUSE),
+            (&self.services, mine.services(), Windows::SERVICE),
+            (&self.tags, mine.tags(), Windows::TAG),
+            (&self.words, mine.words(), Windows::WORD),
+        ];
+        for (index, features, window) in kinds {
+            for f in features {
+                index.neighbours(*f, pm, window, &mut found);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(PostmortemId).collect()
+    }
+
     fn scorer<'a>(&'a self, postmortems: &'a [Postmortem]) -> Scorer<'a> {
         debug_assert_eq!(postmortems.len(), self.features.len());
         Scorer {
