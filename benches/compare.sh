@@ -100,11 +100,19 @@ corpus() { # N -> $WORK/hs-N (hindsight site) and $WORK/hugo-N (Hugo site)
 # its inode-table block is not yet written back, and rescans them for each new inode
 # (`recently_deleted`): a build just after 10,000 folders were deleted spends several
 # times the system time, whichever tool it is. So nothing is deleted between the runs
-# compared, and the linear-cost runs wait until `DELETED` (this script's last deletion)
-# is more than 6 minutes old.
+# compared, and the cold builds and the linear-cost runs wait until `DELETED` (this
+# script's last deletion, of the previous run's outputs too) is more than 6 minutes old.
 OUT=$WORK/out
 DELETED=$WORK/.deleted
 remove_outputs() { [[ -e $OUT ]] && rm -rf "$OUT" && sync && touch "$DELETED"; true; }
+wait_for_deletions() {
+    [[ -e $DELETED ]] || return 0
+    local wait_s=$((360 - ($(date +%s) - $(stat -c %Y "$DELETED"))))
+    if ((wait_s > 0)); then
+        say "waiting ${wait_s} s: ext4 without a journal skips inodes freed in the last 6 minutes (see OUT)"
+        sleep "$wait_s"
+    fi
+}
 remove_outputs && mkdir -p "$OUT"
 trap remove_outputs EXIT
 fresh() { mktemp -u "$OUT/$1-XXXXXX"; }
@@ -115,12 +123,13 @@ hugo_cold() { rm -rf "$1/resources"; run hugo --quiet --source "$1" --destinatio
 mkdir -p "$WORK"
 say "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 say "hindsight $("$HS" --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f2)"
+declare -A COLD_MS
+for n in "${SIZES[@]}"; do corpus "$n"; done
+# The previous run's outputs (removed above) would slow the first builds (see OUT).
+wait_for_deletions
 echo
 printf '%-34s %12s %10s %12s %10s %8s %8s %8s\n' "cold build" "hindsight" "peak" "Hugo" "peak" "time" "memory" "CPU"
-
-declare -A COLD_MS
 for n in "${SIZES[@]}"; do
-    corpus "$n"
     variants=("")
     [[ -n $SEARCH_FLAG ]] && variants=("" "$SEARCH_FLAG")
     [[ -n $SEARCH_FLAG ]] && ((!SEARCH_ON)) && variants=("$SEARCH_FLAG")
@@ -171,13 +180,7 @@ if ((!QUICK)); then
     # Make room for four builds of 100,000 (about 5 GB each), then wait (see OUT).
     remove_outputs && mkdir -p "$OUT"
     corpus "$BIG"
-    if [[ -e $DELETED ]]; then
-        wait_s=$((360 - ($(date +%s) - $(stat -c %Y "$DELETED"))))
-        if ((wait_s > 0)); then
-            say "waiting ${wait_s} s: ext4 without a journal skips inodes freed in the last 6 minutes (see OUT)"
-            sleep "$wait_s"
-        fi
-    fi
+    wait_for_deletions
     swap_before=$(awk '/^pswpout/ { print $2 }' /proc/vmstat)
     flags=("")
     [[ -n $SEARCH_FLAG ]] && flags+=("$SEARCH_FLAG")
