@@ -558,21 +558,25 @@ mod tests {
             .collect()
     }
 
+    /// The `site.toml`, title and body words and root causes of the edit tests below.
+    const EDITED_SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n[root_causes]\nconfiguration = { name = \"C\" }\ndeployment = { name = \"D\" }\ncapacity = { name = \"K\" }\n";
+    const WORDS: [&str; 6] = [
+        "binlog",
+        "replication",
+        "certificate",
+        "throttling",
+        "failover",
+        "dns",
+    ];
+    const CAUSES: [&str; 3] = ["configuration", "deployment", "capacity"];
+
     /// Replacing a postmortem in place gives its related list at once, and after
     /// `rederive` the model of a site built from scratch with the edited file: words that
     /// several postmortems share gained or lost (their weights change for everyone), a
     /// date that moves it across the library, a root cause, services, tags.
     #[test]
     fn an_edit_in_place_gives_the_model_of_a_new_site() {
-        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n[root_causes]\nconfiguration = { name = \"C\" }\ndeployment = { name = \"D\" }\ncapacity = { name = \"K\" }\n";
-        let words = [
-            "binlog",
-            "replication",
-            "certificate",
-            "throttling",
-            "failover",
-        ];
-        let causes = ["configuration", "deployment", "capacity"];
+        let (config, words, causes) = (EDITED_SITE, &WORDS[..5], CAUSES);
         let services = ["api", "mysql", "web", "queue"];
         let file = |i: usize, title: &str, day: usize, cause: &str, services: &str| {
             format!(
@@ -639,16 +643,7 @@ mod tests {
     /// edits (title words, body word, date, root cause, services, tags) of a library of 60.
     #[test]
     fn the_referrers_of_an_edit_are_every_page_that_shows_it() {
-        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n[root_causes]\nconfiguration = { name = \"C\" }\ndeployment = { name = \"D\" }\ncapacity = { name = \"K\" }\n";
-        let words = [
-            "binlog",
-            "replication",
-            "certificate",
-            "throttling",
-            "failover",
-            "dns",
-        ];
-        let causes = ["configuration", "deployment", "capacity"];
+        let (config, words, causes) = (EDITED_SITE, WORDS, CAUSES);
         let services = ["api", "mysql", "web", "queue", "cdn"];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move |n: usize| {
