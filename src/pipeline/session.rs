@@ -414,15 +414,16 @@ impl Session {
     /// fingerprint differs from the one it was last rendered from, or it is new) and
     /// drops the pages that no longer exist. The pages that show `edited` go first: the
     /// postmortem lists that hold it, the single pages that show postmortems
-    /// ([`render::page::SINGLE_PAGES_SHOWING_POSTMORTEMS`]) and, when `related_stale`, the postmortems whose
-    /// related incidents list it or listed it (found again for them alone, see
-    /// [`Site::find_related_of_referrers`]), since comparing the 3,000 list pages of a
-    /// 10,000-postmortem site takes 120 ms and finding every related list again and
-    /// fingerprinting 10,000 postmortem pages half a second. Then the other list pages,
-    /// then the postmortems' own and `postmortems.json` (fingerprinting the pages is most
-    /// of the work, and only those whose related incidents changed are rendered; the data
-    /// file, which no reader waits on, takes 100 ms at 10,000). When `related_stale`, the
-    /// related incidents are found in between (see [`Site::rederive_but_related`]).
+    /// ([`render::page::SINGLE_PAGES_SHOWING_POSTMORTEMS`]) and, when `related_stale`,
+    /// the postmortems whose related incidents list it or listed it (found again for them
+    /// alone, see [`Site::find_related_of_referrers`]), since comparing the 3,000 list
+    /// pages of a 10,000-postmortem site takes 120 ms and finding every related list
+    /// again and fingerprinting 10,000 postmortem pages half a second. Then the other
+    /// list pages, then the postmortems' own and `postmortems.json` (fingerprinting the
+    /// pages is most of the work, and only those whose related incidents changed are
+    /// rendered; the data file, which no reader waits on, takes 100 ms at 10,000). When
+    /// `related_stale`, the related incidents are found in between (see
+    /// [`Site::rederive_but_related`]).
     /// `still_stale` hears which pages are out of date before each batch is rendered and
     /// once each batch of lists is done.
     fn render_changed(
