@@ -452,23 +452,31 @@ impl Session {
                 first.extend(referrers.into_iter().map(Page::Postmortem));
             }
         }
-        // (Most sites have no `static/` file in place of a page: no path to make then.)
-        let no_site_files = loaded.site_static.is_empty();
-        let (first, others): (Vec<Page>, Vec<Page>) = Page::all(&loaded.site)
-            .into_iter()
-            .filter(|page| no_site_files || !loaded.site_wins(&page.output_path(&loaded.site)))
-            .partition(|page| first.contains(page));
-        let (later, rest): (Vec<Page>, Vec<Page>) = others
-            .into_iter()
-            .partition(|page| matches!(page, Page::Postmortem(_) | Page::Json));
-        let waiting = Arc::new(paths(&loaded.site, &later));
-        let waiting_for_rest = Arc::new(
-            paths(&loaded.site, &rest)
-                .into_iter()
-                .chain(waiting.iter().cloned())
-                .collect::<BTreeSet<String>>(),
-        );
-        let mut new_paths = paths(&loaded.site, &first);
+        // Each page's path is made once, and goes to its batch's set of paths.
+        let mut batches: [(Vec<Page>, BTreeSet<String>); 3] = Default::default();
+        for page in Page::all(&loaded.site) {
+            let path = page.output_path(&loaded.site);
+            if loaded.site_wins(&path) {
+                continue;
+            }
+            let batch = if first.contains(&page) {
+                0
+            } else if matches!(page, Page::Postmortem(_) | Page::Json) {
+                2
+            } else {
+                1
+            };
+            batches[batch].0.push(page);
+            batches[batch].1.insert(path);
+        }
+        let [
+            (first, mut new_paths),
+            (rest, mut waiting_for_rest),
+            (later, waiting),
+        ] = batches;
+        let waiting = Arc::new(waiting);
+        waiting_for_rest.extend(waiting.iter().cloned());
+        let waiting_for_rest = Arc::new(waiting_for_rest);
         new_paths.extend(waiting_for_rest.iter().cloned());
         // Pages that no longer exist (the last SEV2 of a service became a SEV3).
         let gone: Vec<String> = page_set.difference(&new_paths).cloned().collect();
@@ -495,13 +503,18 @@ impl Session {
             let site = &loaded.site;
             let changed = changed_pages(site, &views, inputs, batch);
             let stale_now = |changed: &[Page]| StalePages {
-                pages: Arc::new(
-                    paths(site, changed)
-                        .into_iter()
-                        .chain(waiting.iter().flat_map(|w| w.iter().cloned()))
-                        .chain(gone.iter().cloned())
-                        .collect(),
-                ),
+                pages: match &waiting {
+                    // Nothing to add to what the later batches render: their set, shared
+                    // rather than copied (13,000 paths at 10,000 postmortems).
+                    Some(waiting) if changed.is_empty() && gone.is_empty() => Arc::clone(waiting),
+                    _ => Arc::new(
+                        paths(site, changed)
+                            .into_iter()
+                            .chain(waiting.iter().flat_map(|w| w.iter().cloned()))
+                            .chain(gone.iter().cloned())
+                            .collect(),
+                    ),
+                },
                 fresh: String::new(),
             };
             still_stale(output, stale_now(&changed));
@@ -514,16 +527,8 @@ impl Session {
             rendered_pages += changed.len();
             let rendered = render_keyed(loaded, &views, &changed)?;
             merge(output, inputs, rendered, &mut update);
-            if let Some(waiting) = &waiting {
-                // What the later batches render, shared rather than copied (13,000 paths
-                // at 10,000 postmortems) when no page is gone: this batch is served then.
-                let pages = if gone.is_empty() {
-                    Arc::clone(waiting)
-                } else {
-                    stale_now(&[]).pages
-                };
-                let fresh = String::new();
-                still_stale(output, StalePages { pages, fresh });
+            if waiting.is_some() {
+                still_stale(output, stale_now(&[]));
             }
         }
         update.full = rendered_pages == total;
