@@ -6,8 +6,9 @@ use clap::Parser;
 
 /// mimalloc instead of the system allocator: a build allocates and frees millions of
 /// small values (template values, strings, index entries) from both cores, and glibc's
-/// malloc spent a sixth of a 10,000-postmortem build's CPU on it (BENCHMARKS.md,
-/// "Targets"). In `serve`, it also left freed blocks to merge on the next edit.
+/// malloc spent a sixth of a 10,000-postmortem build's CPU on it (BENCHMARKS.md, "What
+/// was done, from the profile"). In `serve`, glibc also merged the blocks one rebuild
+/// freed at the first allocation of the next edit.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
